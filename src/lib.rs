@@ -4,6 +4,8 @@
 //! Module map (PURE modules do no I/O, read no clock and import no tokio, serenity or sqlx):
 //! - [`curriculum`] PURE: the typed model and the Markdown parser.
 //! - [`search`] PURE: one ranked, typo-tolerant index over everything, plus autocomplete.
+//! - [`load`]: reads curriculum pages from disk for the parser.
 
 pub mod curriculum;
 
+pub mod load;
