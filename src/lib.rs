@@ -6,4 +6,4 @@
 //! - [`search`] PURE: one ranked, typo-tolerant index over everything, plus autocomplete.
 
 pub mod curriculum;
-
+pub mod search;
