@@ -7,5 +7,5 @@
 //! - [`load`]: reads curriculum pages from disk for the parser.
 
 pub mod curriculum;
-
 pub mod load;
+pub mod search;

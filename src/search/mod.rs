@@ -5,6 +5,12 @@
 
 pub mod aliases;
 pub mod index;
+mod score;
+pub mod synth;
+#[cfg(test)]
+mod tests;
+mod text;
+mod vocab;
 
 pub use aliases::Aliases;
 pub use index::SearchIndex;

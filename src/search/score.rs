@@ -1,0 +1,240 @@
+//! PURE. The scoring engine: turns a list of query words into scores for every doc that matches
+//! one of them, through the vocabulary's exact, prefix and typo lookups and its postings.
+//!
+//! A doc's score is, from most to least important:
+//! - a tier: 3 when its whole title equals the query, 2 when its title starts with it;
+//! - the weighted share of query words it matches, each word counting by the quality of its best
+//!   match (title before body; exact before prefix before typo);
+//! - up to 0.1 for how much of its title the query covers (short, specific titles first);
+//! - 0.02 for docs that are not bare bullet points.
+
+use super::text::{is_stop_word, typo_budget};
+use super::vocab::{Field, Vocab};
+use super::Kind;
+
+/// Match quality by kind of match, in the title and in the body.
+const EXACT: (f32, f32) = (1.0, 0.55);
+const TYPO1: (f32, f32) = (0.5, 0.3);
+const TYPO2: (f32, f32) = (0.4, 0.25);
+/// Prefix matches score between these, more the closer the word is to the prefix's length.
+const PREFIX_MIN: (f32, f32) = (0.75, 0.4);
+const PREFIX_SPAN: (f32, f32) = (0.1, 0.05);
+
+/// Caps that keep one query's work bounded whatever it is.
+pub const MAX_TERMS: usize = 12;
+const MAX_PREFIX_WORDS: usize = 64;
+const MAX_TYPO_WORDS: usize = 48;
+/// In a full query, words shorter than this match only exactly or by typo, not as prefixes.
+const MIN_QUERY_PREFIX: usize = 3;
+
+/// How the last query word is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A full query: every word matches exactly, by prefix (3+ chars) or by typo.
+    Query,
+    /// Autocomplete: the last word is still being typed, so any prefix of a word counts; typos of
+    /// it are tried only when the prefixes find fewer than `want` docs.
+    Complete { last_is_prefix: bool, want: usize },
+}
+
+/// Per-doc facts the engine needs besides the vocabulary.
+pub struct DocFacts<'a> {
+    pub titles: &'a [Box<str>],
+    pub title_len: &'a [u16],
+    pub kinds: &'a [Kind],
+}
+
+/// Dense per-query scratch, indexed by doc.
+struct Scratch {
+    acc: Vec<f32>,
+    cur: Vec<f32>,
+    cur_title: Vec<bool>,
+    title_terms: Vec<u8>,
+    seen: Vec<bool>,
+    touched: Vec<u32>,
+    cur_touched: Vec<u32>,
+}
+
+/// Scores every doc matching at least one of `words`, keeping only `allowed` kinds.
+/// Returns `(doc, score)` in no particular order.
+pub fn score(
+    vocab: &Vocab,
+    facts: &DocFacts<'_>,
+    words: &[String],
+    mode: Mode,
+    allowed: &dyn Fn(Kind) -> bool,
+) -> Vec<(u32, f32)> {
+    let n = facts.titles.len();
+    let words = dedup(words);
+    if words.is_empty() || n == 0 {
+        return Vec::new();
+    }
+    let mut s = Scratch {
+        acc: vec![0.0; n],
+        cur: vec![0.0; n],
+        cur_title: vec![false; n],
+        title_terms: vec![0; n],
+        seen: vec![false; n],
+        touched: Vec::new(),
+        cur_touched: Vec::new(),
+    };
+    let all_stop = words.iter().all(|w| is_stop_word(w));
+    let ln_n = ((n as f32) + 1.0).ln().max(1.0);
+    let mut total_w = 0.0f32;
+    let last = words.len() - 1;
+    for (i, w) in words.iter().enumerate() {
+        let typing = matches!(
+            mode,
+            Mode::Complete {
+                last_is_prefix: true,
+                ..
+            }
+        ) && i == last;
+        let want = match mode {
+            Mode::Complete { want, .. } if i == last => Some(want),
+            _ => None,
+        };
+        let matches = expand(vocab, w, typing, want);
+        let df = matches
+            .iter()
+            .map(|m| vocab.df(m.0))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let idf = (((n as f32) + 1.0) / df as f32).ln() / ln_n;
+        let weight = if is_stop_word(w) && !all_stop {
+            0.25
+        } else {
+            1.0 + 0.5 * idf.clamp(0.0, 1.0)
+        };
+        total_w += weight;
+        for &(id, qt, qb) in &matches {
+            for p in vocab.postings(id) {
+                let doc = p.doc();
+                if !allowed(facts.kinds[doc]) {
+                    continue;
+                }
+                let (q, in_title) = match p.field() {
+                    Field::Title => (qt, true),
+                    Field::Body => (qb, false),
+                };
+                if s.cur[doc] == 0.0 {
+                    s.cur_touched.push(doc as u32);
+                }
+                if q > s.cur[doc] {
+                    s.cur[doc] = q;
+                }
+                s.cur_title[doc] |= in_title;
+            }
+        }
+        for d in std::mem::take(&mut s.cur_touched) {
+            let d = d as usize;
+            s.acc[d] += weight * s.cur[d];
+            s.title_terms[d] += u8::from(s.cur_title[d]);
+            s.cur[d] = 0.0;
+            s.cur_title[d] = false;
+            if !s.seen[d] {
+                s.seen[d] = true;
+                s.touched.push(d as u32);
+            }
+        }
+    }
+    let qnorm = words.join(" ");
+    let last_prefix_ok = match mode {
+        Mode::Complete { last_is_prefix, .. } => last_is_prefix,
+        Mode::Query => words[last].chars().count() >= MIN_QUERY_PREFIX,
+    };
+    let nterms = words.len() as u8;
+    s.touched
+        .iter()
+        .map(|&d| {
+            let i = d as usize;
+            let title = &facts.titles[i];
+            let tier = if s.title_terms[i] < nterms {
+                0.0
+            } else {
+                title_tier(title, &qnorm, last_prefix_ok)
+            };
+            let cov = (f32::from(s.title_terms[i]) / f32::from(facts.title_len[i].max(1))).min(1.0);
+            let kind = if facts.kinds[i] == Kind::Item {
+                0.0
+            } else {
+                0.02
+            };
+            (d, tier + s.acc[i] / total_w + 0.1 * cov + kind)
+        })
+        .collect()
+}
+
+/// 3 when `title` is the query, 2 when it starts with it (at a word boundary unless the last
+/// query word may be a prefix), else 0.
+pub fn title_tier(title: &str, qnorm: &str, last_prefix_ok: bool) -> f32 {
+    if title == qnorm {
+        3.0
+    } else if title.starts_with(qnorm)
+        && (last_prefix_ok || title.as_bytes().get(qnorm.len()) == Some(&b' '))
+    {
+        2.0
+    } else {
+        0.0
+    }
+}
+
+/// The vocabulary words a query word matches, as `(word, title quality, body quality)`. Stop
+/// words (`and`, `com`…) match only when typed in full.
+fn expand(vocab: &Vocab, w: &str, typing: bool, want: Option<usize>) -> Vec<(u32, f32, f32)> {
+    let mut out = Vec::new();
+    let exact = vocab.find(w);
+    if let Some(id) = exact {
+        out.push((id, EXACT.0, EXACT.1));
+    }
+    let len = w.chars().count();
+    if typing || len >= MIN_QUERY_PREFIX {
+        let range = vocab.prefix_range(w);
+        let mut ids: Vec<u32> = range
+            .filter(|&id| Some(id) != exact && !is_stop_word(vocab.word(id)))
+            .collect();
+        if ids.len() > MAX_PREFIX_WORDS {
+            // Keep the most common completions: likelier what is being typed.
+            ids.sort_unstable_by_key(|&id| (std::cmp::Reverse(vocab.df(id)), id));
+            ids.truncate(MAX_PREFIX_WORDS);
+        }
+        for id in ids {
+            let ratio = len as f32 / vocab.word(id).chars().count().max(1) as f32;
+            out.push((
+                id,
+                PREFIX_MIN.0 + PREFIX_SPAN.0 * ratio,
+                PREFIX_MIN.1 + PREFIX_SPAN.1 * ratio,
+            ));
+        }
+    }
+    let docs_found: usize = out.iter().map(|m| vocab.df(m.0) as usize).sum();
+    let try_typos = match want {
+        Some(want) if typing => docs_found < want,
+        _ => true,
+    };
+    if try_typos {
+        for (id, d) in vocab.typos(w, typo_budget(len), MAX_TYPO_WORDS) {
+            if is_stop_word(vocab.word(id)) || out.iter().any(|m| m.0 == id) {
+                continue;
+            }
+            let (t, b) = if d <= 1 { TYPO1 } else { TYPO2 };
+            out.push((id, t, b));
+        }
+    }
+    out
+}
+
+/// The first [`MAX_TERMS`] distinct words, in order.
+fn dedup(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        if !out.contains(w) {
+            out.push(w.clone());
+            if out.len() == MAX_TERMS {
+                break;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,416 @@
+//! Ranking tests: small hand-written doc sets, every query through one `check` helper that prints
+//! the top hits as a snapshot.
+
+use super::{Aliases, Doc, Kind, SearchIndex};
+use expect_test::{expect, Expect};
+
+fn doc(kind: Kind, title: &str, body: &str) -> Doc {
+    Doc {
+        kind,
+        title: title.into(),
+        body: body.into(),
+        section: String::new(),
+        url: None,
+        target: 0,
+    }
+}
+
+fn fixture() -> SearchIndex {
+    use Kind::*;
+    let docs = vec![
+        doc(
+            Resource,
+            "Docker Compose Handbook",
+            "Multi-container apps docs.docker.com",
+        ),
+        doc(Resource, "Docker", "The container runtime docker.com"),
+        doc(Item, "Use Docker for reproducible training images", ""),
+        doc(
+            Resource,
+            "Kubeflow Pipelines Guide",
+            "ML workflows on Kubernetes www.kubeflow.org",
+        ),
+        doc(
+            Resource,
+            "Kubeflow Community",
+            "Meetings and Slack www.kubeflow.org",
+        ),
+        doc(Topic, "Container Orchestration", ""),
+        doc(
+            Resource,
+            "Kubernetes Basics",
+            "Pods, deployments and services kubernetes.io",
+        ),
+        doc(
+            Resource,
+            "K8s Patterns",
+            "Reusable elements for cloud-native apps",
+        ),
+        doc(
+            Resource,
+            "Google Cloud Vertex AI",
+            "GCP managed ML platform cloud.google.com",
+        ),
+        doc(Item, "Get certified on AWS, Azure or GCP", ""),
+        doc(Topic, "Infrastructure as Code Tools", ""),
+        doc(
+            Resource,
+            "Pulumi Tutorial",
+            "IaC in general-purpose languages pulumi.com",
+        ),
+        doc(
+            Resource,
+            "Terraform Up and Running",
+            "Infrastructure as code book",
+        ),
+        doc(
+            Module,
+            "Module 3: Model Monitoring and Drift",
+            "Watching models in production",
+        ),
+        doc(
+            Pathway,
+            "Data Engineers",
+            "Stream processing, warehouses and orchestration",
+        ),
+        doc(
+            Pathway,
+            "DevOps Engineers",
+            "ML lifecycle and model serving",
+        ),
+        doc(Item, "Software engineering and DevOps basics", ""),
+        doc(
+            PlanPhase,
+            "Weeks 5-8: Feature Stores",
+            "Build a feature store with Feast",
+        ),
+        doc(PlanPhase, "Month 3: Capstone", "Ship one model end to end"),
+        doc(
+            Resource,
+            "Feast Documentation",
+            "Open-source feature store feast.dev",
+        ),
+        doc(
+            Resource,
+            "Monitoring ML Models",
+            "Drift, data quality and alerting evidentlyai.com",
+        ),
+        doc(Section, "Model Deployment", "Serving"),
+        doc(Item, "Deploy models behind a REST API with FastAPI", ""),
+    ];
+    let (aliases, diags) = Aliases::parse(
+        "aliases.txt",
+        "k8s = Kubernetes\ngcp = Google Cloud\niac = Infrastructure as Code\n",
+    );
+    assert!(diags.is_empty());
+    SearchIndex::new(docs, &aliases)
+}
+
+/// Prints the top `k` hits of `q` as `score kind title`.
+fn check(q: &str, k: usize, expect: Expect) {
+    let idx = fixture();
+    expect.assert_eq(&render(&idx, &idx.query(q, None, k)));
+}
+
+fn check_complete(prefix: &str, kinds: &[Kind], k: usize, expect: Expect) {
+    let idx = fixture();
+    expect.assert_eq(&render(&idx, &idx.complete(prefix, kinds, k)));
+}
+
+fn render(idx: &SearchIndex, hits: &[super::Hit]) -> String {
+    let mut out = String::new();
+    for h in hits {
+        let d = &idx.docs()[h.doc];
+        out.push_str(&format!("{:.3} {} {}\n", h.score, d.kind.as_str(), d.title));
+    }
+    out
+}
+
+#[test]
+fn exact_title_beats_prefix_beats_word() {
+    check(
+        "docker",
+        4,
+        expect![[r#"
+            4.120 resource Docker
+            3.053 resource Docker Compose Handbook
+            1.017 item Use Docker for reproducible training images
+        "#]],
+    );
+}
+
+#[test]
+fn title_beats_body() {
+    check(
+        "kubernetes",
+        4,
+        expect![[r#"
+        3.070 resource Kubernetes Basics
+        0.570 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+}
+
+#[test]
+fn typos() {
+    check(
+        "dokcer",
+        2,
+        expect![[r#"
+        0.620 resource Docker
+        0.553 resource Docker Compose Handbook
+    "#]],
+    );
+    check(
+        "dockr",
+        2,
+        expect![[r#"
+        0.620 resource Docker
+        0.553 resource Docker Compose Handbook
+    "#]],
+    );
+    check(
+        "kubeflw",
+        2,
+        expect![[r#"
+        0.570 resource Kubeflow Community
+        0.553 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check(
+        "terrafrom",
+        1,
+        expect![[r#"
+        0.545 resource Terraform Up and Running
+    "#]],
+    );
+    check(
+        "MONITORNG",
+        2,
+        expect![[r#"
+        0.553 resource Monitoring ML Models
+        0.537 module Module 3: Model Monitoring and Drift
+    "#]],
+    );
+}
+
+#[test]
+fn multi_word_prefers_more_words() {
+    check(
+        "devops engineer",
+        3,
+        expect![[r#"
+        3.039 pathway DevOps Engineers
+        0.951 item Software engineering and DevOps basics
+        0.489 pathway Data Engineers
+    "#]],
+    );
+    check(
+        "model monitoring drift",
+        3,
+        expect![[r#"
+        1.070 module Module 3: Model Monitoring and Drift
+        0.880 resource Monitoring ML Models
+        0.385 section Model Deployment
+    "#]],
+    );
+    check(
+        "feature store feast",
+        3,
+        expect![[r#"
+        0.854 plan_phase Weeks 5-8: Feature Stores
+        0.770 resource Feast Documentation
+    "#]],
+    );
+}
+
+#[test]
+fn aliases_expand() {
+    check(
+        "k8s",
+        3,
+        expect![[r#"
+        3.070 resource Kubernetes Basics
+        3.070 resource K8s Patterns
+        0.570 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check(
+        "gcp",
+        2,
+        expect![[r#"
+        3.070 resource Google Cloud Vertex AI
+        1.014 item Get certified on AWS, Azure or GCP
+    "#]],
+    );
+    check(
+        "iac",
+        3,
+        expect![[r#"
+        3.095 topic Infrastructure as Code Tools
+        0.570 resource Pulumi Tutorial
+        0.570 resource Terraform Up and Running
+    "#]],
+    );
+}
+
+#[test]
+fn numbers_and_short_words() {
+    check(
+        "month 3",
+        2,
+        expect![[r#"
+        3.087 plan_phase Month 3: Capstone
+        0.518 module Module 3: Model Monitoring and Drift
+    "#]],
+    );
+    check(
+        "weeks 5",
+        1,
+        expect![[r#"
+        3.060 plan_phase Weeks 5-8: Feature Stores
+    "#]],
+    );
+    check(
+        "ml",
+        3,
+        expect![[r#"
+        1.053 resource Monitoring ML Models
+        0.570 resource Kubeflow Pipelines Guide
+        0.570 resource Google Cloud Vertex AI
+    "#]],
+    );
+}
+
+#[test]
+fn nothing_and_garbage() {
+    check("", 3, expect![[r#""#]]);
+    check("🚀🔥 ?!", 3, expect![[r#""#]]);
+    check("zzzzqqq", 3, expect![[r#""#]]);
+    let idx = fixture();
+    let long = "docker ".repeat(900) + &"é".repeat(3000);
+    let t = std::time::Instant::now();
+    let hits = idx.query(&long, None, 5);
+    assert!(!hits.is_empty());
+    assert!(t.elapsed().as_millis() < 200);
+    assert!(idx.query("docker", None, 0).is_empty());
+    assert!(idx.complete(&long, &[], 5).len() <= 5);
+}
+
+#[test]
+fn kinds_filter() {
+    let idx = fixture();
+    let hits = idx.query("docker", Some(&[Kind::Item]), 5);
+    expect![[r#"
+        1.017 item Use Docker for reproducible training images
+    "#]]
+    .assert_eq(&render(&idx, &hits));
+}
+
+#[test]
+fn autocomplete() {
+    check_complete(
+        "",
+        &[Kind::Resource],
+        3,
+        expect![[r#"
+        0.000 resource Docker Compose Handbook
+        0.000 resource Docker
+        0.000 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check_complete(
+        "ku",
+        &[],
+        4,
+        expect![[r#"
+        2.845 resource Kubeflow Community
+        2.840 resource Kubernetes Basics
+        2.828 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check_complete(
+        "kubeflow c",
+        &[],
+        2,
+        expect![[r#"
+        3.003 resource Kubeflow Community
+        0.565 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check_complete(
+        "mod",
+        &[],
+        3,
+        expect![[r#"
+        2.880 section Model Deployment
+        2.847 module Module 3: Model Monitoring and Drift
+        0.853 resource Monitoring ML Models
+    "#]],
+    );
+    check_complete(
+        "feat",
+        &[Kind::Resource],
+        3,
+        expect![[r#"
+        0.570 resource Feast Documentation
+    "#]],
+    );
+    check_complete(
+        "kubrnetes",
+        &[],
+        2,
+        expect![[r#"
+        0.570 resource Kubernetes Basics
+        0.320 resource Kubeflow Pipelines Guide
+    "#]],
+    );
+    check_complete(
+        "comm",
+        &[],
+        3,
+        expect![[r#"
+        0.864 resource Kubeflow Community
+    "#]],
+    );
+}
+
+#[test]
+fn did_you_mean() {
+    let idx = fixture();
+    let got: Vec<Option<String>> = [
+        "kubernets",
+        "dckr",
+        "docker",
+        "feast dokumentation",
+        "qqqqqq",
+        "🚀",
+    ]
+    .iter()
+    .map(|q| idx.did_you_mean(q))
+    .collect();
+    expect![[
+        r#"[Some("kubernetes"), Some("Docker"), None, Some("Feast Documentation"), None, None]"#
+    ]]
+    .assert_eq(&format!("{got:?}"));
+}
+
+#[test]
+fn synthetic_queries_find_their_answer() {
+    use super::synth::{generate, queries, QueryKind};
+    let idx = SearchIndex::new(generate(5_000, 7), &Aliases::default());
+    let mut misses = Vec::new();
+    for q in queries(20, 7) {
+        let hits = match q.kind {
+            QueryKind::Prefix => idx.complete(&q.text, &[], 3),
+            _ => idx.query(&q.text, None, 3),
+        };
+        let ok = hits
+            .iter()
+            .any(|h| idx.docs()[h.doc].title.to_lowercase().contains(&q.expect));
+        if !ok {
+            misses.push(q.text);
+        }
+    }
+    assert!(misses.is_empty(), "{misses:?}");
+}
