@@ -1,1 +1,118 @@
-fn main() {}
+//! The `curriculum-bot` binary: parse the command line, load settings, start tracing, run one
+//! subcommand. Everything else lives in the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use curriculum_bot::{cli, config::Settings, discord, reply::ask::Asker};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "curriculum-bot", version, about = "A Discord bot for a Docusaurus-style curriculum")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the bot on the Discord gateway (the default).
+    Run,
+    /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
+    Check { path: Option<PathBuf> },
+    /// Search the curriculum.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Run a slash command offline through the bot's own handler, e.g. `ask "/resource mlflow"`.
+    Ask {
+        line: String,
+        #[arg(long)]
+        json: bool,
+        /// Ask as a moderator (Manage Messages, Manage Channels, Manage Server).
+        #[arg(long)]
+        moderator: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "curriculum_bot=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(cli::EXIT_ERRORS)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let settings = Settings::from_env()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let mut out = std::io::stdout().lock();
+    match cli.command.unwrap_or(Cmd::Run) {
+        Cmd::Check { path } => {
+            let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
+            Ok(cli::check(&path, &settings, &mut out)?)
+        }
+        Cmd::Search { query, json, limit } => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            Ok(cli::search(&cat, &query, json, limit, &mut out)?)
+        }
+        Cmd::Ask { line, json, moderator } => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let app = cli::offline_app(cat);
+            let who = Asker { moderator, ..Asker::default() };
+            Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
+        }
+        Cmd::Run => {
+            let (cat, diags) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            for d in &diags {
+                tracing::warn!("{d}");
+            }
+            rt.block_on(run_gateway(&settings, cat))?;
+            Ok(0)
+        }
+    }
+}
+
+async fn run_gateway(settings: &Settings, cat: curriculum_bot::reply::Catalog) -> anyhow::Result<()> {
+    let token = settings
+        .discord_token
+        .clone()
+        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token: token.clone(),
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?);
+    let app = Arc::new(curriculum_bot::app::App::new(cat, rest.clone()));
+    let cfg = discord::gateway::GatewayConfig {
+        token,
+        api_url: settings.discord_api_url.clone(),
+        guild_id: settings.discord_guild_id.clone(),
+        shards: settings
+            .shard_range
+            .zip(settings.shard_count)
+            .map(|((a, b), n)| (a, b, n)),
+    };
+    discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
+    Ok(())
+}

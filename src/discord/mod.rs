@@ -1,0 +1,4 @@
+//! The Discord transports: the gateway (serenity) and our paced REST client.
+
+pub mod gateway;
+pub mod rest;
