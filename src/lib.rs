@@ -4,6 +4,7 @@
 //! Module map (PURE modules do no I/O, read no clock and import no tokio, serenity or sqlx):
 //! - [`curriculum`] PURE: the typed model and the Markdown parser.
 //! - [`search`] PURE: one ranked, typo-tolerant index over everything, plus autocomplete.
+//! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
 
 pub mod curriculum;
-
+pub mod reminders;
