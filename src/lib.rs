@@ -10,6 +10,7 @@
 //! - [`app`]: the one async handler every transport calls, carrying out effects.
 //! - [`discord`]: the gateway (serenity) and the paced REST client.
 //! - [`cli`]: `check`, `search` and `ask`.
+//! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
 
 pub mod app;
 pub mod cli;
@@ -19,3 +20,4 @@ pub mod discord;
 pub mod load;
 pub mod reply;
 pub mod search;
+pub mod reminders;
