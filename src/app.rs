@@ -16,6 +16,8 @@ pub trait Discord: Send + Sync {
         nonce: Option<&str>,
     ) -> Result<String, RestError>;
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
+    /// Opens (or finds) the DM channel with `user`, returning its id.
+    async fn create_dm(&self, user: &str) -> Result<String, RestError>;
 }
 
 /// Shared state of a running bot.

@@ -105,6 +105,10 @@ impl Discord for DryRun {
         eprintln!("(ask: would pin message {message} in channel {channel})");
         Ok(())
     }
+    async fn create_dm(&self, user: &str) -> Result<String, RestError> {
+        eprintln!("(ask: would open a DM with user {user})");
+        Ok("100000000000000098".into())
+    }
 }
 
 /// `ask "/command …" [--json]`: the same handler as the bot; exit 2 on a bad command or option.

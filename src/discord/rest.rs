@@ -246,6 +246,10 @@ impl crate::app::Discord for Rest {
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError> {
         self.pin_message(channel, message).await
     }
+
+    async fn create_dm(&self, user: &str) -> Result<String, RestError> {
+        Rest::create_dm(self, user).await
+    }
 }
 
 fn header_secs(h: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
