@@ -33,7 +33,11 @@ fn load_aliases(path: &Path) -> (Aliases, Vec<Diagnostic>) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Aliases::default(), Vec::new()),
         Err(e) => (
             Aliases::default(),
-            vec![Diagnostic::error(&path.display().to_string(), 1, format!("cannot read aliases: {e}"))],
+            vec![Diagnostic::error(
+                &path.display().to_string(),
+                1,
+                format!("cannot read aliases: {e}"),
+            )],
         ),
     }
 }
@@ -52,7 +56,10 @@ pub fn check(path: &Path, settings: &Settings, out: &mut dyn Write) -> std::io::
         writeln!(out, "{d}")?;
     }
     let errors = Parsed::has_errors(&diags);
-    let n_err = diags.iter().filter(|d| d.severity == crate::curriculum::Severity::Error).count();
+    let n_err = diags
+        .iter()
+        .filter(|d| d.severity == crate::curriculum::Severity::Error)
+        .count();
     writeln!(
         out,
         "{}: {} ({} errors, {} warnings)",
@@ -65,7 +72,13 @@ pub fn check(path: &Path, settings: &Settings, out: &mut dyn Write) -> std::io::
 }
 
 /// `search QUERY [--json] [--limit N]`.
-pub fn search(cat: &Catalog, query: &str, json: bool, limit: usize, out: &mut dyn Write) -> std::io::Result<u8> {
+pub fn search(
+    cat: &Catalog,
+    query: &str,
+    json: bool,
+    limit: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let hits = cat.index.query(query, None, limit);
     if json {
         let rows: Vec<serde_json::Value> = hits
@@ -80,13 +93,29 @@ pub fn search(cat: &Catalog, query: &str, json: bool, limit: usize, out: &mut dy
             .collect();
         writeln!(out, "{}", serde_json::Value::from(rows))?;
     } else if hits.is_empty() {
-        let hint = cat.index.did_you_mean(query).map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
+        let hint = cat
+            .index
+            .did_you_mean(query)
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
         writeln!(out, "no matches for `{query}`.{hint}")?;
     } else {
         for (n, h) in hits.iter().enumerate() {
             let d = &cat.index.docs()[h.doc];
-            let url = d.url.as_deref().map(|u| format!(" <{u}>")).unwrap_or_default();
-            writeln!(out, "{:>2}. [{}] {}{url} — {} ({:.2})", n + 1, d.kind.as_str(), d.title, d.section, h.score)?;
+            let url = d
+                .url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{:>2}. [{}] {}{url} — {} ({:.2})",
+                n + 1,
+                d.kind.as_str(),
+                d.title,
+                d.section,
+                h.score
+            )?;
         }
     }
     Ok(0)
@@ -97,7 +126,12 @@ pub struct DryRun;
 
 #[async_trait::async_trait]
 impl Discord for DryRun {
-    async fn create_message(&self, channel: &str, _: &reply::Message, _: Option<&str>) -> Result<String, RestError> {
+    async fn create_message(
+        &self,
+        channel: &str,
+        _: &reply::Message,
+        _: Option<&str>,
+    ) -> Result<String, RestError> {
         eprintln!("(ask: would post the card in channel {channel})");
         Ok("100000000000000099".into())
     }
@@ -112,7 +146,13 @@ impl Discord for DryRun {
 }
 
 /// `ask "/command …" [--json]`: the same handler as the bot; exit 2 on a bad command or option.
-pub async fn ask(app: &App, line: &str, json: bool, who: &ask::Asker, out: &mut dyn Write) -> std::io::Result<u8> {
+pub async fn ask(
+    app: &App,
+    line: &str,
+    json: bool,
+    who: &ask::Asker,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let defs = reply::registry::definitions(&app.catalog().curriculum);
     let interaction = match ask::interaction(line, &defs, who) {
         Ok(i) => i,
@@ -125,7 +165,11 @@ pub async fn ask(app: &App, line: &str, json: bool, who: &ask::Asker, out: &mut 
     if json {
         let body = outcome.response.to_json();
         let data = body.get("data").cloned().unwrap_or(body);
-        writeln!(out, "{}", serde_json::to_string_pretty(&data).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&data).unwrap_or_default()
+        )?;
     } else {
         write!(out, "{}", reply::render::text(&outcome.response))?;
     }

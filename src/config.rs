@@ -39,7 +39,11 @@ impl Settings {
 
     /// Builds settings from a lookup function (the environment, or a map in tests).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
-        let get = |k: &str| var(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let bad = |key: &'static str, value: &str, reason: &str| ConfigError {
             key,
             value: value.to_string(),
@@ -54,7 +58,9 @@ impl Settings {
         };
         let snowflake = |key: &'static str| -> Result<Option<String>, ConfigError> {
             match get(key) {
-                Some(v) if !v.is_empty() && v.len() <= 20 && v.chars().all(|c| c.is_ascii_digit()) => {
+                Some(v)
+                    if !v.is_empty() && v.len() <= 20 && v.chars().all(|c| c.is_ascii_digit()) =>
+                {
                     Ok(Some(v))
                 }
                 Some(v) => Err(bad(key, &v, "must be a numeric Discord id")),
@@ -65,7 +71,11 @@ impl Settings {
             match get(key) {
                 Some(v) => match v.parse::<u32>() {
                     Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-                    _ => Err(bad(key, &v, &format!("must be a whole number from {min} to {max}"))),
+                    _ => Err(bad(
+                        key,
+                        &v,
+                        &format!("must be a whole number from {min} to {max}"),
+                    )),
                 },
                 None => Ok(None),
             }
@@ -78,7 +88,11 @@ impl Settings {
         let token = get("DISCORD_TOKEN");
         if let Some(t) = &token {
             if t.contains(char::is_whitespace) || t.starts_with("Bot ") {
-                return Err(bad("DISCORD_TOKEN", "<hidden>", "give the bare token, without `Bot ` or spaces"));
+                return Err(bad(
+                    "DISCORD_TOKEN",
+                    "<hidden>",
+                    "give the bare token, without `Bot ` or spaces",
+                ));
             }
         }
         let shard_count = number("SHARD_COUNT", 1, 65_535)?;
@@ -102,8 +116,15 @@ impl Settings {
             }
         };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(bad("DATABASE_URL", &database_url, "must start with sqlite: or postgres://"));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                &database_url,
+                "must start with sqlite: or postgres://",
+            ));
         }
         Ok(Settings {
             discord_token: token,
@@ -113,9 +134,13 @@ impl Settings {
                 .to_string(),
             discord_guild_id: snowflake("DISCORD_GUILD_ID")?,
             discord_public_key: public_key,
-            curriculum_path: get("CURRICULUM_PATH").unwrap_or_else(|| "data/curriculum".into()).into(),
+            curriculum_path: get("CURRICULUM_PATH")
+                .unwrap_or_else(|| "data/curriculum".into())
+                .into(),
             curriculum_base_url: url("CURRICULUM_BASE_URL", get("CURRICULUM_BASE_URL"))?,
-            aliases_path: get("ALIASES_PATH").unwrap_or_else(|| "data/aliases.txt".into()).into(),
+            aliases_path: get("ALIASES_PATH")
+                .unwrap_or_else(|| "data/aliases.txt".into())
+                .into(),
             database_url,
             rest_per_second: number("REST_PER_SECOND", 1, 50_000)?.unwrap_or(40),
             shard_count,
@@ -131,8 +156,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_vars(|k| map.get(k).cloned())
     }
 
@@ -144,13 +171,33 @@ mod tests {
         assert_eq!(s.rest_per_second, 40);
         let e = settings(&[("DISCORD_API_URL", "ftp://x")]).unwrap_err();
         assert_eq!(e.key, "DISCORD_API_URL");
-        assert_eq!(settings(&[("REST_PER_SECOND", "0")]).unwrap_err().key, "REST_PER_SECOND");
-        assert_eq!(settings(&[("DISCORD_GUILD_ID", "abc")]).unwrap_err().key, "DISCORD_GUILD_ID");
-        assert_eq!(settings(&[("SHARD_RANGE", "0-1")]).unwrap_err().key, "SHARD_RANGE");
+        assert_eq!(
+            settings(&[("REST_PER_SECOND", "0")]).unwrap_err().key,
+            "REST_PER_SECOND"
+        );
+        assert_eq!(
+            settings(&[("DISCORD_GUILD_ID", "abc")]).unwrap_err().key,
+            "DISCORD_GUILD_ID"
+        );
+        assert_eq!(
+            settings(&[("SHARD_RANGE", "0-1")]).unwrap_err().key,
+            "SHARD_RANGE"
+        );
         let s = settings(&[("SHARD_COUNT", "4"), ("SHARD_RANGE", "2-3")]).unwrap();
         assert_eq!(s.shard_range, Some((2, 3)));
-        assert_eq!(settings(&[("SHARD_COUNT", "4"), ("SHARD_RANGE", "3-4")]).unwrap_err().key, "SHARD_RANGE");
-        assert_eq!(settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().key, "DATABASE_URL");
-        assert_eq!(settings(&[("DISCORD_TOKEN", "Bot abc")]).unwrap_err().key, "DISCORD_TOKEN");
+        assert_eq!(
+            settings(&[("SHARD_COUNT", "4"), ("SHARD_RANGE", "3-4")])
+                .unwrap_err()
+                .key,
+            "SHARD_RANGE"
+        );
+        assert_eq!(
+            settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().key,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            settings(&[("DISCORD_TOKEN", "Bot abc")]).unwrap_err().key,
+            "DISCORD_TOKEN"
+        );
     }
 }

@@ -18,6 +18,6 @@ pub mod config;
 pub mod curriculum;
 pub mod discord;
 pub mod load;
+pub mod reminders;
 pub mod reply;
 pub mod search;
-pub mod reminders;

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "curriculum-bot", version, about = "A Discord bot for a Docusaurus-style curriculum")]
+#[command(
+    name = "curriculum-bot",
+    version,
+    about = "A Discord bot for a Docusaurus-style curriculum"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -75,10 +79,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
             Ok(cli::search(&cat, &query, json, limit, &mut out)?)
         }
-        Cmd::Ask { line, json, moderator } => {
+        Cmd::Ask {
+            line,
+            json,
+            moderator,
+        } => {
             let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
             let app = cli::offline_app(cat);
-            let who = Asker { moderator, ..Asker::default() };
+            let who = Asker {
+                moderator,
+                ..Asker::default()
+            };
             Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
         }
         Cmd::Run => {
@@ -92,7 +103,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-async fn run_gateway(settings: &Settings, cat: curriculum_bot::reply::Catalog) -> anyhow::Result<()> {
+async fn run_gateway(
+    settings: &Settings,
+    cat: curriculum_bot::reply::Catalog,
+) -> anyhow::Result<()> {
     let token = settings
         .discord_token
         .clone()

@@ -23,9 +23,15 @@ fn ask_resource_mlflow_lists_both_with_urls() {
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
     assert!(s.contains("MLflow Documentation"), "{s}");
-    assert!(s.contains("https://mlflow.org/docs/latest/index.html"), "{s}");
+    assert!(
+        s.contains("https://mlflow.org/docs/latest/index.html"),
+        "{s}"
+    );
     assert!(s.contains("MLflow Quickstart"), "{s}");
-    assert!(s.contains("https://mlflow.org/docs/latest/quickstart.html"), "{s}");
+    assert!(
+        s.contains("https://mlflow.org/docs/latest/quickstart.html"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -34,14 +40,28 @@ fn ask_json_prints_the_message_payload() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(v["allowed_mentions"]["parse"], serde_json::json!([]));
-    let urls: Vec<&str> = v["embeds"].as_array().unwrap().iter().filter_map(|e| e["url"].as_str()).collect();
-    assert!(urls.contains(&"https://mlflow.org/docs/latest/quickstart.html"), "{urls:?}");
+    let urls: Vec<&str> = v["embeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["url"].as_str())
+        .collect();
+    assert!(
+        urls.contains(&"https://mlflow.org/docs/latest/quickstart.html"),
+        "{urls:?}"
+    );
     assert!(v.get("components").is_some() && v.get("content").is_some());
 }
 
 #[test]
 fn ask_rejects_unknown_commands_and_bad_options_with_exit_2() {
-    for line in ["/nope", "resource mlflow", "/module 99", "/remind week number:abc", "/resource"] {
+    for line in [
+        "/nope",
+        "resource mlflow",
+        "/module 99",
+        "/remind week number:abc",
+        "/resource",
+    ] {
         let o = bot(&["ask", line]);
         assert_eq!(o.status.code(), Some(2), "{line}: {}", stdout(&o));
         assert!(!stdout(&o).trim().is_empty(), "{line} explains itself");
@@ -62,7 +82,10 @@ fn search_json_is_ranked_with_the_promised_fields() {
         }
     }
     let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
 }
 
 #[test]
@@ -70,7 +93,10 @@ fn check_passes_on_the_shipped_curriculum() {
     let o = bot(&["check"]);
     let s = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{s}");
-    assert!(s.contains("5 modules") && s.contains("3 pathways") && s.contains("3 plan phases"), "{s}");
+    assert!(
+        s.contains("5 modules") && s.contains("3 pathways") && s.contains("3 plan phases"),
+        "{s}"
+    );
 }
 
 #[test]

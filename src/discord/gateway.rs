@@ -62,8 +62,8 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: serenity::all::Interaction) {
-        let parsed = serde_json::to_value(&interaction)
-            .and_then(serde_json::from_value::<Interaction>);
+        let parsed =
+            serde_json::to_value(&interaction).and_then(serde_json::from_value::<Interaction>);
         let i = match parsed {
             Ok(i) => i,
             Err(e) => {

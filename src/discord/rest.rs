@@ -40,7 +40,13 @@ impl RestError {
 
     /// The target is gone or closed to us for good: DMs closed, channel deleted, access lost.
     pub fn is_target_gone(&self) -> bool {
-        matches!(self, RestError::Discord { status: 403 | 404, .. })
+        matches!(
+            self,
+            RestError::Discord {
+                status: 403 | 404,
+                ..
+            }
+        )
     }
 
     pub fn is_missing_access(&self) -> bool {
@@ -171,9 +177,14 @@ impl Rest {
         response: &Response,
     ) -> Result<(), RestError> {
         let path = format!("/interactions/{id}/{token}/callback");
-        self.call(reqwest::Method::POST, &path, Some(&response.to_json()), true)
-            .await
-            .map(|_| ())
+        self.call(
+            reqwest::Method::POST,
+            &path,
+            Some(&response.to_json()),
+            true,
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn create_dm(&self, user: &str) -> Result<String, RestError> {
@@ -226,7 +237,12 @@ impl Rest {
             None => format!("/applications/{application}/commands"),
         };
         let v = self
-            .call(reqwest::Method::PUT, &path, Some(&Value::from(defs.to_vec())), false)
+            .call(
+                reqwest::Method::PUT,
+                &path,
+                Some(&Value::from(defs.to_vec())),
+                false,
+            )
             .await?;
         Ok(v.as_array().map_or(0, Vec::len))
     }

@@ -56,7 +56,10 @@ pub fn interaction(line: &str, defs: &[Value], who: &Asker) -> Result<Interactio
     let mut spec: Vec<Value> = def["options"].as_array().cloned().unwrap_or_default();
     let mut sub: Option<String> = None;
     if spec.iter().any(|o| o["type"] == SUB_COMMAND) {
-        let (word, tail) = rest.trim_start().split_once(' ').unwrap_or((rest.trim(), ""));
+        let (word, tail) = rest
+            .trim_start()
+            .split_once(' ')
+            .unwrap_or((rest.trim(), ""));
         let found = spec.iter().find(|o| o["name"] == word).cloned();
         let Some(s) = found else {
             return Err(AskError::MissingSub(name.into(), names(&spec)));
@@ -103,7 +106,9 @@ pub fn interaction(line: &str, defs: &[Value], who: &Asker) -> Result<Interactio
         }),
         user: who.guild_id.is_none().then_some(user),
         token: "ask".into(),
-        app_permissions: Some((perms::SEND_MESSAGES | perms::MANAGE_MESSAGES | perms::EMBED_LINKS).to_string()),
+        app_permissions: Some(
+            (perms::SEND_MESSAGES | perms::MANAGE_MESSAGES | perms::EMBED_LINKS).to_string(),
+        ),
         locale: Some("en-US".into()),
         message: None,
     })
@@ -120,7 +125,10 @@ fn parse_options(rest: &str, spec: &[Value], cmd: &str) -> Result<Vec<CommandOpt
     for word in rest.split_whitespace() {
         if let Some(o) = known(word) {
             let value = word.split_once(':').map_or("", |(_, v)| v);
-            named.push((o["name"].as_str().unwrap_or_default().to_string(), value.to_string()));
+            named.push((
+                o["name"].as_str().unwrap_or_default().to_string(),
+                value.to_string(),
+            ));
         } else if let Some(last) = named.last_mut().filter(|_| free.is_empty()) {
             last.1.push(' ');
             last.1.push_str(word);
@@ -132,7 +140,13 @@ fn parse_options(rest: &str, spec: &[Value], cmd: &str) -> Result<Vec<CommandOpt
         let Some(first) = spec.iter().find(|o| o["type"] == 3) else {
             return Err(AskError::FreeText(cmd.into(), names(spec)));
         };
-        named.insert(0, (first["name"].as_str().unwrap_or_default().into(), free.join(" ")));
+        named.insert(
+            0,
+            (
+                first["name"].as_str().unwrap_or_default().into(),
+                free.join(" "),
+            ),
+        );
     }
     named
         .into_iter()
@@ -143,11 +157,9 @@ fn parse_options(rest: &str, spec: &[Value], cmd: &str) -> Result<Vec<CommandOpt
                 .and_then(|o| o["type"].as_u64())
                 .unwrap_or(3) as u8;
             let value = match kind {
-                INTEGER => Value::from(
-                    raw.trim()
-                        .parse::<i64>()
-                        .map_err(|_| AskError::BadValue(name.clone(), "a whole number", raw.clone()))?,
-                ),
+                INTEGER => Value::from(raw.trim().parse::<i64>().map_err(|_| {
+                    AskError::BadValue(name.clone(), "a whole number", raw.clone())
+                })?),
                 CHANNEL | ROLE => {
                     let id: String = raw.chars().filter(char::is_ascii_digit).collect();
                     if id.is_empty() {

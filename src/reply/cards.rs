@@ -9,7 +9,11 @@ pub const COLOR: u32 = 0x4f8a8b;
 pub fn link_md(title: &str, link: &Link) -> String {
     match link.url() {
         Some(url) => format!("[{}]({url})", escape_link_text(title)),
-        None => format!("{} (`{}`)", escape_link_text(title), link.display().replace('`', "'")),
+        None => format!(
+            "{} (`{}`)",
+            escape_link_text(title),
+            link.display().replace('`', "'")
+        ),
     }
 }
 
@@ -162,7 +166,10 @@ pub fn phase_field(c: &Curriculum, i: usize) -> EmbedField {
     let ph = &c.plan[i];
     let mut lines: Vec<String> = ph.tasks.iter().map(|t| format!("• {t}")).collect();
     for &r in &ph.resources {
-        lines.push(format!("↳ {}", link_md(&c.resources[r].title, &c.resources[r].link)));
+        lines.push(format!(
+            "↳ {}",
+            link_md(&c.resources[r].title, &c.resources[r].link)
+        ));
     }
     EmbedField {
         name: ph.heading.clone(),

@@ -10,23 +10,45 @@ pub const MAX_QUERY: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Ping,
-    Resource { query: String, page: usize },
-    Search { topic: String },
-    Module { which: Option<String> },
-    Path { background: String },
+    Resource {
+        query: String,
+        page: usize,
+    },
+    Search {
+        topic: String,
+    },
+    Module {
+        which: Option<String>,
+    },
+    Path {
+        background: String,
+    },
     Plan,
     Help,
-    Pin { module: String },
+    Pin {
+        module: String,
+    },
     /// Moderators: what members searched for and did not find.
     Report,
     /// Moderators: reload or validate the curriculum from disk.
-    Curriculum { reload: bool },
+    Curriculum {
+        reload: bool,
+    },
     /// Autocomplete for `option` of `command`, with what has been typed so far.
-    Complete { command: String, option: String, typed: String },
+    Complete {
+        command: String,
+        option: String,
+        typed: String,
+    },
     /// A button click; `custom_id` as sent.
-    Button { custom_id: String },
+    Button {
+        custom_id: String,
+    },
     /// `/remind …`, parsed further by the reminders module.
-    Remind { sub: String, options: Vec<CommandOption> },
+    Remind {
+        sub: String,
+        options: Vec<CommandOption>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,9 +128,7 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
             }
         }
         "remind" => {
-            let sub = opts
-                .first()
-                .ok_or(CommandError::Missing("subcommand"))?;
+            let sub = opts.first().ok_or(CommandError::Missing("subcommand"))?;
             Command::Remind {
                 sub: sub.name.clone(),
                 options: sub.options.clone(),

@@ -16,7 +16,10 @@ const MAX_RESULTS: usize = 50;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// A `/search` with no result, counted per guild for the moderators' report.
-    RecordMiss { guild: Option<String>, query: String },
+    RecordMiss {
+        guild: Option<String>,
+        query: String,
+    },
     /// Post `message` in `channel` and pin it; the reply depends on whether that worked.
     PostAndPin { channel: String, message: Message },
 }
@@ -68,7 +71,9 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command) -> Outcome {
             None => error("That button has expired. Run the command again."),
         },
         Command::Search { topic } => search(cat, i, topic),
-        Command::Module { which: None } => public(Message::embed(cards::modules_overview(c))).into(),
+        Command::Module { which: None } => {
+            public(Message::embed(cards::modules_overview(c))).into()
+        }
         Command::Module { which: Some(w) } => match find_module(cat, w) {
             Some(m) => public(Message::embed(module_card(cat, m))).into(),
             None => error(unknown_module(cat, w)),
@@ -88,11 +93,22 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command) -> Outcome {
         Command::Plan => public(Message::embed(cards::plan_embed(c))).into(),
         Command::Help => public(Message::embed(help(cat))).into(),
         Command::Pin { module } => pin(cat, i, module),
-        Command::Complete { command, option, typed } => complete(cat, command, option, typed).into(),
+        Command::Complete {
+            command,
+            option,
+            typed,
+        } => complete(cat, command, option, typed).into(),
         Command::Report | Command::Curriculum { .. } | Command::Remind { .. } => {
             error("That command isn't available here.")
         }
     }
+}
+
+/// Drops the long tail: hits scoring under a fifth of the best one are noise to a member
+/// (`production ml systems` should not list every resource that mentions "ML").
+fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
+    let best = hits.first().map_or(0.0, |h| h.score);
+    hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
 }
 
 /// `custom_id` of a paging button: `res|<page>|<query>`.
@@ -110,8 +126,13 @@ fn parse_page_id(id: &str) -> Option<(usize, String)> {
 fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {
     let c = &cat.curriculum;
     // An autocomplete choice submits the resource's key: show exactly that one first.
-    let mut hits: Vec<usize> = c.resources.iter().position(|r| r.key == query).into_iter().collect();
-    for h in cat.index.query(query, Some(&[Kind::Resource]), MAX_RESULTS) {
+    let mut hits: Vec<usize> = c
+        .resources
+        .iter()
+        .position(|r| r.key == query)
+        .into_iter()
+        .collect();
+    for h in relevant(cat.index.query(query, Some(&[Kind::Resource]), MAX_RESULTS)) {
         let r = cat.index.docs()[h.doc].target;
         if !hits.contains(&r) {
             hits.push(r);
@@ -153,7 +174,12 @@ fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {
     };
     if pages > 1 {
         m.components = vec![Component::row(vec![
-            Component::button(2, "Previous", &page_id(page.saturating_sub(1), query), page == 0),
+            Component::button(
+                2,
+                "Previous",
+                &page_id(page.saturating_sub(1), query),
+                page == 0,
+            ),
             Component::button(2, "Next", &page_id(page + 1, query), page + 1 >= pages),
         ])];
     }
@@ -166,14 +192,17 @@ fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {
 }
 
 fn search(cat: &Catalog, i: &Interaction, topic: &str) -> Outcome {
-    let hits = cat.index.query(topic, None, 10);
+    let hits = relevant(cat.index.query(topic, None, 10));
     if hits.is_empty() {
         let hint = cat
             .index
             .did_you_mean(topic)
             .map(|s| format!(" Did you mean **{}**?", escape(&s)))
             .unwrap_or_default();
-        let mut out = error(format!("Nothing close to {} in the curriculum.{hint}", quoted(topic)));
+        let mut out = error(format!(
+            "Nothing close to {} in the curriculum.{hint}",
+            quoted(topic)
+        ));
         out.effects.push(Effect::RecordMiss {
             guild: i.guild_id.clone(),
             query: topic.to_lowercase(),
@@ -188,7 +217,11 @@ fn search(cat: &Catalog, i: &Interaction, topic: &str) -> Outcome {
                 Some(u) => format!("[{}]({u})", d.title.replace(['[', ']'], "")),
                 None => format!("**{}**", d.title),
             };
-            format!("{title} · {} · *{}*", d.kind.as_str().replace('_', " "), d.section)
+            format!(
+                "{title} · {} · *{}*",
+                d.kind.as_str().replace('_', " "),
+                d.section
+            )
         })
         .collect();
     public(Message::embed(Embed {
@@ -211,7 +244,11 @@ pub fn find_module<'a>(cat: &'a Catalog, w: &str) -> Option<&'a crate::curriculu
     if let Some(n) = number {
         return c.modules.iter().find(|m| m.number == n);
     }
-    let hit = cat.index.query(w, Some(&[Kind::Module]), 1).into_iter().next()?;
+    let hit = cat
+        .index
+        .query(w, Some(&[Kind::Module]), 1)
+        .into_iter()
+        .next()?;
     c.modules.get(cat.index.docs()[hit.doc].target)
 }
 
@@ -226,13 +263,18 @@ fn module_card(cat: &Catalog, m: &crate::curriculum::Module) -> Embed {
         .map(str::to_lowercase)
         .filter(|w| {
             // Words found in many resources ("mlops") tell nothing about this module.
-            let n = c.resources.iter().filter(|r| r.title.to_lowercase().contains(w.as_str())).count();
+            let n = c
+                .resources
+                .iter()
+                .filter(|r| r.title.to_lowercase().contains(w.as_str()))
+                .count();
             n * 5 <= c.resources.len()
         })
         .collect();
     for h in cat.index.query(&m.title, Some(&[Kind::Resource]), 10) {
         let r = cat.index.docs()[h.doc].target;
-        let text = format!("{} {}", c.resources[r].title, c.resources[r].description).to_lowercase();
+        let text =
+            format!("{} {}", c.resources[r].title, c.resources[r].description).to_lowercase();
         if !res.contains(&r) && res.len() < 4 && words.iter().any(|w| text.contains(w.as_str())) {
             res.push(r);
         }
@@ -255,7 +297,11 @@ fn find_pathway(cat: &Catalog, b: &str) -> Option<usize> {
     if let Some(p) = ps.iter().position(|p| p.background.eq_ignore_ascii_case(b)) {
         return Some(p);
     }
-    let hit = cat.index.query(b, Some(&[Kind::Pathway]), 1).into_iter().next()?;
+    let hit = cat
+        .index
+        .query(b, Some(&[Kind::Pathway]), 1)
+        .into_iter()
+        .next()?;
     Some(cat.index.docs()[hit.doc].target)
 }
 
@@ -313,7 +359,10 @@ fn complete(cat: &Catalog, command: &str, option: &str, typed: &str) -> Response
             .into_iter()
             .map(|h| {
                 let m = &c.modules[cat.index.docs()[h.doc].target];
-                Choice::new(&format!("Module {}: {}", m.number, m.title), &m.number.to_string())
+                Choice::new(
+                    &format!("Module {}: {}", m.number, m.title),
+                    &m.number.to_string(),
+                )
             })
             .collect(),
         ("search", _) => cat
@@ -344,14 +393,23 @@ fn help(cat: &Catalog) -> Embed {
         ("/module [module]", "a module card, or all modules"),
         ("/path background", "the pathway for your background"),
         ("/plan", "the getting-started action plan"),
-        ("/remind subscribe", "a weekly reminder of where you are in the plan"),
+        (
+            "/remind subscribe",
+            "a weekly reminder of where you are in the plan",
+        ),
         ("/pin module", "moderators: post and pin a module card"),
         ("/report", "moderators: searches that found nothing"),
-        ("/curriculum reload|validate", "moderators: reload or check the curriculum"),
+        (
+            "/curriculum reload|validate",
+            "moderators: reload or check the curriculum",
+        ),
     ];
     let lines: Vec<String> = cmds.iter().map(|(n, d)| format!("`{n}` — {d}")).collect();
     Embed {
-        title: Some(format!("{} — commands", c.pages.first().map_or("Curriculum", |p| p.title.as_str()))),
+        title: Some(format!(
+            "{} — commands",
+            c.pages.first().map_or("Curriculum", |p| p.title.as_str())
+        )),
         description: Some(format!(
             "{}\n\nLoaded: {}",
             lines.join("\n"),

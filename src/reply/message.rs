@@ -215,7 +215,9 @@ pub enum Response {
     /// Edit the message a button is on (callback type 7).
     Update(Message),
     /// Autocomplete choices (callback type 8).
-    Autocomplete { choices: Vec<Choice> },
+    Autocomplete {
+        choices: Vec<Choice>,
+    },
 }
 
 impl Response {
@@ -227,7 +229,9 @@ impl Response {
             Response::Update(m) => (7, serde_json::to_value(m).ok()),
             Response::Autocomplete { choices } => (
                 8,
-                Some(serde_json::json!({ "choices": choices.iter().take(CHOICES_MAX).collect::<Vec<_>>() })),
+                Some(
+                    serde_json::json!({ "choices": choices.iter().take(CHOICES_MAX).collect::<Vec<_>>() }),
+                ),
             ),
         };
         match data {
@@ -302,7 +306,10 @@ mod tests {
         let e = &m.embeds[0];
         assert!(e.title.as_ref().unwrap().ends_with('…'));
         assert!(e.fields.len() <= EMBED_FIELDS_MAX);
-        assert!(e.fields.iter().all(|f| f.value.chars().count() <= FIELD_VALUE_MAX));
+        assert!(e
+            .fields
+            .iter()
+            .all(|f| f.value.chars().count() <= FIELD_VALUE_MAX));
         let c = Choice::new(&"x".repeat(150), "");
         assert_eq!(c.name.chars().count(), 100);
         assert_eq!(Response::Pong.to_json(), serde_json::json!({"type": 1}));

@@ -3,13 +3,13 @@
 //! endpoint and `curriculum-bot ask` all go through `crate::app::handle`, which calls this.
 
 pub mod ask;
-pub mod render;
 pub mod cards;
 pub mod command;
 pub mod handle;
 pub mod interaction;
 pub mod message;
 pub mod registry;
+pub mod render;
 
 pub use command::{Command, CommandError};
 pub use handle::{answer, Effect, Outcome};
@@ -30,7 +30,10 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(parsed: Parsed, aliases: &Aliases) -> Catalog {
         let diags = parsed.check();
-        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let index = SearchIndex::new(docs_from(&parsed.curriculum), aliases);
         Catalog {
             curriculum: parsed.curriculum,

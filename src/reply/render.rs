@@ -39,6 +39,8 @@ fn message(s: &mut String, m: &Message) {
             for line in d.lines() {
                 let _ = writeln!(s, "   {line}");
             }
+            // Blank lines carry no indent, so snapshots have no trailing spaces.
+            *s = s.replace("   \n", "\n");
         }
         for f in &e.fields {
             let _ = writeln!(s, "   {}:", f.name);
