@@ -88,7 +88,7 @@ impl App {
                     Ok(()) => None,
                     Err(e) if e.is_missing_access() => Some(reply::handle::error(
                         "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
-                         **Manage Messages** here. Ask an admin to grant them to my role.",
+                         **Pin Messages** here. Ask an admin to grant them to my role.",
                     )),
                     Err(e) => Some(reply::handle::error(format!(
                         "I couldn't post the card: {e}. Try again in a moment."

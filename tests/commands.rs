@@ -299,7 +299,7 @@ fn moderators_pin_members_do_not() {
     let (r, failed) = run(&ask_line("/pin 1", false));
     assert!(failed && r.message().unwrap().is_ephemeral());
     let mut no_perm = ask_line("/pin 1", true);
-    no_perm.app_permissions = Some("2048".into());
+    no_perm.app_permissions = Some((2048 | 16384).to_string());
     let (r, failed) = run(&no_perm);
     assert!(
         failed && render::text(&r).contains("I can't pin here"),

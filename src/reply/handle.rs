@@ -312,10 +312,11 @@ fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
     if !i.member_can(perms::MANAGE_MESSAGES) {
         return error("Only moderators with **Manage Messages** can pin module cards.");
     }
-    if !i.bot_can(perms::MANAGE_MESSAGES | perms::SEND_MESSAGES) {
+    let can_pin = i.bot_can(perms::PIN_MESSAGES) || i.bot_can(perms::MANAGE_MESSAGES);
+    if !(i.bot_can(perms::SEND_MESSAGES | perms::EMBED_LINKS) && can_pin) {
         return error(
-            "I can't pin here: I need **Send Messages** and **Manage Messages** in this channel. \
-             Ask an admin to grant them to my role.",
+            "I can't pin here: I need **Send Messages**, **Embed Links** and **Pin Messages** in \
+             this channel. Ask an admin to grant them to my role.",
         );
     }
     let Some(m) = find_module(cat, module) else {
