@@ -2,6 +2,7 @@
 //! and `curriculum-bot ask` all call [`App::handle`]; there is no second copy of command logic.
 
 use crate::discord::rest::RestError;
+use crate::metrics::Metrics;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
 use std::sync::{Arc, RwLock};
 
@@ -24,6 +25,7 @@ pub trait Discord: Send + Sync {
 pub struct App {
     catalog: RwLock<Arc<Catalog>>,
     pub discord: Arc<dyn Discord>,
+    pub metrics: Metrics,
 }
 
 impl App {
@@ -31,6 +33,7 @@ impl App {
         App {
             catalog: RwLock::new(Arc::new(catalog)),
             discord,
+            metrics: Metrics::default(),
         }
     }
 
@@ -51,8 +54,16 @@ impl App {
         *g = Arc::new(catalog);
     }
 
-    /// Answers one interaction, carrying out its effects.
+    /// Answers one interaction, carrying out its effects, and counts it.
     pub async fn handle(&self, i: &Interaction) -> Outcome {
+        let start = std::time::Instant::now();
+        let out = self.answer(i).await;
+        self.metrics
+            .interaction(metric_name(i), out.failed, start.elapsed().as_secs_f64());
+        out
+    }
+
+    async fn answer(&self, i: &Interaction) -> Outcome {
         let cmd = match reply::command::parse(i) {
             Ok(c) => c,
             Err(e) => return reply::handle::command_error(&e),
@@ -75,6 +86,7 @@ impl App {
     async fn apply(&self, effect: Effect) -> Option<Outcome> {
         match effect {
             Effect::RecordMiss { guild, query } => {
+                self.metrics.search_misses.inc();
                 tracing::info!(guild = guild.as_deref().unwrap_or("dm"), %query, "search with no result");
                 None
             }
@@ -96,5 +108,31 @@ impl App {
                 }
             }
         }
+    }
+}
+
+/// A bounded label for metrics: known command names only.
+fn metric_name(i: &Interaction) -> &'static str {
+    let known = [
+        "resource",
+        "search",
+        "module",
+        "path",
+        "plan",
+        "help",
+        "pin",
+        "report",
+        "curriculum",
+        "remind",
+    ];
+    match i.kind {
+        reply::interaction::PING => "ping",
+        reply::interaction::MESSAGE_COMPONENT => "button",
+        reply::interaction::AUTOCOMPLETE => "autocomplete",
+        _ => known
+            .iter()
+            .find(|k| **k == i.name())
+            .copied()
+            .unwrap_or("unknown"),
     }
 }

@@ -10,6 +10,7 @@
 //! - [`app`]: the one async handler every transport calls, carrying out effects.
 //! - [`discord`]: the gateway (serenity) and the paced REST client.
 //! - [`cli`]: `check`, `search` and `ask`.
+//! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
 //! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
 
 pub mod app;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod curriculum;
 pub mod discord;
 pub mod load;
+pub mod metrics;
 pub mod reminders;
 pub mod reply;
 pub mod search;

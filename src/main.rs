@@ -23,6 +23,8 @@ struct Cli {
 enum Cmd {
     /// Run the bot on the Discord gateway (the default).
     Run,
+    /// Serve Discord's HTTP interactions endpoint (+ /healthz, /metrics) on HTTP_BIND.
+    Serve,
     /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
     Check { path: Option<PathBuf> },
     /// Search the curriculum.
@@ -92,6 +94,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
         }
+        Cmd::Serve => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            rt.block_on(run_endpoint(&settings, cat))?;
+            Ok(0)
+        }
         Cmd::Run => {
             let (cat, diags) = cli::load_catalog(&settings.curriculum_path, &settings)?;
             for d in &diags {
@@ -128,5 +135,35 @@ async fn run_gateway(
             .map(|((a, b), n)| (a, b, n)),
     };
     discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn run_endpoint(
+    settings: &Settings,
+    cat: curriculum_bot::reply::Catalog,
+) -> anyhow::Result<()> {
+    use discord::endpoint;
+    let key_hex = settings.discord_public_key.clone().context(
+        "DISCORD_PUBLIC_KEY is not set: `serve` needs it to verify Discord's signatures",
+    )?;
+    let key = endpoint::public_key(&key_hex).map_err(anyhow::Error::msg)?;
+    let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token: settings.discord_token.clone().unwrap_or_default(),
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?);
+    let app = Arc::new(curriculum_bot::app::App::new(cat, rest));
+    let health: endpoint::HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
+    let listener = tokio::net::TcpListener::bind(&settings.http_bind)
+        .await
+        .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
+    tracing::info!(addr = %settings.http_bind, "serving interactions");
+    endpoint::serve(
+        listener,
+        endpoint::Endpoint { app, key, health },
+        discord::gateway::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }
