@@ -116,7 +116,8 @@ async fn bad_signatures_are_refused_with_401() {
     let body = resource_body();
     let other = SigningKey::from_bytes(&[9u8; 32]);
     let (good_sig, good_ts) = s.sign(&s.key, now(), &body);
-    let cases: Vec<(&str, Vec<u8>, Option<String>, Option<String>)> = vec![
+    type Case = (&'static str, Vec<u8>, Option<String>, Option<String>);
+    let cases: Vec<Case> = vec![
         (
             "invalid hex",
             body.clone(),
