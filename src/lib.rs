@@ -12,6 +12,7 @@
 //! - [`cli`]: `check`, `search` and `ask`.
 //! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
 //! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
+//! - [`store`] storage behind one trait: SQLite (default, single instance) or PostgreSQL.
 
 pub mod app;
 pub mod cli;
@@ -23,3 +24,5 @@ pub mod metrics;
 pub mod reminders;
 pub mod reply;
 pub mod search;
+pub mod store;
+pub mod store;
