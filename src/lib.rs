@@ -25,4 +25,3 @@ pub mod reminders;
 pub mod reply;
 pub mod search;
 pub mod store;
-pub mod store;
