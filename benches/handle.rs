@@ -31,20 +31,61 @@ fn main() {
     })
     .unwrap();
     let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let app = offline_app(cat);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let app = rt.block_on(offline_app(cat)).unwrap();
     let cases = [
-        ("resource mlflow", interaction("resource", 2, json!([{"name": "query", "type": 3, "value": "mlflow"}]))),
-        ("search kubeflw", interaction("search", 2, json!([{"name": "topic", "type": 3, "value": "kubeflw"}]))),
-        ("module 2", interaction("module", 2, json!([{"name": "module", "type": 3, "value": "2"}]))),
+        (
+            "resource mlflow",
+            interaction(
+                "resource",
+                2,
+                json!([{"name": "query", "type": 3, "value": "mlflow"}]),
+            ),
+        ),
+        (
+            "search kubeflw",
+            interaction(
+                "search",
+                2,
+                json!([{"name": "topic", "type": 3, "value": "kubeflw"}]),
+            ),
+        ),
+        (
+            "module 2",
+            interaction(
+                "module",
+                2,
+                json!([{"name": "module", "type": 3, "value": "2"}]),
+            ),
+        ),
         ("module (all)", interaction("module", 2, json!([]))),
-        ("path", interaction("path", 2, json!([{"name": "background", "type": 3, "value": "DevOps Engineers"}]))),
+        (
+            "path",
+            interaction(
+                "path",
+                2,
+                json!([{"name": "background", "type": 3, "value": "DevOps Engineers"}]),
+            ),
+        ),
         ("plan", interaction("plan", 2, json!([]))),
         ("help", interaction("help", 2, json!([]))),
-        ("autocomplete resource 'ku'", interaction("resource", 4, json!([{"name": "query", "type": 3, "value": "ku", "focused": true}]))),
+        (
+            "autocomplete resource 'ku'",
+            interaction(
+                "resource",
+                4,
+                json!([{"name": "query", "type": 3, "value": "ku", "focused": true}]),
+            ),
+        ),
     ];
     const N: usize = 5000;
-    println!("{:<28} {:>10} {:>10} {:>12} {:>12} {:>8}", "command", "median", "p99", "base median", "base p99", "ratio");
+    println!(
+        "{:<28} {:>10} {:>10} {:>12} {:>12} {:>8}",
+        "command", "median", "p99", "base median", "base p99", "ratio"
+    );
     for (name, body) in &cases {
         let mut handled = Vec::with_capacity(N);
         let mut base = Vec::with_capacity(N);

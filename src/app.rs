@@ -3,7 +3,9 @@
 
 use crate::discord::rest::RestError;
 use crate::metrics::Metrics;
+use crate::reply::interaction::perms;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
+use crate::store::Store;
 use std::sync::{Arc, RwLock};
 
 /// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
@@ -25,16 +27,31 @@ pub trait Discord: Send + Sync {
 pub struct App {
     catalog: RwLock<Arc<Catalog>>,
     pub discord: Arc<dyn Discord>,
+    pub store: Arc<dyn Store>,
     pub metrics: Metrics,
+    /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
+    pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
 }
 
 impl App {
-    pub fn new(catalog: Catalog, discord: Arc<dyn Discord>) -> App {
+    pub fn new(catalog: Catalog, discord: Arc<dyn Discord>, store: Arc<dyn Store>) -> App {
         App {
             catalog: RwLock::new(Arc::new(catalog)),
             discord,
+            store,
             metrics: Metrics::default(),
+            source: None,
         }
+    }
+
+    /// Lets moderators reload the curriculum from `path`.
+    pub fn with_source(
+        mut self,
+        path: std::path::PathBuf,
+        settings: crate::config::Settings,
+    ) -> App {
+        self.source = Some((path, settings));
+        self
     }
 
     /// The curriculum as loaded now.
@@ -68,6 +85,11 @@ impl App {
             Ok(c) => c,
             Err(e) => return reply::handle::command_error(&e),
         };
+        match &cmd {
+            Command::Report => return self.report(i).await,
+            Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
+            _ => {}
+        }
         let cat = self.catalog();
         let mut out = reply::answer(&cat, i, &cmd);
         for effect in std::mem::take(&mut out.effects) {
@@ -87,7 +109,10 @@ impl App {
         match effect {
             Effect::RecordMiss { guild, query } => {
                 self.metrics.search_misses.inc();
-                tracing::info!(guild = guild.as_deref().unwrap_or("dm"), %query, "search with no result");
+                let guild = guild.and_then(|g| g.parse::<i64>().ok());
+                if let Err(e) = self.store.record_miss(guild, &query, unix_now()).await {
+                    tracing::warn!(error = %e, "could not record a search miss");
+                }
                 None
             }
             Effect::PostAndPin { channel, message } => {
@@ -134,5 +159,64 @@ fn metric_name(i: &Interaction) -> &'static str {
             .find(|k| **k == i.name())
             .copied()
             .unwrap_or("unknown"),
+    }
+}
+
+/// The wall clock, for the adapters; the pure core takes `now` as a parameter.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl App {
+    /// `/report`: what members searched for and did not find, in this server.
+    async fn report(&self, i: &Interaction) -> Outcome {
+        if !i.member_can(perms::MANAGE_GUILD) {
+            return reply::handle::error(
+                "Only moderators with **Manage Server** can see the search report.",
+            );
+        }
+        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
+        match self.store.top_misses(guild, 20).await {
+            Ok(misses) => {
+                let rows: Vec<(String, u64)> =
+                    misses.into_iter().map(|m| (m.query, m.count)).collect();
+                Response::Message(reply::cards::misses_report(&rows).ephemeral()).into()
+            }
+            Err(e) => reply::handle::error(format!("I couldn't read the report: {e}")),
+        }
+    }
+
+    /// `/curriculum reload|validate`: reads the curriculum from disk again.
+    async fn curriculum(&self, i: &Interaction, reload: bool) -> Outcome {
+        if !i.member_can(perms::MANAGE_GUILD) {
+            return reply::handle::error(
+                "Only moderators with **Manage Server** can reload or validate the curriculum.",
+            );
+        }
+        let Some((path, settings)) = self.source.clone() else {
+            return reply::handle::error("This instance has no curriculum folder to reload from.");
+        };
+        let loaded =
+            tokio::task::spawn_blocking(move || crate::cli::load_catalog(&path, &settings)).await;
+        let (cat, diags) = match loaded {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => return reply::handle::error(format!("Loading failed: {e}")),
+            Err(e) => return reply::handle::error(format!("Loading failed: {e}")),
+        };
+        let lines: Vec<String> = diags.iter().take(15).map(|d| format!("• `{d}`")).collect();
+        let summary = crate::curriculum::summary(&cat.curriculum);
+        let errors = cat.errors;
+        let verb = if reload && errors == 0 {
+            self.replace_catalog(cat);
+            "Reloaded"
+        } else if reload {
+            "Not reloaded (fix the errors first)"
+        } else {
+            "Checked"
+        };
+        let text = format!("{verb}: {summary}.\n{}", lines.join("\n"));
+        Response::Message(reply::Message::text(text).ephemeral().within_limits()).into()
     }
 }

@@ -176,7 +176,19 @@ pub async fn ask(
     Ok(if outcome.failed { EXIT_USAGE } else { 0 })
 }
 
-/// An `App` for offline use (`ask`), with effects dry-run.
-pub fn offline_app(cat: Catalog) -> Arc<App> {
-    Arc::new(App::new(cat, Arc::new(DryRun)))
+/// An `App` for offline use (`ask`, tests): effects are dry-run and the store is a throwaway
+/// SQLite file, so `ask` never competes with a running bot for its database.
+pub async fn offline_app(cat: Catalog) -> Result<Arc<App>, crate::store::StoreError> {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = std::env::temp_dir().join(format!(
+        "curriculum-bot-ask-{}-{n}-{nanos}",
+        std::process::id()
+    ));
+    let url = format!("sqlite://{}/ask.db?mode=rwc", dir.display());
+    let store = crate::store::open(&url, &crate::store::OpenOptions::default()).await?;
+    Ok(Arc::new(App::new(cat, Arc::new(DryRun), store)))
 }

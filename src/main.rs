@@ -87,7 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             moderator,
         } => {
             let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
-            let app = cli::offline_app(cat);
+            let app = rt.block_on(cli::offline_app(cat))?;
             let who = Asker {
                 moderator,
                 ..Asker::default()
@@ -124,7 +124,11 @@ async fn run_gateway(
         global_per_second: settings.rest_per_second,
         max_attempts: 6,
     })?);
-    let app = Arc::new(curriculum_bot::app::App::new(cat, rest.clone()));
+    let store = open_store(settings).await?;
+    let app = Arc::new(
+        curriculum_bot::app::App::new(cat, rest.clone(), store)
+            .with_source(settings.curriculum_path.clone(), settings.clone()),
+    );
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -153,8 +157,15 @@ async fn run_endpoint(
         global_per_second: settings.rest_per_second,
         max_attempts: 6,
     })?);
-    let app = Arc::new(curriculum_bot::app::App::new(cat, rest));
-    let health: endpoint::HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
+    let store = open_store(settings).await?;
+    let app = Arc::new(
+        curriculum_bot::app::App::new(cat, rest, store.clone())
+            .with_source(settings.curriculum_path.clone(), settings.clone()),
+    );
+    let health: endpoint::HealthCheck = Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
+    });
     let listener = tokio::net::TcpListener::bind(&settings.http_bind)
         .await
         .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
@@ -166,4 +177,13 @@ async fn run_endpoint(
     )
     .await?;
     Ok(())
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {
+    curriculum_bot::store::open(
+        &settings.database_url,
+        &curriculum_bot::store::OpenOptions::default(),
+    )
+    .await
+    .with_context(|| "opening DATABASE_URL".to_string())
 }

@@ -10,15 +10,20 @@ use expect_test::{expect, Expect};
 use serde_json::json;
 use std::sync::Arc;
 
-fn app() -> Arc<curriculum_bot::app::App> {
+fn catalog() -> curriculum_bot::reply::Catalog {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let settings = Settings::from_vars(|k| match k {
         "ALIASES_PATH" => Some(root.join("data/aliases.txt").display().to_string()),
         _ => None,
     })
     .unwrap();
-    let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    offline_app(cat)
+    load_catalog(&root.join("data/curriculum"), &settings)
+        .unwrap()
+        .0
+}
+
+async fn app() -> Arc<curriculum_bot::app::App> {
+    offline_app(catalog()).await.unwrap()
 }
 
 fn run(i: &Interaction) -> (Response, bool) {
@@ -26,13 +31,12 @@ fn run(i: &Interaction) -> (Response, bool) {
         .enable_all()
         .build()
         .unwrap();
-    let out = rt.block_on(app().handle(i));
+    let out = rt.block_on(async { app().await.handle(i).await });
     (out.response, out.failed)
 }
 
 fn ask_line(line: &str, moderator: bool) -> Interaction {
-    let app = app();
-    let defs = registry::definitions(&app.catalog().curriculum);
+    let defs = registry::definitions(&catalog().curriculum);
     interaction(
         line,
         &defs,
@@ -410,4 +414,32 @@ fn autocomplete_answers_within_limits() {
             assert_eq!(choices.len(), 25);
         }
     }
+}
+
+#[test]
+fn zero_result_searches_are_counted_per_guild_for_the_report() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let app = app().await;
+        for q in ["quantum basket", "Quantum  Basket", "zzqqxv", "mlflow"] {
+            app.handle(&ask_line(&format!("/search {q}"), false)).await;
+        }
+        let member = app.handle(&ask_line("/report", false)).await;
+        assert!(member.failed, "members can't see the report");
+        let report = app.handle(&ask_line("/report", true)).await;
+        let text = render::text(&report.response);
+        assert!(text.contains("“quantum basket” — 2×"), "{text}");
+        assert!(text.contains("“zzqqxv” — 1×"), "{text}");
+        assert!(
+            !text.contains("mlflow"),
+            "found searches are not misses: {text}"
+        );
+        let mut other_guild = ask_line("/report", true);
+        other_guild.guild_id = Some("999".into());
+        let text = render::text(&app.handle(&other_guild).await.response);
+        assert!(text.contains("Nothing to report"), "per guild: {text}");
+    });
 }

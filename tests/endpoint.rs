@@ -21,7 +21,7 @@ async fn start() -> Server {
     let key = SigningKey::from_bytes(&[7u8; 32]);
     let health: HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
     let state = Endpoint {
-        app: offline_app(cat),
+        app: offline_app(cat).await.unwrap(),
         key: key.verifying_key(),
         health,
     };

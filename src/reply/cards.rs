@@ -201,3 +201,22 @@ pub fn plan_embed(c: &Curriculum) -> Embed {
 pub fn quoted(s: &str) -> String {
     format!("“{}”", escape(s))
 }
+
+/// The moderators' report of searches that found nothing.
+pub fn misses_report(rows: &[(String, u64)]) -> super::message::Message {
+    let description = if rows.is_empty() {
+        "Every search found something. Nothing to report.".to_string()
+    } else {
+        rows.iter()
+            .map(|(q, n)| format!("• {} — {n}×", quoted(q)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    super::message::Message::embed(Embed {
+        title: Some("Searches that found nothing".into()),
+        description: Some(description),
+        color: Some(COLOR),
+        ..Embed::default()
+    })
+    .within_limits()
+}
