@@ -34,10 +34,10 @@ struct Report {
     errors: usize,
 }
 
-async fn load(
-    client: reqwest::Client,
-    reqs: Arc<Vec<(String, Option<(String, String, Vec<u8>)>)>>,
-) -> Report {
+/// A URL and, for POSTs, (signature, timestamp, body).
+type Request = (String, Option<(String, String, Vec<u8>)>);
+
+async fn load(client: reqwest::Client, reqs: Arc<Vec<Request>>) -> Report {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for w in 0..CONCURRENCY {
