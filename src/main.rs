@@ -25,6 +25,9 @@ enum Cmd {
     Run,
     /// Serve Discord's HTTP interactions endpoint (+ /healthz, /metrics) on HTTP_BIND.
     Serve,
+    /// Register the slash commands (globally, or in DISCORD_GUILD_ID) and exit; for deployments
+    /// that use `serve` instead of the gateway.
+    Register,
     /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
     Check { path: Option<PathBuf> },
     /// Search the curriculum.
@@ -93,6 +96,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ..Asker::default()
             };
             Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
+        }
+        Cmd::Register => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let rest = rest_client(&settings)?;
+            let defs = curriculum_bot::reply::registry::definitions(&cat.curriculum);
+            let n = rt.block_on(async {
+                let app_id = rest.application_id().await?;
+                rest.register_commands(&app_id, settings.discord_guild_id.as_deref(), &defs).await
+            })?;
+            println!("registered {n} commands");
+            Ok(0)
         }
         Cmd::Serve => {
             let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
@@ -186,4 +200,17 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bo
     )
     .await
     .with_context(|| "opening DATABASE_URL".to_string())
+}
+
+fn rest_client(settings: &Settings) -> anyhow::Result<discord::rest::Rest> {
+    let token = settings
+        .discord_token
+        .clone()
+        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    Ok(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token,
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?)
 }

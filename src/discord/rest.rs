@@ -225,6 +225,14 @@ impl Rest {
             .map(|_| ())
     }
 
+    /// The application's id, from `GET /applications/@me`.
+    pub async fn application_id(&self) -> Result<String, RestError> {
+        let v = self
+            .call(reqwest::Method::GET, "/applications/@me", None, false)
+            .await?;
+        id_of(&v)
+    }
+
     /// Registers all commands, in one guild when `guild` is set (instant) or globally.
     pub async fn register_commands(
         &self,
