@@ -29,6 +29,8 @@ pub struct App {
     pub discord: Arc<dyn Discord>,
     pub store: Arc<dyn Store>,
     pub metrics: Metrics,
+    /// Poked when subscriptions change, so the delivery loop recomputes its next wake-up.
+    pub delivery: Arc<tokio::sync::Notify>,
     /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
 }
@@ -40,6 +42,7 @@ impl App {
             discord,
             store,
             metrics: Metrics::default(),
+            delivery: Arc::new(tokio::sync::Notify::new()),
             source: None,
         }
     }
@@ -88,6 +91,13 @@ impl App {
         match &cmd {
             Command::Report => return self.report(i).await,
             Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
+            Command::Remind { .. } => return self.with_notices(i, crate::reminders::commands::handle(self, i, &cmd).await).await,
+            Command::Complete { command, .. } if command == "remind" => {
+                return crate::reminders::commands::handle(self, i, &cmd).await
+            }
+            Command::Button { custom_id } if custom_id.starts_with("rem|") => {
+                return crate::reminders::commands::handle(self, i, &cmd).await
+            }
             _ => {}
         }
         let cat = self.catalog();
@@ -100,7 +110,38 @@ impl App {
         if matches!(cmd, Command::Ping) {
             out.response = Response::Pong;
         }
+        self.with_notices(i, out).await
+    }
+
+    /// Tells a member about reminders the bot had to pause (DMs closed, channel gone) the next
+    /// time they use a command.
+    async fn with_notices(&self, i: &Interaction, mut out: Outcome) -> Outcome {
+        if i.kind != reply::interaction::APPLICATION_COMMAND {
+            return out;
+        }
+        let Some(user) = i.user_id().and_then(|u| u.parse::<i64>().ok()) else {
+            return out;
+        };
+        let notices = match self.store.take_notices(user).await {
+            Ok(n) if !n.is_empty() => n,
+            _ => return out,
+        };
+        if let Response::Message(m) = &mut out.response {
+            let note = notices
+                .iter()
+                .map(|n| format!("⚠️ {n}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let content = m.content.take().unwrap_or_default();
+            m.content = Some(format!("{note}\n{content}").trim().to_string());
+            *m = std::mem::take(m).within_limits();
+        }
         out
+    }
+
+    /// Wakes the delivery loop (a subscription changed).
+    pub fn wake_delivery(&self) {
+        self.delivery.notify_one();
     }
 
     /// Carries out an effect; `Some` replaces the reply when it failed in a way the member

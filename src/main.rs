@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use curriculum_bot::{cli, config::Settings, discord, reply::ask::Asker};
+use curriculum_bot::{cli, config::Settings, discord, reminders, reply::ask::Asker};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ enum Cmd {
     Run,
     /// Serve Discord's HTTP interactions endpoint (+ /healthz, /metrics) on HTTP_BIND.
     Serve,
+    /// Run only the reminder delivery worker (for scaled deployments on PostgreSQL).
+    Deliver,
     /// Register the slash commands (globally, or in DISCORD_GUILD_ID) and exit; for deployments
     /// that use `serve` instead of the gateway.
     Register,
@@ -97,6 +99,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             };
             Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
         }
+        Cmd::Deliver => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            rt.block_on(async {
+                let rest = Arc::new(rest_client(&settings)?);
+                let store = open_store(&settings).await?;
+                let app = Arc::new(curriculum_bot::app::App::new(cat, rest, store));
+                tracing::info!("delivering reminders");
+                reminders::delivery::run(app, delivery_config(&settings), discord::gateway::shutdown_signal()).await;
+                anyhow::Ok(())
+            })?;
+            Ok(0)
+        }
         Cmd::Register => {
             let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
             let rest = rest_client(&settings)?;
@@ -153,8 +167,28 @@ async fn run_gateway(
             .zip(settings.shard_count)
             .map(|((a, b), n)| (a, b, n)),
     };
+    let deliveries = tokio::spawn(reminders::delivery::run(
+        app.clone(),
+        delivery_config(settings),
+        discord::gateway::shutdown_signal(),
+    ));
     discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
+    let _ = deliveries.await;
     Ok(())
+}
+
+/// One fixed worker id on SQLite (one instance per database, so a restart takes its own claims
+/// back at once); a unique one per process on PostgreSQL, where several workers share the work.
+fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
+    let worker = if settings.database_url.starts_with("sqlite:") {
+        "local".to_string()
+    } else {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        format!("worker-{}-{nanos:x}", std::process::id())
+    };
+    reminders::delivery::DeliveryConfig { worker, ..Default::default() }
 }
 
 async fn run_endpoint(

@@ -1,3 +1,7 @@
-//! Weekly action-plan reminders: the pure schedule math (more parts join as the feature grows).
+//! Weekly action-plan reminders: the pure schedule math and content, the `/remind` commands, and
+//! the delivery loop.
 
+pub mod commands;
+pub mod content;
+pub mod delivery;
 pub mod schedule;
