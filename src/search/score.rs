@@ -44,7 +44,12 @@ pub struct DocFacts<'a> {
     pub kinds: &'a [Kind],
 }
 
-/// Dense per-query scratch, indexed by doc.
+/// Which kinds a query keeps, indexed by `Kind as usize`.
+pub type KindMask = [bool; 7];
+
+/// Per-doc scratch, indexed by doc, reused across queries on the same thread: allocating and
+/// zeroing it per query would cost more than the query. Only touched entries are reset.
+#[derive(Default)]
 struct Scratch {
     acc: Vec<f32>,
     cur: Vec<f32>,
@@ -55,34 +60,94 @@ struct Scratch {
     cur_touched: Vec<u32>,
 }
 
-/// Scores every doc matching at least one of `words`, keeping only `allowed` kinds.
-/// Returns `(doc, score)` in no particular order.
+impl Scratch {
+    fn ready(&mut self, n: usize) {
+        if self.acc.len() != n {
+            *self = Scratch {
+                acc: vec![0.0; n],
+                cur: vec![0.0; n],
+                cur_title: vec![false; n],
+                title_terms: vec![0; n],
+                seen: vec![false; n],
+                ..Scratch::default()
+            };
+        }
+    }
+
+    fn touch(&mut self, d: usize) {
+        if !self.seen[d] {
+            self.seen[d] = true;
+            self.touched.push(d as u32);
+        }
+    }
+
+    fn reset(&mut self) {
+        for d in std::mem::take(&mut self.touched) {
+            let d = d as usize;
+            self.acc[d] = 0.0;
+            self.title_terms[d] = 0;
+            self.seen[d] = false;
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Scores every doc of an `allowed` kind that matches at least one of `words`, plus the `extra`
+/// docs (title-prefix candidates found another way). Returns `(doc, score)` in no particular
+/// order. Stop words of a query that has other words are not looked up: they only count through
+/// the title tiers, which compare whole strings.
 pub fn score(
     vocab: &Vocab,
     facts: &DocFacts<'_>,
     words: &[String],
     mode: Mode,
-    allowed: &dyn Fn(Kind) -> bool,
+    allowed: &KindMask,
+    extra: &[u32],
 ) -> Vec<(u32, f32)> {
     let n = facts.titles.len();
     let words = dedup(words);
     if words.is_empty() || n == 0 {
         return Vec::new();
     }
-    let mut s = Scratch {
-        acc: vec![0.0; n],
-        cur: vec![0.0; n],
-        cur_title: vec![false; n],
-        title_terms: vec![0; n],
-        seen: vec![false; n],
-        touched: Vec::new(),
-        cur_touched: Vec::new(),
-    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => score_into(&mut s, vocab, facts, &words, mode, allowed, extra),
+        // Only reachable by re-entrance, which never happens; stay correct anyway.
+        Err(_) => score_into(
+            &mut Scratch::default(),
+            vocab,
+            facts,
+            &words,
+            mode,
+            allowed,
+            extra,
+        ),
+    })
+}
+
+fn score_into(
+    s: &mut Scratch,
+    vocab: &Vocab,
+    facts: &DocFacts<'_>,
+    words: &[String],
+    mode: Mode,
+    allowed: &KindMask,
+    extra: &[u32],
+) -> Vec<(u32, f32)> {
+    let n = facts.titles.len();
+    s.ready(n);
     let all_stop = words.iter().all(|w| is_stop_word(w));
     let ln_n = ((n as f32) + 1.0).ln().max(1.0);
     let mut total_w = 0.0f32;
+    let mut nterms = 0u8;
     let last = words.len() - 1;
     for (i, w) in words.iter().enumerate() {
+        if is_stop_word(w) && !all_stop {
+            continue;
+        }
+        nterms += 1;
         let typing = matches!(
             mode,
             Mode::Complete {
@@ -102,16 +167,12 @@ pub fn score(
             .unwrap_or(1)
             .max(1);
         let idf = (((n as f32) + 1.0) / df as f32).ln() / ln_n;
-        let weight = if is_stop_word(w) && !all_stop {
-            0.25
-        } else {
-            1.0 + 0.5 * idf.clamp(0.0, 1.0)
-        };
+        let weight = 1.0 + 0.5 * idf.clamp(0.0, 1.0);
         total_w += weight;
         for &(id, qt, qb) in &matches {
             for p in vocab.postings(id) {
                 let doc = p.doc();
-                if !allowed(facts.kinds[doc]) {
+                if !allowed[facts.kinds[doc] as usize] {
                     continue;
                 }
                 let (q, in_title) = match p.field() {
@@ -127,43 +188,51 @@ pub fn score(
                 s.cur_title[doc] |= in_title;
             }
         }
-        for d in std::mem::take(&mut s.cur_touched) {
+        let cur_touched = std::mem::take(&mut s.cur_touched);
+        for &d in &cur_touched {
             let d = d as usize;
             s.acc[d] += weight * s.cur[d];
             s.title_terms[d] += u8::from(s.cur_title[d]);
             s.cur[d] = 0.0;
             s.cur_title[d] = false;
-            if !s.seen[d] {
-                s.seen[d] = true;
-                s.touched.push(d as u32);
-            }
+            s.touch(d);
         }
+        s.cur_touched = cur_touched;
+        s.cur_touched.clear();
+    }
+    let first_extra = s.touched.len();
+    for &d in extra {
+        s.touch(d as usize);
     }
     let qnorm = words.join(" ");
     let last_prefix_ok = match mode {
         Mode::Complete { last_is_prefix, .. } => last_is_prefix,
         Mode::Query => words[last].chars().count() >= MIN_QUERY_PREFIX,
     };
-    let nterms = words.len() as u8;
-    s.touched
+    let total_w = total_w.max(f32::MIN_POSITIVE);
+    let out = s
+        .touched
         .iter()
-        .map(|&d| {
+        .enumerate()
+        .map(|(k, &d)| {
             let i = d as usize;
             let title = &facts.titles[i];
-            let tier = if s.title_terms[i] < nterms {
+            let tier = if s.title_terms[i] < nterms && k < first_extra {
                 0.0
             } else {
                 title_tier(title, &qnorm, last_prefix_ok)
             };
-            let cov = (f32::from(s.title_terms[i]) / f32::from(facts.title_len[i].max(1))).min(1.0);
+            let cov = f32::from(s.title_terms[i]) / f32::from(facts.title_len[i].max(1));
             let kind = if facts.kinds[i] == Kind::Item {
                 0.0
             } else {
                 0.02
             };
-            (d, tier + s.acc[i] / total_w + 0.1 * cov + kind)
+            (d, tier + s.acc[i] / total_w + 0.1 * cov.min(1.0) + kind)
         })
-        .collect()
+        .collect();
+    s.reset();
+    out
 }
 
 /// 3 when `title` is the query, 2 when it starts with it (at a word boundary unless the last

@@ -134,7 +134,7 @@ fn exact_title_beats_prefix_beats_word() {
         expect![[r#"
             4.120 resource Docker
             3.053 resource Docker Compose Handbook
-            1.017 item Use Docker for reproducible training images
+            1.020 item Use Docker for reproducible training images
         "#]],
     );
 }
@@ -181,16 +181,16 @@ fn typos() {
         "terrafrom",
         1,
         expect![[r#"
-        0.545 resource Terraform Up and Running
-    "#]],
+            0.553 resource Terraform Up and Running
+        "#]],
     );
     check(
         "MONITORNG",
         2,
         expect![[r#"
-        0.553 resource Monitoring ML Models
-        0.537 module Module 3: Model Monitoring and Drift
-    "#]],
+            0.553 resource Monitoring ML Models
+            0.540 module Module 3: Model Monitoring and Drift
+        "#]],
     );
 }
 
@@ -200,19 +200,19 @@ fn multi_word_prefers_more_words() {
         "devops engineer",
         3,
         expect![[r#"
-        3.039 pathway DevOps Engineers
-        0.951 item Software engineering and DevOps basics
-        0.489 pathway Data Engineers
-    "#]],
+            3.039 pathway DevOps Engineers
+            0.961 item Software engineering and DevOps basics
+            0.489 pathway Data Engineers
+        "#]],
     );
     check(
         "model monitoring drift",
         3,
         expect![[r#"
-        1.070 module Module 3: Model Monitoring and Drift
-        0.880 resource Monitoring ML Models
-        0.385 section Model Deployment
-    "#]],
+            1.080 module Module 3: Model Monitoring and Drift
+            0.880 resource Monitoring ML Models
+            0.385 section Model Deployment
+        "#]],
     );
     check(
         "feature store feast",
@@ -239,18 +239,18 @@ fn aliases_expand() {
         "gcp",
         2,
         expect![[r#"
-        3.070 resource Google Cloud Vertex AI
-        1.014 item Get certified on AWS, Azure or GCP
-    "#]],
+            3.070 resource Google Cloud Vertex AI
+            1.020 item Get certified on AWS, Azure or GCP
+        "#]],
     );
     check(
         "iac",
         3,
         expect![[r#"
-        3.095 topic Infrastructure as Code Tools
-        0.570 resource Pulumi Tutorial
-        0.570 resource Terraform Up and Running
-    "#]],
+            3.087 topic Infrastructure as Code Tools
+            0.570 resource Pulumi Tutorial
+            0.570 resource Terraform Up and Running
+        "#]],
     );
 }
 
@@ -260,9 +260,9 @@ fn numbers_and_short_words() {
         "month 3",
         2,
         expect![[r#"
-        3.087 plan_phase Month 3: Capstone
-        0.518 module Module 3: Model Monitoring and Drift
-    "#]],
+            3.087 plan_phase Month 3: Capstone
+            0.521 module Module 3: Model Monitoring and Drift
+        "#]],
     );
     check(
         "weeks 5",
@@ -302,7 +302,7 @@ fn kinds_filter() {
     let idx = fixture();
     let hits = idx.query("docker", Some(&[Kind::Item]), 5);
     expect![[r#"
-        1.017 item Use Docker for reproducible training images
+        1.020 item Use Docker for reproducible training images
     "#]]
     .assert_eq(&render(&idx, &hits));
 }
@@ -343,10 +343,10 @@ fn autocomplete() {
         &[],
         3,
         expect![[r#"
-        2.880 section Model Deployment
-        2.847 module Module 3: Model Monitoring and Drift
-        0.853 resource Monitoring ML Models
-    "#]],
+            2.880 section Model Deployment
+            2.850 module Module 3: Model Monitoring and Drift
+            0.853 resource Monitoring ML Models
+        "#]],
     );
     check_complete(
         "feat",
