@@ -4,6 +4,24 @@
 //! Module map (PURE modules do no I/O, read no clock and import no tokio, serenity or sqlx):
 //! - [`curriculum`] PURE: the typed model and the Markdown parser.
 //! - [`search`] PURE: one ranked, typo-tolerant index over everything, plus autocomplete.
+//! - [`reply`] PURE: Interaction -> Command -> Response within Discord's limits.
+//! - [`load`]: reads curriculum pages from disk for the parser.
+//! - [`config`]: settings from the environment and `.env`, validated.
+//! - [`app`]: the one async handler every transport calls, carrying out effects.
+//! - [`discord`]: the gateway (serenity) and the paced REST client.
+//! - [`cli`]: `check`, `search` and `ask`.
+//! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
+//! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
+//! - [`store`] storage behind one trait: SQLite (default, single instance) or PostgreSQL.
 
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod curriculum;
+pub mod discord;
+pub mod load;
+pub mod metrics;
+pub mod reminders;
+pub mod reply;
 pub mod search;
+pub mod store;

@@ -1,1 +1,216 @@
-fn main() {}
+//! The `curriculum-bot` binary: parse the command line, load settings, start tracing, run one
+//! subcommand. Everything else lives in the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use curriculum_bot::{cli, config::Settings, discord, reply::ask::Asker};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "curriculum-bot",
+    version,
+    about = "A Discord bot for a Docusaurus-style curriculum"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the bot on the Discord gateway (the default).
+    Run,
+    /// Serve Discord's HTTP interactions endpoint (+ /healthz, /metrics) on HTTP_BIND.
+    Serve,
+    /// Register the slash commands (globally, or in DISCORD_GUILD_ID) and exit; for deployments
+    /// that use `serve` instead of the gateway.
+    Register,
+    /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
+    Check { path: Option<PathBuf> },
+    /// Search the curriculum.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Run a slash command offline through the bot's own handler, e.g. `ask "/resource mlflow"`.
+    Ask {
+        line: String,
+        #[arg(long)]
+        json: bool,
+        /// Ask as a moderator (Manage Messages, Manage Channels, Manage Server).
+        #[arg(long)]
+        moderator: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "curriculum_bot=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(cli::EXIT_ERRORS)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let settings = Settings::from_env()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let mut out = std::io::stdout().lock();
+    match cli.command.unwrap_or(Cmd::Run) {
+        Cmd::Check { path } => {
+            let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
+            Ok(cli::check(&path, &settings, &mut out)?)
+        }
+        Cmd::Search { query, json, limit } => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            Ok(cli::search(&cat, &query, json, limit, &mut out)?)
+        }
+        Cmd::Ask {
+            line,
+            json,
+            moderator,
+        } => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let app = rt.block_on(cli::offline_app(cat))?;
+            let who = Asker {
+                moderator,
+                ..Asker::default()
+            };
+            Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
+        }
+        Cmd::Register => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let rest = rest_client(&settings)?;
+            let defs = curriculum_bot::reply::registry::definitions(&cat.curriculum);
+            let n = rt.block_on(async {
+                let app_id = rest.application_id().await?;
+                rest.register_commands(&app_id, settings.discord_guild_id.as_deref(), &defs).await
+            })?;
+            println!("registered {n} commands");
+            Ok(0)
+        }
+        Cmd::Serve => {
+            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            rt.block_on(run_endpoint(&settings, cat))?;
+            Ok(0)
+        }
+        Cmd::Run => {
+            let (cat, diags) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            for d in &diags {
+                tracing::warn!("{d}");
+            }
+            rt.block_on(run_gateway(&settings, cat))?;
+            Ok(0)
+        }
+    }
+}
+
+async fn run_gateway(
+    settings: &Settings,
+    cat: curriculum_bot::reply::Catalog,
+) -> anyhow::Result<()> {
+    let token = settings
+        .discord_token
+        .clone()
+        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token: token.clone(),
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?);
+    let store = open_store(settings).await?;
+    let app = Arc::new(
+        curriculum_bot::app::App::new(cat, rest.clone(), store)
+            .with_source(settings.curriculum_path.clone(), settings.clone()),
+    );
+    let cfg = discord::gateway::GatewayConfig {
+        token,
+        api_url: settings.discord_api_url.clone(),
+        guild_id: settings.discord_guild_id.clone(),
+        shards: settings
+            .shard_range
+            .zip(settings.shard_count)
+            .map(|((a, b), n)| (a, b, n)),
+    };
+    discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn run_endpoint(
+    settings: &Settings,
+    cat: curriculum_bot::reply::Catalog,
+) -> anyhow::Result<()> {
+    use discord::endpoint;
+    let key_hex = settings.discord_public_key.clone().context(
+        "DISCORD_PUBLIC_KEY is not set: `serve` needs it to verify Discord's signatures",
+    )?;
+    let key = endpoint::public_key(&key_hex).map_err(anyhow::Error::msg)?;
+    let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token: settings.discord_token.clone().unwrap_or_default(),
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?);
+    let store = open_store(settings).await?;
+    let app = Arc::new(
+        curriculum_bot::app::App::new(cat, rest, store.clone())
+            .with_source(settings.curriculum_path.clone(), settings.clone()),
+    );
+    let health: endpoint::HealthCheck = Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
+    });
+    let listener = tokio::net::TcpListener::bind(&settings.http_bind)
+        .await
+        .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
+    tracing::info!(addr = %settings.http_bind, "serving interactions");
+    endpoint::serve(
+        listener,
+        endpoint::Endpoint { app, key, health },
+        discord::gateway::shutdown_signal(),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {
+    curriculum_bot::store::open(
+        &settings.database_url,
+        &curriculum_bot::store::OpenOptions::default(),
+    )
+    .await
+    .with_context(|| "opening DATABASE_URL".to_string())
+}
+
+fn rest_client(settings: &Settings) -> anyhow::Result<discord::rest::Rest> {
+    let token = settings
+        .discord_token
+        .clone()
+        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    Ok(discord::rest::Rest::new(&discord::rest::RestConfig {
+        base_url: settings.discord_api_url.clone(),
+        token,
+        global_per_second: settings.rest_per_second,
+        max_attempts: 6,
+    })?)
+}

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Where something was read from: the page's path as given and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Origin {
     pub file: String,
     pub line: u32,

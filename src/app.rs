@@ -1,0 +1,222 @@
+//! The one handler: `Interaction` in, response out. The gateway, the HTTP interactions endpoint
+//! and `curriculum-bot ask` all call [`App::handle`]; there is no second copy of command logic.
+
+use crate::discord::rest::RestError;
+use crate::metrics::Metrics;
+use crate::reply::interaction::perms;
+use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
+use crate::store::Store;
+use std::sync::{Arc, RwLock};
+
+/// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
+#[async_trait::async_trait]
+pub trait Discord: Send + Sync {
+    /// Posts `message` in `channel`, returning the new message's id.
+    async fn create_message(
+        &self,
+        channel: &str,
+        message: &reply::Message,
+        nonce: Option<&str>,
+    ) -> Result<String, RestError>;
+    async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
+    /// Opens (or finds) the DM channel with `user`, returning its id.
+    async fn create_dm(&self, user: &str) -> Result<String, RestError>;
+}
+
+/// Shared state of a running bot.
+pub struct App {
+    catalog: RwLock<Arc<Catalog>>,
+    pub discord: Arc<dyn Discord>,
+    pub store: Arc<dyn Store>,
+    pub metrics: Metrics,
+    /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
+    pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
+}
+
+impl App {
+    pub fn new(catalog: Catalog, discord: Arc<dyn Discord>, store: Arc<dyn Store>) -> App {
+        App {
+            catalog: RwLock::new(Arc::new(catalog)),
+            discord,
+            store,
+            metrics: Metrics::default(),
+            source: None,
+        }
+    }
+
+    /// Lets moderators reload the curriculum from `path`.
+    pub fn with_source(
+        mut self,
+        path: std::path::PathBuf,
+        settings: crate::config::Settings,
+    ) -> App {
+        self.source = Some((path, settings));
+        self
+    }
+
+    /// The curriculum as loaded now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        match self.catalog.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Swaps in a newly loaded curriculum (moderators' reload).
+    pub fn replace_catalog(&self, catalog: Catalog) {
+        let mut g = match self.catalog.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *g = Arc::new(catalog);
+    }
+
+    /// Answers one interaction, carrying out its effects, and counts it.
+    pub async fn handle(&self, i: &Interaction) -> Outcome {
+        let start = std::time::Instant::now();
+        let out = self.answer(i).await;
+        self.metrics
+            .interaction(metric_name(i), out.failed, start.elapsed().as_secs_f64());
+        out
+    }
+
+    async fn answer(&self, i: &Interaction) -> Outcome {
+        let cmd = match reply::command::parse(i) {
+            Ok(c) => c,
+            Err(e) => return reply::handle::command_error(&e),
+        };
+        match &cmd {
+            Command::Report => return self.report(i).await,
+            Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
+            _ => {}
+        }
+        let cat = self.catalog();
+        let mut out = reply::answer(&cat, i, &cmd);
+        for effect in std::mem::take(&mut out.effects) {
+            if let Some(failure) = self.apply(effect).await {
+                return failure;
+            }
+        }
+        if matches!(cmd, Command::Ping) {
+            out.response = Response::Pong;
+        }
+        out
+    }
+
+    /// Carries out an effect; `Some` replaces the reply when it failed in a way the member
+    /// should hear about.
+    async fn apply(&self, effect: Effect) -> Option<Outcome> {
+        match effect {
+            Effect::RecordMiss { guild, query } => {
+                self.metrics.search_misses.inc();
+                let guild = guild.and_then(|g| g.parse::<i64>().ok());
+                if let Err(e) = self.store.record_miss(guild, &query, unix_now()).await {
+                    tracing::warn!(error = %e, "could not record a search miss");
+                }
+                None
+            }
+            Effect::PostAndPin { channel, message } => {
+                let posted = self.discord.create_message(&channel, &message, None).await;
+                let result = match posted {
+                    Ok(id) => self.discord.pin(&channel, &id).await,
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(()) => None,
+                    Err(e) if e.is_missing_access() => Some(reply::handle::error(
+                        "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
+                         **Pin Messages** here. Ask an admin to grant them to my role.",
+                    )),
+                    Err(e) => Some(reply::handle::error(format!(
+                        "I couldn't post the card: {e}. Try again in a moment."
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// A bounded label for metrics: known command names only.
+fn metric_name(i: &Interaction) -> &'static str {
+    let known = [
+        "resource",
+        "search",
+        "module",
+        "path",
+        "plan",
+        "help",
+        "pin",
+        "report",
+        "curriculum",
+        "remind",
+    ];
+    match i.kind {
+        reply::interaction::PING => "ping",
+        reply::interaction::MESSAGE_COMPONENT => "button",
+        reply::interaction::AUTOCOMPLETE => "autocomplete",
+        _ => known
+            .iter()
+            .find(|k| **k == i.name())
+            .copied()
+            .unwrap_or("unknown"),
+    }
+}
+
+/// The wall clock, for the adapters; the pure core takes `now` as a parameter.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl App {
+    /// `/report`: what members searched for and did not find, in this server.
+    async fn report(&self, i: &Interaction) -> Outcome {
+        if !i.member_can(perms::MANAGE_GUILD) {
+            return reply::handle::error(
+                "Only moderators with **Manage Server** can see the search report.",
+            );
+        }
+        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
+        match self.store.top_misses(guild, 20).await {
+            Ok(misses) => {
+                let rows: Vec<(String, u64)> =
+                    misses.into_iter().map(|m| (m.query, m.count)).collect();
+                Response::Message(reply::cards::misses_report(&rows).ephemeral()).into()
+            }
+            Err(e) => reply::handle::error(format!("I couldn't read the report: {e}")),
+        }
+    }
+
+    /// `/curriculum reload|validate`: reads the curriculum from disk again.
+    async fn curriculum(&self, i: &Interaction, reload: bool) -> Outcome {
+        if !i.member_can(perms::MANAGE_GUILD) {
+            return reply::handle::error(
+                "Only moderators with **Manage Server** can reload or validate the curriculum.",
+            );
+        }
+        let Some((path, settings)) = self.source.clone() else {
+            return reply::handle::error("This instance has no curriculum folder to reload from.");
+        };
+        let loaded =
+            tokio::task::spawn_blocking(move || crate::cli::load_catalog(&path, &settings)).await;
+        let (cat, diags) = match loaded {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => return reply::handle::error(format!("Loading failed: {e}")),
+            Err(e) => return reply::handle::error(format!("Loading failed: {e}")),
+        };
+        let lines: Vec<String> = diags.iter().take(15).map(|d| format!("• `{d}`")).collect();
+        let summary = crate::curriculum::summary(&cat.curriculum);
+        let errors = cat.errors;
+        let verb = if reload && errors == 0 {
+            self.replace_catalog(cat);
+            "Reloaded"
+        } else if reload {
+            "Not reloaded (fix the errors first)"
+        } else {
+            "Checked"
+        };
+        let text = format!("{verb}: {summary}.\n{}", lines.join("\n"));
+        Response::Message(reply::Message::text(text).ephemeral().within_limits()).into()
+    }
+}

@@ -1,0 +1,203 @@
+//! Settings from the environment and `.env` (dotenvy). Every value is validated up front, and a bad
+//! one is a clear error naming the variable, never a panic later.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("setting {key}={value:?} is invalid: {reason}")]
+pub struct ConfigError {
+    pub key: &'static str,
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub discord_token: Option<String>,
+    pub discord_api_url: String,
+    pub discord_guild_id: Option<String>,
+    pub discord_public_key: Option<String>,
+    pub curriculum_path: PathBuf,
+    pub curriculum_base_url: Option<String>,
+    pub aliases_path: PathBuf,
+    pub database_url: String,
+    pub rest_per_second: u32,
+    pub shard_count: Option<u32>,
+    /// Inclusive shard ids this process runs.
+    pub shard_range: Option<(u32, u32)>,
+    pub http_bind: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
+
+impl Settings {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Settings::from_vars(|k| std::env::var(k).ok())
+    }
+
+    /// Builds settings from a lookup function (the environment, or a map in tests).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let get = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let bad = |key: &'static str, value: &str, reason: &str| ConfigError {
+            key,
+            value: value.to_string(),
+            reason: reason.to_string(),
+        };
+        let url = |key: &'static str, v: Option<String>| -> Result<Option<String>, ConfigError> {
+            match v {
+                Some(u) if u.starts_with("http://") || u.starts_with("https://") => Ok(Some(u)),
+                Some(u) => Err(bad(key, &u, "must start with http:// or https://")),
+                None => Ok(None),
+            }
+        };
+        let snowflake = |key: &'static str| -> Result<Option<String>, ConfigError> {
+            match get(key) {
+                Some(v)
+                    if !v.is_empty() && v.len() <= 20 && v.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    Ok(Some(v))
+                }
+                Some(v) => Err(bad(key, &v, "must be a numeric Discord id")),
+                None => Ok(None),
+            }
+        };
+        let number = |key: &'static str, min: u32, max: u32| -> Result<Option<u32>, ConfigError> {
+            match get(key) {
+                Some(v) => match v.parse::<u32>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+                    _ => Err(bad(
+                        key,
+                        &v,
+                        &format!("must be a whole number from {min} to {max}"),
+                    )),
+                },
+                None => Ok(None),
+            }
+        };
+        let public_key = match get("DISCORD_PUBLIC_KEY") {
+            Some(k) if k.len() == 64 && k.chars().all(|c| c.is_ascii_hexdigit()) => Some(k),
+            Some(k) => return Err(bad("DISCORD_PUBLIC_KEY", &k, "must be 64 hex characters")),
+            None => None,
+        };
+        let token = get("DISCORD_TOKEN");
+        if let Some(t) = &token {
+            if t.contains(char::is_whitespace) || t.starts_with("Bot ") {
+                return Err(bad(
+                    "DISCORD_TOKEN",
+                    "<hidden>",
+                    "give the bare token, without `Bot ` or spaces",
+                ));
+            }
+        }
+        let shard_count = number("SHARD_COUNT", 1, 65_535)?;
+        let shard_range = match get("SHARD_RANGE") {
+            None => None,
+            Some(v) => {
+                let parsed = v.split_once('-').and_then(|(a, b)| {
+                    Some((a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?))
+                });
+                match (parsed, shard_count) {
+                    (Some((a, b)), Some(n)) if a <= b && b < n => Some((a, b)),
+                    (Some(_), None) => return Err(bad("SHARD_RANGE", &v, "needs SHARD_COUNT too")),
+                    _ => {
+                        return Err(bad(
+                            "SHARD_RANGE",
+                            &v,
+                            "must be `first-last` (inclusive) with last < SHARD_COUNT",
+                        ))
+                    }
+                }
+            }
+        };
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                &database_url,
+                "must start with sqlite: or postgres://",
+            ));
+        }
+        Ok(Settings {
+            discord_token: token,
+            discord_api_url: url("DISCORD_API_URL", get("DISCORD_API_URL"))?
+                .unwrap_or_else(|| "https://discord.com".into())
+                .trim_end_matches('/')
+                .to_string(),
+            discord_guild_id: snowflake("DISCORD_GUILD_ID")?,
+            discord_public_key: public_key,
+            curriculum_path: get("CURRICULUM_PATH")
+                .unwrap_or_else(|| "data/curriculum".into())
+                .into(),
+            curriculum_base_url: url("CURRICULUM_BASE_URL", get("CURRICULUM_BASE_URL"))?,
+            aliases_path: get("ALIASES_PATH")
+                .unwrap_or_else(|| "data/aliases.txt".into())
+                .into(),
+            database_url,
+            rest_per_second: number("REST_PER_SECOND", 1, 50_000)?.unwrap_or(40),
+            shard_count,
+            shard_range,
+            http_bind: get("HTTP_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_and_validation() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.discord_api_url, "https://discord.com");
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.rest_per_second, 40);
+        let e = settings(&[("DISCORD_API_URL", "ftp://x")]).unwrap_err();
+        assert_eq!(e.key, "DISCORD_API_URL");
+        assert_eq!(
+            settings(&[("REST_PER_SECOND", "0")]).unwrap_err().key,
+            "REST_PER_SECOND"
+        );
+        assert_eq!(
+            settings(&[("DISCORD_GUILD_ID", "abc")]).unwrap_err().key,
+            "DISCORD_GUILD_ID"
+        );
+        assert_eq!(
+            settings(&[("SHARD_RANGE", "0-1")]).unwrap_err().key,
+            "SHARD_RANGE"
+        );
+        let s = settings(&[("SHARD_COUNT", "4"), ("SHARD_RANGE", "2-3")]).unwrap();
+        assert_eq!(s.shard_range, Some((2, 3)));
+        assert_eq!(
+            settings(&[("SHARD_COUNT", "4"), ("SHARD_RANGE", "3-4")])
+                .unwrap_err()
+                .key,
+            "SHARD_RANGE"
+        );
+        assert_eq!(
+            settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().key,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            settings(&[("DISCORD_TOKEN", "Bot abc")]).unwrap_err().key,
+            "DISCORD_TOKEN"
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! Classifiers for single lines of text: module lines, pathway lines, plan-phase headings and the
+//! description part of a resource line. Pure string work on already-parsed Markdown text.
+
+use super::model::Span;
+
+/// A module line, `Module 2: ML Pipelines (8-10 weeks) - Automated training…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleLine {
+    pub number: u32,
+    pub title: String,
+    /// `Ok(None)`: no duration given; `Err`: a duration that can't be read.
+    pub weeks: Result<Option<Span>, String>,
+    pub focus: String,
+}
+
+/// `12-16`, `12–16`, `6 - 8` or `3` -> a span. `None` for anything else or min > max.
+pub fn parse_span(s: &str) -> Option<Span> {
+    let s = s.trim();
+    let (a, b) = match s.split_once(['-', '–', '—']) {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (s, s),
+    };
+    let min: u32 = a.parse().ok()?;
+    let max: u32 = b.parse().ok()?;
+    (min <= max && max > 0).then_some(Span { min, max })
+}
+
+/// Splits `Module N<sep> rest` into `(N, rest)`, where sep is `:` `-` `–` or `.`.
+fn module_prefix(text: &str) -> Option<(u32, &str)> {
+    let rest = strip_prefix_ci(text.trim_start(), "module")?;
+    let rest = rest.trim_start();
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let number = rest[..digits].parse().ok()?;
+    let rest = rest[digits..].trim_start();
+    let rest = rest
+        .strip_prefix([':', '-', '–', '—', '.'])
+        .unwrap_or(rest)
+        .trim_start();
+    Some((number, rest))
+}
+
+/// The module number a title such as `Module 2: ML Pipelines` names.
+pub fn module_number(title: &str) -> Option<u32> {
+    module_prefix(title).map(|(n, _)| n)
+}
+
+/// Reads a module line. `None` when the text is not a module line at all.
+pub fn parse_module_line(text: &str) -> Option<ModuleLine> {
+    let (number, rest) = module_prefix(text)?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (title, weeks, focus) = match rest.find('(') {
+        Some(open) => {
+            let title = rest[..open].trim();
+            let after = &rest[open + 1..];
+            let (inside, tail) = match after.find(')') {
+                Some(close) => (&after[..close], &after[close + 1..]),
+                None => (after, ""),
+            };
+            (title, parse_weeks(inside), strip_separator(tail))
+        }
+        None => match split_dash(rest) {
+            Some((t, f)) => (t, Ok(None), f),
+            None => (rest.trim(), Ok(None), ""),
+        },
+    };
+    Some(ModuleLine {
+        number,
+        title: title.to_string(),
+        weeks,
+        focus: focus.to_string(),
+    })
+}
+
+/// `8-10 weeks`, `6 weeks`, `1 week` -> span; anything else is an error message.
+fn parse_weeks(inside: &str) -> Result<Option<Span>, String> {
+    let t = inside.trim();
+    let lower = t.to_lowercase();
+    let num = lower
+        .strip_suffix("weeks")
+        .or_else(|| lower.strip_suffix("week"))
+        .or_else(|| lower.strip_suffix("wks"))
+        .ok_or_else(|| format!("module duration `({t})` must read like `(6-8 weeks)`"))?;
+    parse_span(num)
+        .map(Some)
+        .ok_or_else(|| format!("module duration `({t})` must read like `(6-8 weeks)`"))
+}
+
+/// A pathway line: `Software Engineers: 12-16 months focused on …`.
+pub fn parse_pathway_line(text: &str) -> Option<(String, Span, String)> {
+    let (background, rest) = text.split_once(':')?;
+    let background = background.trim();
+    if background.is_empty() || background.len() > 80 {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let num_len = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '–' | '—' | ' ')))
+        .unwrap_or(rest.len());
+    let span = parse_span(&rest[..num_len])?;
+    let after = rest[num_len..].trim_start();
+    let lower = after.to_lowercase();
+    let unit_len = ["months", "month"]
+        .iter()
+        .find(|u| lower.starts_with(*u))?
+        .len();
+    let emphasis = strip_separator(&after[unit_len..]);
+    Some((background.to_string(), span, emphasis.to_string()))
+}
+
+/// A plan-phase heading: `Week 1: …`, `Weeks 2-4: …`, `Month 2-3: …` -> (weeks, title).
+/// Months convert to weeks at 52/12 weeks a month, so `Month 2-3` is weeks 5-13.
+pub fn parse_phase_heading(text: &str) -> Option<(Span, String)> {
+    let t = text.trim();
+    let (unit_weeks, rest) = if let Some(r) = strip_prefix_ci(t, "weeks") {
+        (false, r)
+    } else if let Some(r) = strip_prefix_ci(t, "week") {
+        (false, r)
+    } else if let Some(r) = strip_prefix_ci(t, "months") {
+        (true, r)
+    } else if let Some(r) = strip_prefix_ci(t, "month") {
+        (true, r)
+    } else {
+        return None;
+    };
+    if !rest.starts_with([' ', '\u{a0}']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let end = rest.find([':', '(']).unwrap_or(rest.len());
+    let (num, title) = (&rest[..end], &rest[end..]);
+    let span = parse_span(num)?;
+    let title = title.trim_start_matches([':', ' ']).trim();
+    let weeks = if unit_weeks {
+        Span {
+            min: month_end_week(span.min - 1) + 1,
+            max: month_end_week(span.max),
+        }
+    } else {
+        span
+    };
+    Some((weeks, title.to_string()))
+}
+
+/// The last week of month `m` (1-based), rounding 52/12 weeks a month to the nearest week.
+fn month_end_week(m: u32) -> u32 {
+    (2 * m * 13 + 3) / 6
+}
+
+/// Removes a leading ` - `, `–`, `—` or `:` separator and surrounding space.
+pub fn strip_separator(s: &str) -> &str {
+    s.trim_start()
+        .trim_start_matches(['-', '–', '—', ':'])
+        .trim()
+}
+
+fn split_dash(s: &str) -> Option<(&str, &str)> {
+    for sep in [" - ", " – ", " — "] {
+        if let Some((a, b)) = s.split_once(sep) {
+            return Some((a.trim(), b.trim()));
+        }
+    }
+    None
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::{expect, Expect};
+
+    fn check(input: &str, expect: Expect) {
+        let out = if let Some(m) = parse_module_line(input) {
+            format!("{m:?}")
+        } else if let Some(p) = parse_phase_heading(input) {
+            format!("phase {p:?}")
+        } else if let Some(p) = parse_pathway_line(input) {
+            format!("pathway {p:?}")
+        } else {
+            "none".to_string()
+        };
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn classifies_lines() {
+        check(
+            "Module 2: ML Pipelines (8-10 weeks) - Automated training and data pipelines",
+            expect![[
+                r#"ModuleLine { number: 2, title: "ML Pipelines", weeks: Ok(Some(Span { min: 8, max: 10 })), focus: "Automated training and data pipelines" }"#
+            ]],
+        );
+        check(
+            "Module 7: Capstone (a few weeks) - Build it",
+            expect![[
+                r#"ModuleLine { number: 7, title: "Capstone", weeks: Err("module duration `(a few weeks)` must read like `(6-8 weeks)`"), focus: "Build it" }"#
+            ]],
+        );
+        check(
+            "Module 3 – Streaming – Kafka and friends",
+            expect![[
+                r#"ModuleLine { number: 3, title: "Streaming", weeks: Ok(None), focus: "Kafka and friends" }"#
+            ]],
+        );
+        check(
+            "Month 2-3: Advanced Implementation",
+            expect![[r#"phase (Span { min: 5, max: 13 }, "Advanced Implementation")"#]],
+        );
+        check(
+            "Week 1: Environment Setup",
+            expect![[r#"phase (Span { min: 1, max: 1 }, "Environment Setup")"#]],
+        );
+        check(
+            "Weeks 2-4: Core Skills",
+            expect![[r#"phase (Span { min: 2, max: 4 }, "Core Skills")"#]],
+        );
+        check(
+            "Month 1: Basics",
+            expect![[r#"phase (Span { min: 1, max: 4 }, "Basics")"#]],
+        );
+        check(
+            "Software Engineers: 12-16 months focused on ML concepts",
+            expect![[
+                r#"pathway ("Software Engineers", Span { min: 12, max: 16 }, "focused on ML concepts")"#
+            ]],
+        );
+        check("Weekly standups are useful", expect!["none"]);
+        check("Modules: 4-2 months", expect!["none"]);
+        check("Module 99999999999: overflow", expect!["none"]);
+    }
+}

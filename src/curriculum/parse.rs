@@ -1,0 +1,572 @@
+//! pulldown-cmark events -> the curriculum model, with `file:line` diagnostics. Never panics.
+//!
+//! Structure is read from the Markdown tree, not from line patterns: `##` headings are sections,
+//! a bullet whose whole text is bold is a topic (or just a group label when it only holds other
+//! bold bullets), a bold label ending in `:` (such as `**Resources:**`) introduces the list below
+//! it, and a bullet that starts with a link is a resource.
+
+use super::frontmatter;
+use super::lines::{parse_module_line, parse_pathway_line, parse_phase_heading, strip_separator};
+use super::model::*;
+use super::{Diagnostic, Severity};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// One page's text as read by the caller.
+#[derive(Debug, Clone)]
+pub struct SourcePage {
+    pub path: String,
+    pub text: String,
+}
+
+/// A link found anywhere in the curriculum, kept so `check` can find missing pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub page: usize,
+    pub dest: String,
+    pub origin: Origin,
+}
+
+/// Inline content of a bullet before any nested list.
+#[derive(Default)]
+struct Head {
+    text: String,
+    bold_chars: usize,
+    plain_chars: usize,
+    /// (text, destination, offset in `text` where the link starts).
+    links: Vec<(String, String, usize)>,
+}
+
+enum Role {
+    /// A bold heading; `topic` is set once it proves to hold content (or is a leaf).
+    Heading {
+        title: String,
+        topic: Option<usize>,
+    },
+    /// A bold label ending in `:`; `resources` when it is a resource list.
+    Label {
+        resources: bool,
+    },
+    Plain,
+}
+
+struct Frame {
+    line: u32,
+    head: Head,
+    role: Option<Role>,
+    has_children: bool,
+}
+
+pub(crate) struct PageParser<'a> {
+    pub(crate) c: &'a mut Curriculum,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
+    pub(crate) links: &'a mut Vec<LinkRef>,
+    page: usize,
+    path: String,
+    line_starts: Vec<usize>,
+    section: Option<usize>,
+    heading_topic: Option<usize>,
+    frames: Vec<Frame>,
+    /// Link being read: (destination, text so far, offset in the head text).
+    link: Option<(String, String, usize)>,
+    strong: usize,
+    heading: Option<(HeadingLevel, String, u32)>,
+    para: Option<(Head, u32)>,
+    in_code: bool,
+}
+
+impl<'a> PageParser<'a> {
+    pub(crate) fn new(
+        c: &'a mut Curriculum,
+        diags: &'a mut Vec<Diagnostic>,
+        links: &'a mut Vec<LinkRef>,
+        page: usize,
+        origin_prefix: &str,
+    ) -> Self {
+        let path = format!("{origin_prefix}{}", c.pages[page].path);
+        PageParser {
+            c,
+            diags,
+            links,
+            page,
+            path,
+            line_starts: Vec::new(),
+            section: None,
+            heading_topic: None,
+            frames: Vec::new(),
+            link: None,
+            strong: 0,
+            heading: None,
+            para: None,
+            in_code: false,
+        }
+    }
+
+    pub(crate) fn run(mut self, text: &str) {
+        self.line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let (fm, problems) = frontmatter::read(text);
+        for (line, msg) in problems {
+            self.diag(line, Severity::Warning, msg);
+        }
+        if let Some(t) = fm.title {
+            self.c.pages[self.page].title = t;
+        }
+        let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
+        let mut in_meta = false;
+        for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
+            let line = self.line_of(range.start);
+            match event {
+                Event::Start(Tag::MetadataBlock(_)) => in_meta = true,
+                Event::End(TagEnd::MetadataBlock(_)) => in_meta = false,
+                _ if in_meta => {}
+                Event::Start(tag) => self.start(tag, line),
+                Event::End(tag) => self.end(tag),
+                Event::Text(t) | Event::Code(t) => self.text(&t),
+                Event::SoftBreak | Event::HardBreak => self.text(" "),
+                _ => {}
+            }
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        let idx = self.line_starts.partition_point(|&s| s <= offset);
+        idx.max(1) as u32
+    }
+
+    fn origin(&self, line: u32) -> Origin {
+        Origin {
+            file: self.path.clone(),
+            line,
+        }
+    }
+
+    fn diag(&mut self, line: u32, severity: Severity, message: String) {
+        let origin = self.origin(line);
+        self.diags.push(Diagnostic {
+            origin,
+            severity,
+            message,
+        });
+    }
+
+    /// Where inline text currently goes: a heading, the open bullet's head, or a paragraph.
+    fn head_mut(&mut self) -> Option<&mut Head> {
+        if self.in_code || self.heading.is_some() {
+            return None;
+        }
+        if let Some(f) = self.frames.last_mut() {
+            if f.role.is_none() {
+                return Some(&mut f.head);
+            }
+        }
+        self.para.as_mut().map(|p| &mut p.0)
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(h) = self.heading.as_mut() {
+            h.1.push_str(t);
+            return;
+        }
+        let bold = self.strong > 0;
+        let in_link = self.link.is_some();
+        if let Some(head) = self.head_mut() {
+            head.text.push_str(t);
+            let n = t.chars().filter(|c| !c.is_whitespace()).count();
+            if bold {
+                head.bold_chars += n;
+            } else {
+                head.plain_chars += n;
+            }
+        }
+        if in_link {
+            if let Some(l) = self.link.as_mut() {
+                l.1.push_str(t);
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: u32) {
+        match tag {
+            Tag::Heading { level, .. } => self.heading = Some((level, String::new(), line)),
+            Tag::CodeBlock(_) => self.in_code = true,
+            Tag::Strong => self.strong += 1,
+            Tag::Paragraph if self.frames.is_empty() => self.para = Some((Head::default(), line)),
+            Tag::Link { dest_url, .. } => {
+                let at = self.head_mut().map_or(0, |h| h.text.len());
+                self.link = Some((dest_url.to_string(), String::new(), at));
+            }
+            Tag::List(_) => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.has_children = true;
+                }
+                self.finish_head();
+            }
+            Tag::Item => {
+                if let Some(parent) = self.frames.last_mut() {
+                    parent.has_children = true;
+                }
+                self.frames.push(Frame {
+                    line,
+                    head: Head::default(),
+                    role: None,
+                    has_children: false,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(level) => self.end_heading(level),
+            TagEnd::CodeBlock => self.in_code = false,
+            TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+            TagEnd::Link => {
+                if let Some((dest, text, at)) = self.link.take() {
+                    if let Some(h) = self.head_mut() {
+                        h.links.push((text, dest, at));
+                    }
+                }
+            }
+            TagEnd::Paragraph if self.frames.is_empty() => {
+                if let Some((p, line)) = self.para.take() {
+                    self.record_links(&p, line);
+                }
+            }
+            TagEnd::Item => {
+                self.finish_head();
+                if let Some(f) = self.frames.pop() {
+                    if let Some(Role::Heading { title, topic: None }) = &f.role {
+                        if !f.has_children {
+                            let title = title.clone();
+                            self.make_topic(title, f.line);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_heading(&mut self, level: HeadingLevel) {
+        let Some((_, text, line)) = self.heading.take() else {
+            return;
+        };
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        match level {
+            HeadingLevel::H1 => {
+                let page = &mut self.c.pages[self.page];
+                if page.title == page.path {
+                    page.title = text;
+                }
+            }
+            HeadingLevel::H2 => {
+                self.section = Some(self.c.sections.len());
+                self.heading_topic = None;
+                let origin = self.origin(line);
+                self.c.sections.push(Section {
+                    page: self.page,
+                    title: text,
+                    origin,
+                });
+            }
+            _ => {
+                self.heading_topic = None;
+                self.heading_topic = Some(self.make_topic(text, line));
+            }
+        }
+    }
+
+    fn current_section(&mut self, line: u32) -> usize {
+        if let Some(s) = self.section {
+            return s;
+        }
+        let idx = self.c.sections.len();
+        let origin = self.origin(line);
+        self.c.sections.push(Section {
+            page: self.page,
+            title: self.c.pages[self.page].title.clone(),
+            origin,
+        });
+        self.section = Some(idx);
+        idx
+    }
+
+    fn make_topic(&mut self, title: String, line: u32) -> usize {
+        let section = self.current_section(line);
+        let idx = self.c.topics.len();
+        let origin = self.origin(line);
+        if let Some((weeks, phase_title)) = parse_phase_heading(&title) {
+            self.c.plan.push(PlanPhase {
+                heading: title.clone(),
+                title: phase_title,
+                weeks,
+                tasks: Vec::new(),
+                resources: Vec::new(),
+                topic: idx,
+                origin: origin.clone(),
+            });
+        }
+        self.c.topics.push(Topic {
+            section,
+            title,
+            origin,
+        });
+        idx
+    }
+
+    /// Classifies the innermost open bullet once its own text is complete.
+    fn finish_head(&mut self) {
+        let Some(f) = self.frames.last_mut() else {
+            return;
+        };
+        if f.role.is_some() {
+            return;
+        }
+        let head = std::mem::take(&mut f.head);
+        let line = f.line;
+        let text = head.text.trim().to_string();
+        let role = if head.bold_chars > 0 && head.plain_chars == 0 && head.links.is_empty() {
+            match text.strip_suffix(':') {
+                Some(label) => Role::Label {
+                    resources: is_resource_label(label),
+                },
+                None => Role::Heading {
+                    title: text.clone(),
+                    topic: None,
+                },
+            }
+        } else {
+            Role::Plain
+        };
+        let plain = matches!(role, Role::Plain);
+        if let Some(f) = self.frames.last_mut() {
+            f.role = Some(role);
+        }
+        if plain && !text.is_empty() {
+            self.plain_bullet(&head, &text, line);
+        } else if !plain {
+            // A label or heading under a heading makes that heading a real topic when it is a label.
+            if let Some(Role::Label { .. }) = self.frames.last().and_then(|f| f.role.as_ref()) {
+                self.context_topic(line);
+            }
+        }
+    }
+
+    /// The topic content at this depth belongs to, materialising the nearest bold heading.
+    fn context_topic(&mut self, line: u32) -> Option<usize> {
+        let n = self.frames.len();
+        for i in (0..n.saturating_sub(1)).rev() {
+            if let Some(Role::Heading { title, topic }) = &self.frames[i].role {
+                if let Some(t) = topic {
+                    return Some(*t);
+                }
+                let title = title.clone();
+                let t = self.make_topic(title, self.frames[i].line.min(line));
+                if let Some(Role::Heading { topic, .. }) = &mut self.frames[i].role {
+                    *topic = Some(t);
+                }
+                return Some(t);
+            }
+        }
+        self.heading_topic
+    }
+
+    fn under_resource_label(&self) -> bool {
+        let n = self.frames.len();
+        self.frames[..n.saturating_sub(1)]
+            .iter()
+            .rev()
+            .find_map(|f| match &f.role {
+                Some(Role::Label { resources }) => Some(*resources),
+                Some(Role::Heading { .. }) => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    fn plain_bullet(&mut self, head: &Head, text: &str, line: u32) {
+        let topic = self.context_topic(line);
+        let section = self.current_section(line);
+        let phase = topic.and_then(|t| self.c.plan.iter().position(|p| p.topic == t));
+        let leading_link = head
+            .links
+            .first()
+            .filter(|(_, _, at)| head.text[..*at].trim().is_empty());
+        let origin = self.origin(line);
+        if let Some((title, dest, at)) = leading_link {
+            let rest_start = (*at + title.len()).min(head.text.len());
+            let description = strip_separator(head.text.get(rest_start..).unwrap_or(""));
+            self.resource(title, dest, description, section, topic, origin, phase);
+            return;
+        }
+        self.record_links(head, line);
+        if self.under_resource_label() {
+            self.diag(
+                line,
+                Severity::Error,
+                format!(
+                    "resource line has no link; write it as `[title](url) - description`: `{text}`"
+                ),
+            );
+        } else if let Some(m) = parse_module_line(text) {
+            let weeks = match m.weeks {
+                Ok(w) => w,
+                Err(msg) => {
+                    self.diag(line, Severity::Error, msg);
+                    None
+                }
+            };
+            self.c.modules.push(Module {
+                number: m.number,
+                title: m.title,
+                weeks,
+                focus: m.focus,
+                link: None,
+                section,
+                origin,
+            });
+            return;
+        } else if let Some((background, months, emphasis)) = parse_pathway_line(text) {
+            self.c.pathways.push(Pathway {
+                background,
+                months,
+                emphasis,
+                section,
+                origin,
+            });
+            return;
+        }
+        if let Some(p) = phase {
+            self.c.plan[p].tasks.push(text.to_string());
+        }
+        self.c.items.push(Item {
+            section,
+            topic,
+            text: text.to_string(),
+            origin,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn resource(
+        &mut self,
+        title: &str,
+        dest: &str,
+        description: &str,
+        section: usize,
+        topic: Option<usize>,
+        origin: Origin,
+        phase: Option<usize>,
+    ) {
+        let title = title.trim();
+        let dest = dest.trim();
+        let line = origin.line;
+        if dest.is_empty() {
+            self.diag(
+                line,
+                Severity::Error,
+                format!("resource `{title}` has no URL"),
+            );
+            return;
+        }
+        if title.is_empty() {
+            self.diag(
+                line,
+                Severity::Error,
+                format!("resource link to `{dest}` has no title"),
+            );
+            return;
+        }
+        let link = match classify_link(dest) {
+            Ok(l) => l,
+            Err(msg) => {
+                self.diag(line, Severity::Error, msg);
+                return;
+            }
+        };
+        if let Link::Relative { path, .. } = &link {
+            self.links.push(LinkRef {
+                page: self.page,
+                dest: path.clone(),
+                origin: origin.clone(),
+            });
+        }
+        if let Some(p) = phase {
+            self.c.plan[p].resources.push(self.c.resources.len());
+        }
+        self.c.resources.push(Resource {
+            key: String::new(),
+            title: title.to_string(),
+            description: description.to_string(),
+            link,
+            section,
+            topic,
+            origin,
+            duplicates: Vec::new(),
+        });
+    }
+
+    fn record_links(&mut self, head: &Head, line: u32) {
+        for (_, dest, _) in &head.links {
+            if let Ok(Link::Relative { path, .. }) = classify_link(dest) {
+                let origin = self.origin(line);
+                self.links.push(LinkRef {
+                    page: self.page,
+                    dest: path,
+                    origin,
+                });
+            }
+        }
+    }
+}
+
+fn is_resource_label(label: &str) -> bool {
+    let l = label.trim().to_lowercase();
+    [
+        "resources",
+        "resource",
+        "links",
+        "further reading",
+        "reading",
+        "references",
+    ]
+    .contains(&l.as_str())
+}
+
+/// `https://…` is absolute, `./x.md` or `x.md` is relative; other schemes are refused.
+pub fn classify_link(dest: &str) -> Result<Link, String> {
+    let lower = dest.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        if dest.len() <= "https://".len() + 1 || dest.contains(char::is_whitespace) {
+            return Err(format!("link `{dest}` is not a valid URL"));
+        }
+        return Ok(Link::Absolute {
+            url: dest.to_string(),
+        });
+    }
+    if let Some((scheme, _)) = dest.split_once(':') {
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+        {
+            return Err(format!(
+                "link `{dest}` uses an unsupported scheme `{scheme}:`"
+            ));
+        }
+    }
+    if dest.starts_with('#') {
+        return Err(format!(
+            "link `{dest}` points inside the page, not at a resource"
+        ));
+    }
+    Ok(Link::Relative {
+        path: dest.to_string(),
+        resolved: None,
+    })
+}

@@ -1,0 +1,156 @@
+//! Gateway mode: a serenity client receives INTERACTION_CREATE, [`App::handle`] answers, and our
+//! paced REST client sends the callback. Commands are registered on READY. SIGINT and SIGTERM shut
+//! the shards down gracefully.
+
+use super::rest::Rest;
+use crate::app::App;
+use crate::reply::{self, Interaction};
+use serenity::all::{
+    Client, ClientBuilder, Context, EventHandler, GatewayIntents, HttpBuilder, Ready, ResumedEvent,
+};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("DISCORD_TOKEN is not set: put it in .env (see .env.example)")]
+    NoToken,
+    #[error("the Discord client failed: {0}")]
+    Client(#[from] serenity::Error),
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    pub token: String,
+    pub api_url: String,
+    pub guild_id: Option<String>,
+    pub shards: Option<(u32, u32, u32)>,
+}
+
+struct Handler {
+    app: Arc<App>,
+    rest: Arc<Rest>,
+    guild_id: Option<String>,
+    registered: AtomicBool,
+}
+
+#[serenity::async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        tracing::info!(user = %ready.user.name, shard = ?ready.shard, "connected to the gateway");
+        if self.registered.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let defs = reply::registry::definitions(&self.app.catalog().curriculum);
+        let app_id = ready.application.id.to_string();
+        match self
+            .rest
+            .register_commands(&app_id, self.guild_id.as_deref(), &defs)
+            .await
+        {
+            Ok(n) => tracing::info!(commands = n, guild = ?self.guild_id, "registered commands"),
+            Err(e) => {
+                self.registered.store(false, Ordering::SeqCst);
+                tracing::error!(error = %e, "could not register commands")
+            }
+        }
+    }
+
+    async fn resume(&self, _ctx: Context, _: ResumedEvent) {
+        tracing::info!("gateway session resumed");
+    }
+
+    async fn interaction_create(&self, _ctx: Context, interaction: serenity::all::Interaction) {
+        let parsed =
+            serde_json::to_value(&interaction).and_then(serde_json::from_value::<Interaction>);
+        let i = match parsed {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read an interaction");
+                return;
+            }
+        };
+        let out = self.app.handle(&i).await;
+        if let Err(e) = self
+            .rest
+            .interaction_callback(&i.id, &i.token, &out.response)
+            .await
+        {
+            tracing::error!(error = %e, command = i.name(), "could not answer an interaction");
+        }
+    }
+}
+
+/// Builds the serenity client: REST goes to `api_url` (serenity honours the proxy only with its
+/// limiter off; our `Rest` does the pacing), and no intents are needed for interactions.
+pub async fn client(
+    cfg: &GatewayConfig,
+    app: Arc<App>,
+    rest: Arc<Rest>,
+) -> Result<Client, GatewayError> {
+    let http = HttpBuilder::new(&cfg.token)
+        .proxy(cfg.api_url.clone())
+        .ratelimiter_disabled(true)
+        .build();
+    let handler = Handler {
+        app,
+        rest,
+        guild_id: cfg.guild_id.clone(),
+        registered: AtomicBool::new(false),
+    };
+    Ok(ClientBuilder::new_with_http(http, GatewayIntents::empty())
+        .event_handler(handler)
+        .await?)
+}
+
+/// Runs until the shards stop or `shutdown` resolves, then closes the shards cleanly.
+pub async fn run(
+    cfg: GatewayConfig,
+    app: Arc<App>,
+    rest: Arc<Rest>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), GatewayError> {
+    if cfg.token.is_empty() {
+        return Err(GatewayError::NoToken);
+    }
+    let mut client = client(&cfg, app, rest).await?;
+    let manager = client.shard_manager.clone();
+    let start = async {
+        match cfg.shards {
+            // serenity's range includes its end: pass `first..last` for shards first..=last.
+            Some((first, last, total)) => client.start_shard_range(first..last, total).await,
+            None => client.start().await,
+        }
+    };
+    tokio::select! {
+        r = start => r?,
+        _ = shutdown => {
+            tracing::info!("shutting down the gateway");
+            manager.shutdown_all().await;
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

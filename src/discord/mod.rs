@@ -1,0 +1,6 @@
+//! The Discord transports: the gateway (serenity), the HTTP interactions endpoint (axum) and our
+//! paced REST client.
+
+pub mod endpoint;
+pub mod gateway;
+pub mod rest;

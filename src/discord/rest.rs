@@ -1,0 +1,288 @@
+//! Discord's REST API, paced by us: serenity's limiter is off so that `DISCORD_API_URL` works, so
+//! this client keeps under the global limit (governor), honours `Retry-After` on every 429
+//! (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
+
+use crate::reply::{Message, Response};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde_json::{json, Value};
+use std::num::NonZeroU32;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// Discord's JSON error codes the bot acts on.
+pub const CANNOT_DM: u64 = 50007;
+pub const UNKNOWN_CHANNEL: u64 = 10003;
+pub const MISSING_ACCESS: u64 = 50001;
+pub const MISSING_PERMISSIONS: u64 = 50013;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RestError {
+    #[error("Discord answered {status} (code {code}): {message}")]
+    Discord {
+        status: u16,
+        code: u64,
+        message: String,
+    },
+    #[error("Discord kept failing ({status}) after {attempts} attempts")]
+    GaveUp { status: u16, attempts: u32 },
+    #[error("could not reach Discord: {0}")]
+    Transport(String),
+}
+
+impl RestError {
+    pub fn code(&self) -> Option<u64> {
+        match self {
+            RestError::Discord { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The target is gone or closed to us for good: DMs closed, channel deleted, access lost.
+    pub fn is_target_gone(&self) -> bool {
+        matches!(
+            self,
+            RestError::Discord {
+                status: 403 | 404,
+                ..
+            }
+        )
+    }
+
+    pub fn is_missing_access(&self) -> bool {
+        matches!(self, RestError::Discord { status: 403, .. })
+    }
+}
+
+/// Settings of the REST client.
+#[derive(Debug, Clone)]
+pub struct RestConfig {
+    /// e.g. `https://discord.com`; `/api/v10` is appended.
+    pub base_url: String,
+    pub token: String,
+    /// Requests per second over all routes but interaction callbacks.
+    pub global_per_second: u32,
+    pub max_attempts: u32,
+}
+
+pub struct Rest {
+    http: reqwest::Client,
+    api: String,
+    auth: String,
+    limiter: DefaultDirectRateLimiter,
+    /// Set by a global 429: nobody sends before this instant.
+    paused_until: Mutex<Option<Instant>>,
+    max_attempts: u32,
+}
+
+impl Rest {
+    pub fn new(cfg: &RestConfig) -> Result<Rest, RestError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .user_agent("DiscordBot (https://github.com/curriculum-bot, 0.1)")
+            .build()
+            .map_err(|e| RestError::Transport(e.to_string()))?;
+        let rate = NonZeroU32::new(cfg.global_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        Ok(Rest {
+            http,
+            api: format!("{}/api/v10", cfg.base_url.trim_end_matches('/')),
+            auth: format!("Bot {}", cfg.token),
+            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)),
+            paused_until: Mutex::new(None),
+            max_attempts: cfg.max_attempts.max(1),
+        })
+    }
+
+    /// One call with pacing and retries. `exempt`: interaction callbacks don't count globally.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        exempt: bool,
+    ) -> Result<Value, RestError> {
+        let url = format!("{}{path}", self.api);
+        let mut backoff = Duration::from_millis(250);
+        let mut last_status = 0;
+        for _attempt in 0..self.max_attempts {
+            let pause = *self.paused_until.lock().await;
+            if let Some(until) = pause {
+                tokio::time::sleep_until(until).await;
+            }
+            if !exempt {
+                self.limiter.until_ready().await;
+            }
+            let mut req = self
+                .http
+                .request(method.clone(), &url)
+                .header("Authorization", &self.auth);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) if e.is_timeout() || e.is_connect() => {
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(8));
+                    continue;
+                }
+                Err(e) => return Err(RestError::Transport(e.to_string())),
+            };
+            let status = resp.status().as_u16();
+            last_status = status;
+            if status == 429 {
+                let global = resp.headers().contains_key("x-ratelimit-global");
+                let header = header_secs(resp.headers().get("retry-after"));
+                let body: Value = resp.json().await.unwrap_or(Value::Null);
+                let secs = body["retry_after"].as_f64().or(header).unwrap_or(1.0);
+                let wait = Duration::from_secs_f64(secs.clamp(0.0, 60.0));
+                let global = global || body["global"].as_bool() == Some(true);
+                tracing::warn!(%path, global, ?wait, "rate limited by Discord");
+                if global {
+                    *self.paused_until.lock().await = Some(Instant::now() + wait);
+                }
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            if status >= 500 {
+                tracing::warn!(%path, status, "Discord server error; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(8));
+                continue;
+            }
+            if status == 204 {
+                return Ok(Value::Null);
+            }
+            let ok = (200..300).contains(&status);
+            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            if ok {
+                return Ok(body);
+            }
+            return Err(RestError::Discord {
+                status,
+                code: body["code"].as_u64().unwrap_or(0),
+                message: body["message"].as_str().unwrap_or("").to_string(),
+            });
+        }
+        Err(RestError::GaveUp {
+            status: last_status,
+            attempts: self.max_attempts,
+        })
+    }
+
+    pub async fn interaction_callback(
+        &self,
+        id: &str,
+        token: &str,
+        response: &Response,
+    ) -> Result<(), RestError> {
+        let path = format!("/interactions/{id}/{token}/callback");
+        self.call(
+            reqwest::Method::POST,
+            &path,
+            Some(&response.to_json()),
+            true,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn create_dm(&self, user: &str) -> Result<String, RestError> {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/users/@me/channels",
+                Some(&json!({ "recipient_id": user })),
+                false,
+            )
+            .await?;
+        id_of(&v)
+    }
+
+    pub async fn send(
+        &self,
+        channel: &str,
+        message: &Message,
+        nonce: Option<&str>,
+    ) -> Result<String, RestError> {
+        let mut body = serde_json::to_value(message).unwrap_or(Value::Null);
+        body.as_object_mut().map(|o| o.remove("flags"));
+        if let Some(n) = nonce {
+            body["nonce"] = json!(n);
+            body["enforce_nonce"] = json!(true);
+        }
+        let path = format!("/channels/{channel}/messages");
+        let v = self
+            .call(reqwest::Method::POST, &path, Some(&body), false)
+            .await?;
+        id_of(&v)
+    }
+
+    pub async fn pin_message(&self, channel: &str, message: &str) -> Result<(), RestError> {
+        let path = format!("/channels/{channel}/messages/pins/{message}");
+        self.call(reqwest::Method::PUT, &path, None, false)
+            .await
+            .map(|_| ())
+    }
+
+    /// The application's id, from `GET /applications/@me`.
+    pub async fn application_id(&self) -> Result<String, RestError> {
+        let v = self
+            .call(reqwest::Method::GET, "/applications/@me", None, false)
+            .await?;
+        id_of(&v)
+    }
+
+    /// Registers all commands, in one guild when `guild` is set (instant) or globally.
+    pub async fn register_commands(
+        &self,
+        application: &str,
+        guild: Option<&str>,
+        defs: &[Value],
+    ) -> Result<usize, RestError> {
+        let path = match guild {
+            Some(g) => format!("/applications/{application}/guilds/{g}/commands"),
+            None => format!("/applications/{application}/commands"),
+        };
+        let v = self
+            .call(
+                reqwest::Method::PUT,
+                &path,
+                Some(&Value::from(defs.to_vec())),
+                false,
+            )
+            .await?;
+        Ok(v.as_array().map_or(0, Vec::len))
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::app::Discord for Rest {
+    async fn create_message(
+        &self,
+        channel: &str,
+        message: &Message,
+        nonce: Option<&str>,
+    ) -> Result<String, RestError> {
+        self.send(channel, message, nonce).await
+    }
+
+    async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError> {
+        self.pin_message(channel, message).await
+    }
+
+    async fn create_dm(&self, user: &str) -> Result<String, RestError> {
+        Rest::create_dm(self, user).await
+    }
+}
+
+fn header_secs(h: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
+    h?.to_str().ok()?.trim().parse().ok()
+}
+
+fn id_of(v: &Value) -> Result<String, RestError> {
+    v["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| RestError::Transport("Discord's answer had no id".into()))
+}

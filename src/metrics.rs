@@ -1,0 +1,116 @@
+//! Prometheus metrics: interactions by command and outcome with latency, reminders sent, failed
+//! and late with delivery delay, and searches with no result. Served at `/metrics`.
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CommandLabels {
+    pub command: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct NameLabel {
+    pub command: String,
+}
+
+type HistogramFamily = Family<NameLabel, Histogram, fn() -> Histogram>;
+
+pub struct Metrics {
+    registry: Registry,
+    pub interactions: Family<CommandLabels, Counter>,
+    pub interaction_seconds: HistogramFamily,
+    pub reminders_sent: Counter,
+    pub reminders_failed: Counter,
+    pub reminders_late: Counter,
+    pub reminder_delay_seconds: Histogram,
+    pub search_misses: Counter,
+}
+
+fn latency_histogram() -> Histogram {
+    // 50 µs … ~1.6 s
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("curriculum_bot");
+        let interactions = Family::<CommandLabels, Counter>::default();
+        let interaction_seconds: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        let reminders_sent = Counter::default();
+        let reminders_failed = Counter::default();
+        let reminders_late = Counter::default();
+        // 1 s … ~9 h
+        let reminder_delay_seconds = Histogram::new(exponential_buckets(1.0, 2.0, 16));
+        let search_misses = Counter::default();
+        registry.register("interactions", "Interactions handled", interactions.clone());
+        registry.register(
+            "interaction_seconds",
+            "Time to handle an interaction",
+            interaction_seconds.clone(),
+        );
+        registry.register(
+            "reminders_sent",
+            "Reminders delivered",
+            reminders_sent.clone(),
+        );
+        registry.register(
+            "reminders_failed",
+            "Reminders that could not be delivered (subscription paused)",
+            reminders_failed.clone(),
+        );
+        registry.register(
+            "reminders_late",
+            "Reminders delivered after downtime",
+            reminders_late.clone(),
+        );
+        registry.register(
+            "reminder_delay_seconds",
+            "Delay between a reminder's slot and its delivery",
+            reminder_delay_seconds.clone(),
+        );
+        registry.register(
+            "search_misses",
+            "Searches that found nothing",
+            search_misses.clone(),
+        );
+        Metrics {
+            registry,
+            interactions,
+            interaction_seconds,
+            reminders_sent,
+            reminders_failed,
+            reminders_late,
+            reminder_delay_seconds,
+            search_misses,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts one handled interaction.
+    pub fn interaction(&self, command: &str, failed: bool, seconds: f64) {
+        let command = if command.is_empty() { "other" } else { command }.to_string();
+        self.interactions
+            .get_or_create(&CommandLabels {
+                command: command.clone(),
+                outcome: if failed { "error" } else { "ok" }.into(),
+            })
+            .inc();
+        self.interaction_seconds
+            .get_or_create(&NameLabel { command })
+            .observe(seconds);
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+}

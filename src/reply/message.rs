@@ -1,0 +1,317 @@
+//! Discord message payloads (content, embeds, buttons, flags, allowed_mentions) and the interaction
+//! response around them, always within Discord's limits and never able to ping anyone by accident.
+
+use serde::{Deserialize, Serialize};
+
+pub const EPHEMERAL: u64 = 1 << 6;
+pub const CONTENT_MAX: usize = 2000;
+pub const EMBED_TITLE_MAX: usize = 256;
+pub const EMBED_DESCRIPTION_MAX: usize = 4096;
+pub const EMBED_FIELDS_MAX: usize = 25;
+pub const FIELD_NAME_MAX: usize = 256;
+pub const FIELD_VALUE_MAX: usize = 1024;
+pub const FOOTER_MAX: usize = 2048;
+pub const EMBEDS_TOTAL_MAX: usize = 6000;
+pub const EMBEDS_PER_MESSAGE: usize = 10;
+pub const CHOICES_MAX: usize = 25;
+pub const CHOICE_MAX: usize = 100;
+
+/// `allowed_mentions`: by default nothing may be pinged; a group reminder may allow one role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllowedMentions {
+    pub parse: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbedField {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Footer {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Embed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub fields: Vec<EmbedField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footer: Option<Footer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<u32>,
+}
+
+/// A button (type 2) inside an action row (type 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Component {
+    #[serde(rename = "type")]
+    pub kind: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub components: Vec<Component>,
+}
+
+impl Component {
+    pub fn row(buttons: Vec<Component>) -> Component {
+        Component {
+            kind: 1,
+            style: None,
+            label: None,
+            custom_id: None,
+            disabled: None,
+            components: buttons,
+        }
+    }
+
+    /// A secondary (style 2) or danger (style 4) button.
+    pub fn button(style: u8, label: &str, custom_id: &str, disabled: bool) -> Component {
+        Component {
+            kind: 2,
+            style: Some(style),
+            label: Some(label.to_string()),
+            custom_id: Some(truncate(custom_id, 100)),
+            disabled: disabled.then_some(true),
+            components: Vec::new(),
+        }
+    }
+}
+
+/// A message: what an interaction reply, a pinned card and a reminder all send.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    pub embeds: Vec<Embed>,
+    pub components: Vec<Component>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<u64>,
+    pub allowed_mentions: AllowedMentions,
+}
+
+impl Message {
+    pub fn text(content: impl Into<String>) -> Message {
+        Message {
+            content: Some(content.into()),
+            ..Message::default()
+        }
+    }
+
+    pub fn embed(embed: Embed) -> Message {
+        Message {
+            embeds: vec![embed],
+            ..Message::default()
+        }
+    }
+
+    pub fn ephemeral(mut self) -> Message {
+        self.flags = Some(self.flags.unwrap_or(0) | EPHEMERAL);
+        self
+    }
+
+    pub fn is_ephemeral(&self) -> bool {
+        self.flags.unwrap_or(0) & EPHEMERAL != 0
+    }
+
+    /// Cuts every part down to Discord's limits, with "…" where text was cut.
+    pub fn within_limits(mut self) -> Message {
+        if let Some(c) = self.content.take() {
+            self.content = Some(truncate(&c, CONTENT_MAX));
+        }
+        self.embeds.truncate(EMBEDS_PER_MESSAGE);
+        let mut budget = EMBEDS_TOTAL_MAX;
+        let mut kept = Vec::new();
+        for e in self.embeds.drain(..) {
+            let e = e.within_limits(budget);
+            let size = e.chars();
+            if size > budget {
+                break;
+            }
+            budget -= size;
+            kept.push(e);
+        }
+        self.embeds = kept;
+        self
+    }
+}
+
+impl Embed {
+    /// Characters that count towards the 6000 total.
+    pub fn chars(&self) -> usize {
+        let n = |s: &Option<String>| s.as_deref().map_or(0, |s| s.chars().count());
+        n(&self.title)
+            + n(&self.description)
+            + self.footer.as_ref().map_or(0, |f| f.text.chars().count())
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.chars().count() + f.value.chars().count())
+                .sum::<usize>()
+    }
+
+    fn within_limits(mut self, budget: usize) -> Embed {
+        self.title = self.title.map(|t| truncate(&t, EMBED_TITLE_MAX));
+        self.footer = self.footer.map(|f| Footer {
+            text: truncate(&f.text, FOOTER_MAX),
+        });
+        self.fields.truncate(EMBED_FIELDS_MAX);
+        for f in &mut self.fields {
+            f.name = truncate(&f.name, FIELD_NAME_MAX);
+            f.value = truncate(&f.value, FIELD_VALUE_MAX);
+        }
+        while self.chars() > budget && self.fields.len() > 1 {
+            self.fields.pop();
+        }
+        let rest = self.chars() - self.description.as_deref().map_or(0, |d| d.chars().count());
+        let room = EMBED_DESCRIPTION_MAX.min(budget.saturating_sub(rest));
+        self.description = self.description.map(|d| truncate(&d, room.max(1)));
+        self
+    }
+}
+
+/// An autocomplete choice: name shown, value submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub name: String,
+    pub value: String,
+}
+
+impl Choice {
+    /// A choice within Discord's 1–100 character limits.
+    pub fn new(name: &str, value: &str) -> Choice {
+        let name = if name.trim().is_empty() { "?" } else { name };
+        let value = if value.is_empty() { name } else { value };
+        Choice {
+            name: truncate(name, CHOICE_MAX),
+            value: truncate(value, CHOICE_MAX),
+        }
+    }
+}
+
+/// An interaction response (callback) body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Pong,
+    /// A new message (callback type 4).
+    Message(Message),
+    /// Edit the message a button is on (callback type 7).
+    Update(Message),
+    /// Autocomplete choices (callback type 8).
+    Autocomplete {
+        choices: Vec<Choice>,
+    },
+}
+
+impl Response {
+    /// The callback JSON Discord expects: `{"type": 4, "data": {...}}`, with a numeric type.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (kind, data) = match self {
+            Response::Pong => (1, None),
+            Response::Message(m) => (4, serde_json::to_value(m).ok()),
+            Response::Update(m) => (7, serde_json::to_value(m).ok()),
+            Response::Autocomplete { choices } => (
+                8,
+                Some(
+                    serde_json::json!({ "choices": choices.iter().take(CHOICES_MAX).collect::<Vec<_>>() }),
+                ),
+            ),
+        };
+        match data {
+            Some(d) => serde_json::json!({ "type": kind, "data": d }),
+            None => serde_json::json!({ "type": kind }),
+        }
+    }
+
+    pub fn message(&self) -> Option<&Message> {
+        match self {
+            Response::Message(m) | Response::Update(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// Cuts `s` to at most `max` characters, ending in "…" when anything was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Makes member input safe to echo: no Markdown, no mass mentions, no control characters.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '*' | '_' | '~' | '`' | '|' | '>' | '[' | ']' | '(' | ')' | '#' | '\\' | '<' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@\u{200b}"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_escaping() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("ab", 4), "ab");
+        assert_eq!(escape("@everyone *x*"), "@\u{200b}everyone \\*x\\*");
+        let big = Embed {
+            title: Some("t".repeat(300)),
+            description: Some("d".repeat(5000)),
+            fields: (0..30)
+                .map(|i| EmbedField {
+                    name: format!("f{i}"),
+                    value: "v".repeat(2000),
+                    inline: false,
+                })
+                .collect(),
+            ..Embed::default()
+        };
+        let m = Message {
+            embeds: vec![big.clone(), big],
+            ..Message::default()
+        }
+        .within_limits();
+        let total: usize = m.embeds.iter().map(Embed::chars).sum();
+        assert!(total <= EMBEDS_TOTAL_MAX, "{total}");
+        let e = &m.embeds[0];
+        assert!(e.title.as_ref().unwrap().ends_with('…'));
+        assert!(e.fields.len() <= EMBED_FIELDS_MAX);
+        assert!(e
+            .fields
+            .iter()
+            .all(|f| f.value.chars().count() <= FIELD_VALUE_MAX));
+        let c = Choice::new(&"x".repeat(150), "");
+        assert_eq!(c.name.chars().count(), 100);
+        assert_eq!(Response::Pong.to_json(), serde_json::json!({"type": 1}));
+    }
+}

@@ -1,0 +1,353 @@
+//! `impl_store!`: the one implementation of [`Store`] over the shared SQL, expanded per backend.
+//!
+//! The two backends differ only in their pools' types and in the row locking of
+//! `claim_due_batch`; a macro keeps one copy of the code without sqlx's generic bounds.
+//!
+//! [`Store`]: super::Store
+
+/// Names the expansion uses (glob-imported, so a backend's own imports take precedence).
+pub(in crate::store) mod prelude {
+    pub(in crate::store) use super::super::sql;
+    pub(in crate::store) use super::super::types::{
+        limit_i64, normalize_query, validate, week_i32, DeliveryRow, MissRow, SubRow,
+    };
+    pub(in crate::store) use super::super::{
+        After, Delivery, DeliveryKey, Lease, NewSubscription, SearchMiss, Slot, Store,
+        Subscription, Target,
+    };
+}
+
+/// Implements `Store` for `$ty`, a struct with `read` and `write` pools of database `$db`.
+/// `$due_batch` is the due-subscriptions query of `claim_due_batch`.
+macro_rules! impl_store {
+    ($ty:ty, $db:ty, $backend:expr, $due_batch:expr) => {
+        use $crate::store::imp::prelude::*;
+        type R<T> = $crate::store::Result<T>;
+
+        impl $ty {
+            async fn claim_on(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                sub_id: i64,
+                slot: Slot,
+                lease: &Lease<'_>,
+            ) -> R<Option<Delivery>> {
+                let row = sqlx::query_as::<_, DeliveryRow>(sql::CLAIM)
+                    .bind(sub_id)
+                    .bind(slot.due_at)
+                    .bind(week_i32(slot.week)?)
+                    .bind(lease.worker)
+                    .bind(lease.until)
+                    .bind(slot.late)
+                    .bind(lease.now)
+                    .fetch_optional(&mut *conn)
+                    .await;
+                match row {
+                    Ok(row) => row.map(Delivery::try_from).transpose(),
+                    Err(e) if sql::is_fk_violation(&e) => Ok(None),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn subs(&self, stmt: &'static str, id: i64) -> R<Vec<Subscription>> {
+                let rows = sqlx::query_as::<_, SubRow>(stmt)
+                    .bind(id)
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.into_iter().map(Subscription::try_from).collect()
+            }
+
+            async fn sub(&self, stmt: &'static str, id: i64) -> R<Option<Subscription>> {
+                Ok(self.subs(stmt, id).await?.into_iter().next())
+            }
+
+            /// Runs a write; `true` when it changed a row.
+            async fn update<'q>(
+                &self,
+                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            ) -> R<bool> {
+                Ok(q.execute(&self.write).await?.rows_affected() > 0)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl Store for $ty {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+            async fn ping(&self) -> R<()> {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(())
+            }
+            async fn close(&self) {
+                self.write.close().await;
+                self.read.close().await;
+            }
+
+            async fn subscribe(&self, new: &NewSubscription, now: i64) -> R<Subscription> {
+                validate(new)?;
+                let (stmt, kind, channel, role) = match new.target {
+                    Target::Dm => (sql::UPSERT_DM, "dm", None, None),
+                    Target::Channel {
+                        channel_id,
+                        role_id,
+                    } => (sql::UPSERT_GROUP, "channel", Some(channel_id), role_id),
+                };
+                let s = &new.schedule;
+                let row = sqlx::query_as::<_, SubRow>(stmt)
+                    .bind(new.guild_id)
+                    .bind(new.owner_user_id)
+                    .bind(kind)
+                    .bind(channel)
+                    .bind(role)
+                    .bind(i32::from(s.weekday))
+                    .bind(i32::from(s.hour))
+                    .bind(i32::from(s.minute))
+                    .bind(s.tz.as_str())
+                    .bind(new.pathway.as_deref())
+                    .bind(week_i32(new.week)?)
+                    .bind(new.next_due_at)
+                    .bind(now)
+                    .fetch_one(&self.write)
+                    .await?;
+                row.try_into()
+            }
+            async fn get(&self, id: i64) -> R<Option<Subscription>> {
+                self.sub(sql::GET, id).await
+            }
+            async fn get_dm(&self, user_id: i64) -> R<Option<Subscription>> {
+                self.sub(sql::GET_DM, user_id).await
+            }
+            async fn get_group(&self, channel_id: i64) -> R<Option<Subscription>> {
+                self.sub(sql::GET_GROUP, channel_id).await
+            }
+            async fn paused_groups(&self, guild_id: i64) -> R<Vec<Subscription>> {
+                self.subs(sql::PAUSED_GROUPS, guild_id).await
+            }
+            async fn pause(&self, id: i64, reason: &str, now: i64) -> R<bool> {
+                self.update(sqlx::query(sql::PAUSE).bind(id).bind(reason).bind(now))
+                    .await
+            }
+            async fn resume(&self, id: i64, next_due_at: i64, now: i64) -> R<bool> {
+                self.update(
+                    sqlx::query(sql::RESUME)
+                        .bind(id)
+                        .bind(next_due_at)
+                        .bind(now),
+                )
+                .await
+            }
+            async fn unsubscribe(&self, id: i64) -> R<bool> {
+                self.update(sqlx::query(sql::UNSUBSCRIBE).bind(id)).await
+            }
+            async fn set_week(&self, id: i64, week: u32, now: i64) -> R<bool> {
+                let week = week_i32(week)?;
+                self.update(sqlx::query(sql::SET_WEEK).bind(id).bind(week).bind(now))
+                    .await
+            }
+            async fn skip(&self, id: i64, next_due_at: i64, now: i64) -> R<bool> {
+                self.update(sqlx::query(sql::SKIP).bind(id).bind(next_due_at).bind(now))
+                    .await
+            }
+            async fn take_notices(&self, user_id: i64) -> R<Vec<String>> {
+                let pending: Vec<(i64, String)> = sqlx::query_as(sql::PENDING_NOTICES)
+                    .bind(user_id)
+                    .fetch_all(&self.read)
+                    .await?;
+                let mut taken = Vec::with_capacity(pending.len());
+                for (id, notice) in pending {
+                    let clear = sqlx::query(sql::CLEAR_NOTICE)
+                        .bind(id)
+                        .bind(notice.as_str());
+                    if self.update(clear).await? {
+                        taken.push(notice);
+                    }
+                }
+                Ok(taken)
+            }
+
+            async fn due(&self, now: i64, limit: u32) -> R<Vec<Subscription>> {
+                let rows = sqlx::query_as::<_, SubRow>(sql::DUE)
+                    .bind(now)
+                    .bind(limit_i64(limit))
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.into_iter().map(Subscription::try_from).collect()
+            }
+            async fn claim(
+                &self,
+                sub_id: i64,
+                slot: Slot,
+                lease: &Lease<'_>,
+            ) -> R<Option<Delivery>> {
+                let mut conn = self.write.acquire().await?;
+                Self::claim_on(&mut *conn, sub_id, slot, lease).await
+            }
+            async fn claim_due_batch(
+                &self,
+                lease: &Lease<'_>,
+                limit: u32,
+                plan: &(dyn for<'s> Fn(&'s Subscription) -> Slot + Sync),
+            ) -> R<Vec<(Subscription, Delivery)>> {
+                let mut tx = self.write.begin().await?;
+                let rows = sqlx::query_as::<_, SubRow>($due_batch)
+                    .bind(lease.now)
+                    .bind(limit_i64(limit))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut claimed = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let sub = Subscription::try_from(row)?;
+                    // An expired claim is resumed with its own slot (and so its nonce).
+                    let open = sqlx::query_as::<_, DeliveryRow>(sql::OPEN_CLAIM)
+                        .bind(sub.id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(Delivery::try_from)
+                        .transpose()?;
+                    let slot = match open {
+                        Some(d) => Slot {
+                            due_at: d.key.due_at,
+                            week: d.week,
+                            late: d.late,
+                        },
+                        None => plan(&sub),
+                    };
+                    if let Some(d) = Self::claim_on(&mut *tx, sub.id, slot, lease).await? {
+                        claimed.push((sub, d));
+                    }
+                }
+                tx.commit().await?;
+                Ok(claimed)
+            }
+            async fn mark_sent(
+                &self,
+                key: DeliveryKey,
+                message_id: i64,
+                sent_at: i64,
+                after: After,
+            ) -> R<bool> {
+                let mut tx = self.write.begin().await?;
+                // The subscription first, then the delivery: see the lock order in `sql`.
+                let done = match after {
+                    After::Advance { next_due_at, week } => {
+                        sqlx::query(sql::ADVANCE)
+                            .bind(key.subscription_id)
+                            .bind(next_due_at)
+                            .bind(week_i32(week)?)
+                            .bind(sent_at)
+                            .bind(key.due_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        sqlx::query(sql::DELIVERY_SENT)
+                            .bind(key.subscription_id)
+                            .bind(key.due_at)
+                            .bind(message_id)
+                            .bind(sent_at)
+                            .execute(&mut *tx)
+                            .await?
+                    }
+                    After::End => {
+                        sqlx::query(sql::END)
+                            .bind(key.subscription_id)
+                            .bind(key.due_at)
+                            .execute(&mut *tx)
+                            .await?
+                    }
+                };
+                tx.commit().await?;
+                Ok(done.rows_affected() > 0)
+            }
+            async fn mark_failed_pause(
+                &self,
+                key: DeliveryKey,
+                reason: &str,
+                notice: &str,
+                now: i64,
+            ) -> R<bool> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query(sql::SYSTEM_PAUSE)
+                    .bind(key.subscription_id)
+                    .bind(reason)
+                    .bind(notice)
+                    .bind(now)
+                    .bind(key.due_at)
+                    .execute(&mut *tx)
+                    .await?;
+                let failed = sqlx::query(sql::DELIVERY_FAILED)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(failed.rows_affected() > 0)
+            }
+            async fn release(&self, key: DeliveryKey, retry_at: i64) -> R<bool> {
+                let q = sqlx::query(sql::RELEASE)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .bind(retry_at);
+                self.update(q).await
+            }
+            async fn unsent_claims(&self, worker: &str) -> R<Vec<Delivery>> {
+                let rows = sqlx::query_as::<_, DeliveryRow>(sql::UNSENT_CLAIMS)
+                    .bind(worker)
+                    .fetch_all(&self.read)
+                    .await?;
+                rows.into_iter().map(Delivery::try_from).collect()
+            }
+            async fn delivery(&self, key: DeliveryKey) -> R<Option<Delivery>> {
+                sqlx::query_as::<_, DeliveryRow>(sql::DELIVERY)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .fetch_optional(&self.read)
+                    .await?
+                    .map(Delivery::try_from)
+                    .transpose()
+            }
+            async fn prune_deliveries(&self, before: i64) -> R<u64> {
+                let done = sqlx::query(sql::PRUNE)
+                    .bind(before)
+                    .execute(&self.write)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn dm_channel(&self, user_id: i64) -> R<Option<i64>> {
+                let q = sqlx::query_scalar(sql::DM_CHANNEL).bind(user_id);
+                Ok(q.fetch_optional(&self.read).await?)
+            }
+            async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> R<()> {
+                self.update(
+                    sqlx::query(sql::PUT_DM_CHANNEL)
+                        .bind(user_id)
+                        .bind(channel_id),
+                )
+                .await?;
+                Ok(())
+            }
+            async fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> R<()> {
+                if let Some(query) = normalize_query(query) {
+                    let guild = sql::miss_guild(guild_id);
+                    self.update(
+                        sqlx::query(sql::RECORD_MISS)
+                            .bind(guild)
+                            .bind(query)
+                            .bind(now),
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+            async fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> R<Vec<SearchMiss>> {
+                let rows = sqlx::query_as::<_, MissRow>(sql::TOP_MISSES)
+                    .bind(sql::miss_guild(guild_id))
+                    .bind(limit_i64(limit))
+                    .fetch_all(&self.read)
+                    .await?;
+                Ok(rows.into_iter().map(SearchMiss::from).collect())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

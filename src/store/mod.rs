@@ -1,0 +1,199 @@
+//! Persistent storage for reminders: one [`Store`] trait, a SQLite and a PostgreSQL backend.
+//!
+//! [`open`] picks the backend from `DATABASE_URL` (`sqlite:` or `postgres://`), runs the
+//! migrations (`migrations/sqlite`, `migrations/postgres`: the same logical schema) and returns
+//! an `Arc<dyn Store>`.
+//!
+//! Delivery protocol (nothing lost, nothing duplicated): a worker **claims** a delivery keyed by
+//! (subscription, slot instant) with a lease, sends, then **marks it sent** while advancing the
+//! subscription in the same transaction. A claim whose lease expired is taken over by another
+//! worker; a sent delivery is never claimed again. On 429/5xx the worker [`Store::release`]s it
+//! for a later retry; when the target is gone it calls [`Store::mark_failed_pause`].
+//!
+//! - SQLite: one instance per database file, enforced by an OS lock on `<db>-lock` (released by
+//!   the OS even on SIGKILL). All writes go through one connection (single writer, so every
+//!   transaction behaves like `BEGIN IMMEDIATE`); reads use a separate pool (WAL).
+//! - PostgreSQL: several workers; [`Store::claim_due_batch`] uses `FOR UPDATE SKIP LOCKED` and
+//!   `INSERT … ON CONFLICT DO UPDATE … WHERE` the lease expired.
+//!
+//! Decisions: a user has at most one DM subscription overall (not one per guild; subscribing
+//! again from anywhere replaces it, keeping its id); a channel has at most one group
+//! subscription. `skip` moves only `next_due_at` (the plan week stays); `resume` takes a fresh
+//! `next_due_at` so a resumed subscription doesn't fire late.
+
+mod imp;
+mod lock;
+mod postgres;
+mod sql;
+mod sqlite;
+mod types;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use types::{
+    normalize_query, After, Delivery, DeliveryKey, DeliveryStatus, Lease, NewSubscription,
+    Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISS_QUERY_CHARS,
+};
+
+/// `DATABASE_URL` when none is set: a file under `data/`, created with its directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid DATABASE_URL: {0}")]
+    InvalidUrl(String),
+    #[error(
+        "another curriculum-bot is already delivering from {}; running two copies duplicates reminders",
+        .path.display()
+    )]
+    AlreadyRunning { path: PathBuf },
+    #[error("cannot prepare {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to {0}")]
+    Connect(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("unexpected data in the database: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection settings; `Default` suits the bot.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Pool size (SQLite: the read pool; writes use one connection).
+    pub max_connections: u32,
+    /// How long to wait for a pooled connection.
+    pub acquire_timeout: Duration,
+    /// SQLite `busy_timeout`.
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens the store named by `database_url` (see [`DEFAULT_DATABASE_URL`]) and runs migrations.
+pub async fn open(database_url: &str, opts: &OpenOptions) -> Result<Arc<dyn Store>> {
+    let url = database_url.trim();
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url, opts).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(url, opts).await?))
+    } else {
+        let scheme = url.split_once(':').map_or("", |(s, _)| s);
+        Err(StoreError::InvalidUrl(if scheme.is_empty() {
+            "expected sqlite:PATH or postgres://…, got no scheme".to_string()
+        } else {
+            format!("expected sqlite:PATH or postgres://…, got the scheme {scheme:?}")
+        }))
+    }
+}
+
+/// The storage operations of the reminder loop and the slash commands.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+    /// The database answers (for `/healthz`).
+    async fn ping(&self) -> Result<()>;
+    /// Closes the pools (checkpoints SQLite's WAL). Other calls fail afterwards.
+    async fn close(&self);
+
+    // ---- subscriptions ----
+    /// Creates or replaces: one DM subscription per user, one group subscription per channel.
+    /// Replacing keeps the id and creation time and makes the subscription active again.
+    async fn subscribe(&self, new: &NewSubscription, now: i64) -> Result<Subscription>;
+    async fn get(&self, id: i64) -> Result<Option<Subscription>>;
+    async fn get_dm(&self, user_id: i64) -> Result<Option<Subscription>>;
+    async fn get_group(&self, channel_id: i64) -> Result<Option<Subscription>>;
+    /// Paused group subscriptions of a guild (for moderators' `/remind status`).
+    async fn paused_groups(&self, guild_id: i64) -> Result<Vec<Subscription>>;
+    /// Pause by the member. `false` when there is no such subscription.
+    async fn pause(&self, id: i64, reason: &str, now: i64) -> Result<bool>;
+    /// Active again from `next_due_at` (a fresh slot, so nothing fires late).
+    async fn resume(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
+    /// Deletes the subscription and its deliveries.
+    async fn unsubscribe(&self, id: i64) -> Result<bool>;
+    async fn set_week(&self, id: i64, week: u32, now: i64) -> Result<bool>;
+    /// Skips a week: moves `next_due_at`, keeps the plan week.
+    async fn skip(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
+    /// Returns and clears the notices pending for the user's subscriptions.
+    async fn take_notices(&self, user_id: i64) -> Result<Vec<String>>;
+
+    // ---- deliveries ----
+    /// Active subscriptions with `next_due_at <= now`, earliest first.
+    async fn due(&self, now: i64, limit: u32) -> Result<Vec<Subscription>>;
+    /// Claims one delivery: inserts it, or takes it over when it is unsent and its lease expired
+    /// (or `lease.worker` already holds it). `None` if it is sent, failed or held by another.
+    async fn claim(&self, sub_id: i64, slot: Slot, lease: &Lease<'_>) -> Result<Option<Delivery>>;
+    /// Claims up to `limit` due subscriptions for `lease.worker`; concurrent workers never get
+    /// the same one. Subscriptions with a live claim (anyone's) are left alone. An expired
+    /// unsent claim is taken over with its own slot; otherwise `plan` picks the slot
+    /// (e.g. [`Slot::scheduled`], or the current week's slot, late, after downtime).
+    async fn claim_due_batch(
+        &self,
+        lease: &Lease<'_>,
+        limit: u32,
+        plan: &(dyn for<'s> Fn(&'s Subscription) -> Slot + Sync),
+    ) -> Result<Vec<(Subscription, Delivery)>>;
+    /// In one transaction: the delivery becomes sent and the subscription moves on (unless it was
+    /// already moved past this slot). Idempotent: `false` if it was already sent.
+    async fn mark_sent(
+        &self,
+        key: DeliveryKey,
+        message_id: i64,
+        sent_at: i64,
+        after: After,
+    ) -> Result<bool>;
+    /// The target is gone: the delivery fails for good and the subscription is paused by the
+    /// system with `reason`, leaving `notice` for its owner. `false` if it wasn't claimed.
+    async fn mark_failed_pause(
+        &self,
+        key: DeliveryKey,
+        reason: &str,
+        notice: &str,
+        now: i64,
+    ) -> Result<bool>;
+    /// Gives the claim up until `retry_at` (429/5xx): then any worker may claim it again.
+    async fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    /// Claims `worker` holds and hasn't finished (to resume after a crash), earliest first.
+    async fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
+    async fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
+    /// Deletes finished (sent or failed) deliveries due before `before`; returns how many.
+    async fn prune_deliveries(&self, before: i64) -> Result<u64>;
+
+    // ---- caches and counters ----
+    async fn dm_channel(&self, user_id: i64) -> Result<Option<i64>>;
+    async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
+    /// Counts a search with no result (`guild_id` `None` = DMs); the query is normalized with
+    /// [`normalize_query`] and ignored when empty.
+    async fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> Result<()>;
+    /// The most frequent misses, then the most recent.
+    async fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> Result<Vec<SearchMiss>>;
+}

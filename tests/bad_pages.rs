@@ -1,0 +1,172 @@
+//! Bad pages never panic and never take good pages down: each gives a `file:line` diagnostic and
+//! the rest of the folder still loads.
+
+use curriculum_bot::curriculum::{parse, ParseOptions, Parsed, Severity, SourcePage};
+use curriculum_bot::load::load;
+use std::path::PathBuf;
+use std::time::Instant;
+
+const GOOD: &str = "## Tools\n- **Containers**\n  - Docker basics\n  - **Resources:**\n    - [Docker Docs](https://docs.docker.com) - Containers\n";
+
+fn folder(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cb-bad-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    for (f, bytes) in files {
+        std::fs::write(d.join(f), bytes).unwrap();
+    }
+    d
+}
+
+fn errors(p: &Parsed) -> Vec<String> {
+    p.check()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect()
+}
+
+fn one(text: &str) -> Parsed {
+    parse(
+        &[SourcePage {
+            path: "p.md".into(),
+            text: text.into(),
+        }],
+        &ParseOptions::default(),
+    )
+}
+
+#[test]
+fn binary_and_non_utf8_pages_are_reported_and_the_good_page_survives() {
+    let d = folder(
+        "binary",
+        &[
+            ("a-good.md", GOOD.as_bytes()),
+            ("b-bin.md", b"\x00\x01\x02PNG"),
+            ("c-latin1.md", b"caf\xe9 ## x"),
+        ],
+    );
+    let p = load(&d, None).unwrap();
+    assert_eq!(p.curriculum.resources.len(), 1, "the good page still loads");
+    let errs = errors(&p);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("b-bin.md:1") && e.contains("binary")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("c-latin1.md:1") && e.contains("UTF-8")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn empty_and_front_matter_only_pages_load_as_empty() {
+    let d = folder(
+        "empty",
+        &[
+            ("empty.md", b""),
+            ("fm.md", b"---\nsidebar_position: 1\ntitle: Only\n---\n"),
+        ],
+    );
+    let p = load(&d, None).unwrap();
+    assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+    assert_eq!(p.curriculum.pages.len(), 2);
+    assert_eq!(
+        p.curriculum.pages[0].title, "Only",
+        "ordered by sidebar_position, titled by front matter"
+    );
+    assert!(p.curriculum.resources.is_empty());
+}
+
+#[test]
+fn an_empty_folder_and_a_missing_path_are_clear_errors() {
+    let d = folder("none", &[]);
+    assert!(load(&d, None)
+        .unwrap_err()
+        .to_string()
+        .contains("holds no .md pages"));
+    let e = load(&d.join("missing.md"), None).unwrap_err().to_string();
+    assert!(e.contains("does not exist"), "{e}");
+}
+
+#[test]
+fn a_five_megabyte_page_parses_quickly() {
+    let mut text = String::from("## Big\n");
+    let mut n = 0;
+    while text.len() < 5 * 1024 * 1024 {
+        text.push_str(&format!("- **Topic {n}**\n  - item {n} about kubernetes\n  - **Resources:**\n    - [Res {n}](https://example.org/{n}) - desc {n}\n"));
+        n += 1;
+    }
+    let start = Instant::now();
+    let p = one(&text);
+    assert_eq!(p.curriculum.resources.len(), n);
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+}
+
+#[test]
+fn deeply_nested_lists_do_not_overflow_the_stack() {
+    let mut text = String::from("## Deep\n");
+    for depth in 0..3000 {
+        text.push_str(&"  ".repeat(depth));
+        text.push_str("- **level**\n");
+    }
+    text.push_str(&"  ".repeat(3000));
+    text.push_str("- [Bottom](https://example.org) - found\n");
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || one(&text))
+        .unwrap();
+    let p = handle.join().expect("no stack overflow");
+    assert!(p.curriculum.sections.len() == 1);
+}
+
+#[test]
+fn broken_links_and_resource_lines_name_file_and_line() {
+    let p = one("## S\n- **T**\n  - **Resources:**\n    - [No url]() - x\n    - [Script](javascript:alert(1)) - x\n    - just text\n    - [Fine](./missing.md) - page\n");
+    let all: Vec<String> = p.check().iter().map(|d| d.to_string()).collect();
+    assert!(
+        all.iter()
+            .any(|d| d.starts_with("p.md:4: error") && d.contains("no URL")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|d| d.starts_with("p.md:5: error") && d.contains("unsupported scheme")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|d| d.starts_with("p.md:6: error") && d.contains("no link")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|d| d.starts_with("p.md:7: warning") && d.contains("missing.md")),
+        "{all:?}"
+    );
+    assert_eq!(p.curriculum.resources.len(), 1, "the good line is kept");
+    assert_eq!(
+        p.curriculum.items.len(),
+        1,
+        "the link-less line is kept as an item"
+    );
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    for _ in 0..300 {
+        let len = (seed % 400) as usize;
+        let mut s = String::new();
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let pick = b"-*[]()#: \n\t1234567890abcMWeksonth`>!_|-";
+            s.push(pick[(seed % pick.len() as u64) as usize] as char);
+        }
+        let _ = one(&s).check();
+    }
+}

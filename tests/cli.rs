@@ -1,0 +1,121 @@
+//! The binary as a community uses it: `ask`, `search --json` and `check`, with exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn bot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CURRICULUM_PATH")
+        .env_remove("CURRICULUM_BASE_URL")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn ask_resource_mlflow_lists_both_with_urls() {
+    let o = bot(&["ask", "/resource mlflow"]);
+    assert_eq!(o.status.code(), Some(0));
+    let s = stdout(&o);
+    assert!(s.contains("MLflow Documentation"), "{s}");
+    assert!(
+        s.contains("https://mlflow.org/docs/latest/index.html"),
+        "{s}"
+    );
+    assert!(s.contains("MLflow Quickstart"), "{s}");
+    assert!(
+        s.contains("https://mlflow.org/docs/latest/quickstart.html"),
+        "{s}"
+    );
+}
+
+#[test]
+fn ask_json_prints_the_message_payload() {
+    let o = bot(&["ask", "/resource mlflow", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["allowed_mentions"]["parse"], serde_json::json!([]));
+    let urls: Vec<&str> = v["embeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["url"].as_str())
+        .collect();
+    assert!(
+        urls.contains(&"https://mlflow.org/docs/latest/quickstart.html"),
+        "{urls:?}"
+    );
+    assert!(v.get("components").is_some() && v.get("content").is_some());
+}
+
+#[test]
+fn ask_rejects_unknown_commands_and_bad_options_with_exit_2() {
+    for line in [
+        "/nope",
+        "resource mlflow",
+        "/module 99",
+        "/remind week number:abc",
+        "/resource",
+    ] {
+        let o = bot(&["ask", line]);
+        assert_eq!(o.status.code(), Some(2), "{line}: {}", stdout(&o));
+        assert!(!stdout(&o).trim().is_empty(), "{line} explains itself");
+    }
+}
+
+#[test]
+fn search_json_is_ranked_with_the_promised_fields() {
+    let o = bot(&["search", "kubeflw", "--json", "--limit", "5"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let rows = v.as_array().unwrap();
+    assert!(!rows.is_empty() && rows.len() <= 5);
+    assert!(rows[0]["title"].as_str().unwrap().contains("Kubeflow"));
+    for r in rows {
+        for key in ["kind", "title", "url", "section", "score"] {
+            assert!(r.get(key).is_some(), "{key} in {r}");
+        }
+    }
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+}
+
+#[test]
+fn check_passes_on_the_shipped_curriculum() {
+    let o = bot(&["check"]);
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{s}");
+    assert!(
+        s.contains("5 modules") && s.contains("3 pathways") && s.contains("3 plan phases"),
+        "{s}"
+    );
+}
+
+#[test]
+fn check_fails_on_a_broken_resource_line_naming_file_and_line() {
+    let dir = temp_dir("broken");
+    let page = dir.join("page.md");
+    std::fs::write(
+        &page,
+        "## Tools\n- **Containers**\n  - Docker basics\n  - **Resources:**\n    - [Docker](https://docs.docker.com) - Docs\n    - [Broken link(https://example.org) - oops\n",
+    )
+    .unwrap();
+    let o = bot(&["check", page.to_str().unwrap()]);
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(s.contains("page.md:6: error"), "{s}");
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cb-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

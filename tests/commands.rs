@@ -1,0 +1,445 @@
+//! Slash commands through the one handler, data-driven: each case is an `ask` line and the reply
+//! rendered as text (`UPDATE_EXPECT=1 cargo test --test commands` to update the snapshots).
+
+use curriculum_bot::cli::{load_catalog, offline_app};
+use curriculum_bot::config::Settings;
+use curriculum_bot::reply::ask::{interaction, Asker};
+use curriculum_bot::reply::interaction::{CommandOption, Interaction, InteractionData};
+use curriculum_bot::reply::{registry, render, Response};
+use expect_test::{expect, Expect};
+use serde_json::json;
+use std::sync::Arc;
+
+fn catalog() -> curriculum_bot::reply::Catalog {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = Settings::from_vars(|k| match k {
+        "ALIASES_PATH" => Some(root.join("data/aliases.txt").display().to_string()),
+        _ => None,
+    })
+    .unwrap();
+    load_catalog(&root.join("data/curriculum"), &settings)
+        .unwrap()
+        .0
+}
+
+async fn app() -> Arc<curriculum_bot::app::App> {
+    offline_app(catalog()).await.unwrap()
+}
+
+fn run(i: &Interaction) -> (Response, bool) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let out = rt.block_on(async { app().await.handle(i).await });
+    (out.response, out.failed)
+}
+
+fn ask_line(line: &str, moderator: bool) -> Interaction {
+    let defs = registry::definitions(&catalog().curriculum);
+    interaction(
+        line,
+        &defs,
+        &Asker {
+            moderator,
+            ..Asker::default()
+        },
+    )
+    .unwrap()
+}
+
+fn check(line: &str, expect: Expect) {
+    let (r, failed) = run(&ask_line(line, false));
+    let mut s = render::text(&r);
+    if failed {
+        s.insert_str(0, "[failed] ");
+    }
+    expect.assert_eq(&s);
+}
+
+#[test]
+fn module_without_option_lists_all_with_total() {
+    check(
+        "/module",
+        expect![[r#"
+
+        ## Learning path modules
+           **Module 1: MLOps Fundamentals** · 6-8 weeks — Core concepts and lifecycle
+           **Module 2: ML Pipelines** · 8-10 weeks — Automated training and data pipelines
+           **Module 3: Model Deployment** · 8-10 weeks — Production deployment strategies
+           **Module 4: Monitoring and Observability** · 6-8 weeks — ML system monitoring
+           **Module 5: Infrastructure Automation** · 10-12 weeks — Scalable ML infrastructure
+           — Total: 38-48 weeks
+    "#]],
+    );
+}
+
+#[test]
+fn lookups() {
+    check(
+        "/resource mlflow",
+        expect![[r#"
+        Resources for “mlflow” — 2 matches
+
+        ## MLflow Documentation
+           https://mlflow.org/docs/latest/index.html
+           ML lifecycle management
+           *Professional Development Resources › MLOps Tools and Platforms*
+
+        ## MLflow Quickstart
+           https://mlflow.org/docs/latest/quickstart.html
+           First MLOps project
+           *Getting Started Action Plan › Week 1: Environment Setup and Exploration*
+    "#]],
+    );
+    check(
+        "/resource k8s",
+        expect![[r#"
+        Resources for “k8s” — 2 matches
+
+        ## Kubernetes ML Example
+           https://github.com/kubeflow/examples
+           ML on Kubernetes
+           *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+
+        ## Kubernetes for ML Workloads
+           https://kubernetes.io/docs/concepts/workloads/
+           K8s ML applications
+           *Essential Tools and Technologies › Container and Orchestration Platforms*
+    "#]],
+    );
+    check(
+        "/resource production ml systems",
+        expect![[r#"
+        Resources for “production ml systems” — 2 matches
+
+        ## Production ML Systems
+           https://developers.google.com/machine-learning/guides/rules-of-ml
+           Google's ML engineering rules
+           *Success Metrics and Career Progression › Technical Competency Milestones*
+           — Also listed: Production ML Systems (Getting Started Action Plan)
+
+        ## Production ML Systems
+           https://github.com/eugeneyan/applied-ml
+           Real-world ML applications
+           *Getting Started Action Plan › Month 2-3: Advanced Implementation*
+           — Also listed: Production ML Systems (Success Metrics and Career Progression)
+    "#]],
+    );
+    check(
+        "/search kubeflw",
+        expect![[r#"
+
+        ## Search: kubeflw
+           [Kubeflow Documentation](https://www.kubeflow.org/docs/) · resource · *Professional Development Resources › MLOps Tools and Platforms*
+           [Kubeflow Community](https://www.kubeflow.org/docs/about/community/) · resource · *Community and Professional Networks › MLOps Communities and Events*
+           **Kubeflow for ML workflows on Kubernetes** · item · *Professional Development Resources › MLOps Tools and Platforms*
+    "#]],
+    );
+    check(
+        "/search dokcer",
+        expect![[r#"
+
+        ## Search: dokcer
+           [Docker for ML](https://docs.docker.com/get-started/) · resource · *Essential Tools and Technologies › Container and Orchestration Platforms*
+           [Docker ML Tutorial](https://docs.docker.com/language/python/) · resource · *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+           **Docker for ML model containerization** · item · *Essential Tools and Technologies › Container and Orchestration Platforms*
+    "#]],
+    );
+    check(
+        "/search zzqqxv",
+        expect![[r#"
+        [failed] (only you can see this)
+        Nothing close to “zzqqxv” in the curriculum.
+    "#]],
+    );
+    check(
+        "/module 2",
+        expect![[r#"
+
+        ## Module 2: ML Pipelines
+           Module page: `./02-ml-pipelines.md`
+           Duration:
+             8-10 weeks
+           Focus:
+             Automated training and data pipelines
+           Resources:
+             • Module 2: ML Pipelines (`./02-ml-pipelines.md`)
+             • [Building Machine Learning Pipelines](https://www.oreilly.com/library/view/building-machine-learning/9781492053187/)
+    "#]],
+    );
+    check(
+        "/module monitoring",
+        expect![[r#"
+
+        ## Module 4: Monitoring and Observability
+           This module has no page of its own yet.
+           Duration:
+             6-8 weeks
+           Focus:
+             ML system monitoring
+    "#]],
+    );
+    check(
+        "/module 99",
+        expect![[r#"
+        [failed] (only you can see this)
+        No module “99”. Modules: 1 (MLOps Fundamentals), 2 (ML Pipelines), 3 (Model Deployment), 4 (Monitoring and Observability), 5 (Infrastructure Automation).
+    "#]],
+    );
+    check(
+        "/path DevOps Engineers",
+        expect![[r#"
+
+        ## Pathway for DevOps Engineers
+           **8-12 months**, learning ML lifecycle and model deployment
+           Modules, in order:
+             1. MLOps Fundamentals (6-8 weeks)
+             2. ML Pipelines (8-10 weeks)
+             3. Model Deployment (8-10 weeks)
+             4. Monitoring and Observability (6-8 weeks)
+             5. Infrastructure Automation (10-12 weeks)
+    "#]],
+    );
+    check(
+        "/path Astronauts",
+        expect![[r#"
+        [failed] (only you can see this)
+        No pathway called “Astronauts”. Choose one of: Software Engineers, Data Scientists, DevOps Engineers.
+    "#]],
+    );
+    check(
+        "/plan",
+        expect![[r#"
+
+        ## Getting Started Action Plan
+           Week 1: Environment Setup and Exploration:
+             • Set up development environment with ML and DevOps tools
+             • Create accounts on cloud platforms and MLOps services
+             • Complete first end-to-end ML pipeline tutorial
+             ↳ [MLOps Environment Setup](https://github.com/DataTalksClub/mlops-zoomcamp/blob/main/01-intro/README.md)
+             ↳ [Google Colab](https://colab.research.google.com/)
+             ↳ [MLflow Quickstart](https://mlflow.org/docs/latest/quickstart.html)
+           Weeks 2-4: Core Skills Development:
+             • Build automated ML training pipelines
+             • Practice model deployment and containerization
+             • Implement basic monitoring and logging
+             ↳ [MLOps Tutorial](https://github.com/GokuMohandas/Made-With-ML)
+             ↳ [Docker ML Tutorial](https://docs.docker.com/language/python/)
+             ↳ [Kubernetes ML Example](https://github.com/kubeflow/examples)
+           Month 2-3: Advanced Implementation:
+             • Build production-grade ML systems with monitoring
+             • Implement Infrastructure as Code for ML infrastructure
+             • Practice with real-world MLOps scenarios and case studies
+             ↳ [Production ML Systems](https://github.com/eugeneyan/applied-ml)
+             ↳ [Terraform ML Infrastructure](https://github.com/hashicorp/terraform-provider-aws/tree/main/examples)
+             ↳ [MLOps Case Studies](https://ml-ops.org/content/case-studies)
+    "#]],
+    );
+    check(
+        "/help",
+        expect![[r#"
+
+        ## Getting Started with MLOps Engineering — commands
+           `/resource query` — find a resource by name
+           `/search topic` — fuzzy search over everything
+           `/module [module]` — a module card, or all modules
+           `/path background` — the pathway for your background
+           `/plan` — the getting-started action plan
+           `/remind subscribe` — a weekly reminder of where you are in the plan
+           `/pin module` — moderators: post and pin a module card
+           `/report` — moderators: searches that found nothing
+           `/curriculum reload|validate` — moderators: reload or check the curriculum
+   
+           Loaded: 1 pages, 9 sections, 17 topics, 52 resources, 5 modules, 3 pathways, 3 plan phases
+    "#]],
+    );
+    check(
+        "/pin 1",
+        expect![[r#"
+        [failed] (only you can see this)
+        Only moderators with **Manage Messages** can pin module cards.
+    "#]],
+    );
+}
+
+#[test]
+fn paging_buttons_carry_their_state() {
+    let (r, _) = run(&ask_line("/resource ml", false));
+    let m = r.message().unwrap();
+    assert_eq!(m.embeds.len(), 5);
+    let next = m.components[0].components[1].custom_id.clone().unwrap();
+    assert_eq!(next, "res|1|ml");
+    let click = Interaction {
+        kind: 3,
+        data: Some(InteractionData {
+            custom_id: Some(next),
+            component_type: Some(2),
+            ..Default::default()
+        }),
+        ..ask_line("/help", false)
+    };
+    let (r2, _) = run(&click);
+    let Response::Update(m2) = r2 else {
+        panic!("a click edits the message: {r2:?}")
+    };
+    assert!(
+        m2.content.as_deref().unwrap().contains("page 2 of"),
+        "{:?}",
+        m2.content
+    );
+    assert_ne!(m2.embeds[0].title, m.embeds[0].title);
+    assert_eq!(
+        m2.components[0].components[0].disabled, None,
+        "Previous is enabled on page 2"
+    );
+}
+
+#[test]
+fn moderators_pin_members_do_not() {
+    let (r, failed) = run(&ask_line("/pin 1", true));
+    assert!(!failed);
+    assert!(render::text(&r).contains("Pinned Module 1"));
+    let (r, failed) = run(&ask_line("/pin 1", false));
+    assert!(failed && r.message().unwrap().is_ephemeral());
+    let mut no_perm = ask_line("/pin 1", true);
+    no_perm.app_permissions = Some((2048 | 16384).to_string());
+    let (r, failed) = run(&no_perm);
+    assert!(
+        failed && render::text(&r).contains("I can't pin here"),
+        "{}",
+        render::text(&r)
+    );
+}
+
+fn with_option(name: &str, option: &str, value: serde_json::Value) -> Interaction {
+    let mut i = ask_line("/help", false);
+    i.data = Some(InteractionData {
+        name: Some(name.into()),
+        options: vec![CommandOption {
+            name: option.into(),
+            kind: 3,
+            value: Some(value),
+            options: vec![],
+            focused: None,
+        }],
+        ..Default::default()
+    });
+    i
+}
+
+#[test]
+fn bad_input_gets_a_clear_ephemeral_answer() {
+    let long = "x".repeat(6000);
+    let cases: Vec<(&str, &str, serde_json::Value, &str)> = vec![
+        ("resource", "query", json!(""), "empty"),
+        ("resource", "query", json!("   \u{0}\u{7}  "), "empty"),
+        ("resource", "query", json!(long), "6000 characters"),
+        ("search", "topic", json!("مرحبا بالعالم"), "Nothing close"),
+        ("search", "topic", json!("🚀🔥🚀"), "Nothing close"),
+        ("search", "topic", json!("@everyone"), "Nothing close"),
+        (
+            "module",
+            "module",
+            json!("Underwater Basket Weaving"),
+            "No module",
+        ),
+        ("resource", "query", json!(true), "must be text"),
+        ("resource", "query", json!({"x": 1}), "must be text"),
+        ("frobnicate", "x", json!("y"), "don't know the command"),
+    ];
+    for (cmd, opt, value, expect) in cases {
+        let (r, failed) = run(&with_option(cmd, opt, value.clone()));
+        let m = r
+            .message()
+            .unwrap_or_else(|| panic!("{cmd} {value}: {r:?}"));
+        let text = m.content.clone().unwrap_or_default();
+        assert!(failed, "{cmd} {value}");
+        assert!(m.is_ephemeral(), "{cmd} {value}");
+        assert!(text.contains(expect), "{cmd} {value}: {text}");
+        assert!(!text.contains("@everyone"), "mass mention escaped: {text}");
+        assert!(m.allowed_mentions.parse.is_empty() && m.allowed_mentions.roles.is_empty());
+        assert!(text.chars().count() <= 2000);
+    }
+}
+
+#[test]
+fn control_characters_are_cleaned_before_searching() {
+    let (r, failed) = run(&with_option(
+        "resource",
+        "query",
+        json!("\u{7}mlflow\u{0}\n\t"),
+    ));
+    // Control characters and stray whitespace are dropped, so this still finds MLflow.
+    assert!(!failed, "{}", render::text(&r));
+    assert!(render::text(&r).contains("MLflow"));
+}
+
+#[test]
+fn autocomplete_answers_within_limits() {
+    for (cmd, typed) in [
+        ("resource", ""),
+        ("resource", "d"),
+        ("resource", "kub"),
+        ("module", "mon"),
+        ("search", "x".repeat(300).as_str()),
+    ] {
+        let mut i = with_option(
+            cmd,
+            if cmd == "resource" { "query" } else { "module" },
+            json!(typed),
+        );
+        i.kind = 4;
+        if let Some(d) = i.data.as_mut() {
+            d.options[0].focused = Some(true);
+        }
+        let (r, _) = run(&i);
+        let Response::Autocomplete { choices } = r else {
+            panic!("{r:?}")
+        };
+        assert!(choices.len() <= 25);
+        for c in &choices {
+            assert!(
+                (1..=100).contains(&c.name.chars().count())
+                    && (1..=100).contains(&c.value.chars().count())
+            );
+        }
+        if typed == "kub" {
+            assert!(
+                choices.iter().any(|c| c.name.contains("Kubeflow")),
+                "{choices:?}"
+            );
+        }
+        if typed.is_empty() {
+            assert_eq!(choices.len(), 25);
+        }
+    }
+}
+
+#[test]
+fn zero_result_searches_are_counted_per_guild_for_the_report() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let app = app().await;
+        for q in ["quantum basket", "Quantum  Basket", "zzqqxv", "mlflow"] {
+            app.handle(&ask_line(&format!("/search {q}"), false)).await;
+        }
+        let member = app.handle(&ask_line("/report", false)).await;
+        assert!(member.failed, "members can't see the report");
+        let report = app.handle(&ask_line("/report", true)).await;
+        let text = render::text(&report.response);
+        assert!(text.contains("“quantum basket” — 2×"), "{text}");
+        assert!(text.contains("“zzqqxv” — 1×"), "{text}");
+        assert!(
+            !text.contains("mlflow"),
+            "found searches are not misses: {text}"
+        );
+        let mut other_guild = ask_line("/report", true);
+        other_guild.guild_id = Some("999".into());
+        let text = render::text(&app.handle(&other_guild).await.response);
+        assert!(text.contains("Nothing to report"), "per guild: {text}");
+    });
+}
