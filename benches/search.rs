@@ -366,7 +366,7 @@ mod matchers {
             &mut |t| idx.typo_words(t).into_iter().map(str::to_owned).collect(),
         );
         lookup("strsim alone: OSA against every word", &mut |t| {
-            let budget = if t.chars().count() >= 8 { 2 } else { 1 };
+            let budget = if t.chars().count() >= 7 { 2 } else { 1 };
             let mut v: Vec<(usize, &str)> = vocab
                 .iter()
                 .map(|w| (strsim::osa_distance(t, w), *w))

@@ -131,7 +131,14 @@ impl SearchIndex {
                     } else {
                         0.02
                     };
-                    (d, tier + 1.0 + 0.1 * cov + kind)
+                    // A whole word typed beats the start of a longer one (`ml`: ML before MLOps).
+                    let rest = &self.titles[i][qnorm.len()..];
+                    let whole = if rest.is_empty() || rest.starts_with(' ') {
+                        1.0
+                    } else {
+                        0.85
+                    };
+                    (d, tier + whole + 0.1 * cov + kind)
                 })
                 .collect();
             return top(scored, limit);
@@ -147,7 +154,8 @@ impl SearchIndex {
     }
 
     /// A corrected query for `q` built from the closest indexed words (allowing one more edit
-    /// than search does), or `None` when every word is known or nothing is close.
+    /// than search does), or `None` when every word is known or some word has nothing close.
+    /// When the correction is exactly a title, the title as written.
     pub fn did_you_mean(&self, q: &str) -> Option<String> {
         let words = query_words(q);
         let mut changed = false;
@@ -157,25 +165,39 @@ impl SearchIndex {
                 out.push(w.clone());
                 continue;
             }
+            if is_stop_word(w) {
+                out.push(w.clone());
+                continue;
+            }
             let n = w.chars().count();
-            let max = if n < 3 { 0 } else { typo_budget(n) + 1 };
+            let first = w.chars().next();
+            // One edit more than search allows, if the first letter is right and most of the
+            // word is: `dckr` -> docker, but not `store` -> core.
+            let close = |id: u32, d: usize| {
+                let cand = self.vocab.word(id);
+                let longest = n.max(cand.chars().count()) as f32;
+                d <= typo_budget(n)
+                    || (cand.chars().next() == first && 1.0 - d as f32 / longest >= 0.6)
+            };
             let best = self
                 .vocab
-                .typos(w, max, usize::MAX)
+                .typos(w, typo_budget(n) + 1, usize::MAX)
                 .into_iter()
+                .filter(|&(id, d)| n >= 3 && close(id, d))
                 .min_by_key(|&(id, d)| (d, std::cmp::Reverse(self.vocab.df(id)), id));
             match best {
                 Some((id, _)) => {
                     out.push(self.vocab.word(id).to_owned());
                     changed = true;
                 }
-                None => out.push(w.clone()),
+                // An unknown word with nothing close: no honest suggestion for the query.
+                None => return None,
             }
         }
         if !changed {
             return None;
         }
-        // Prefer a real title when the corrected words start one.
+        // Prefer a real title, as written, when the correction is one.
         let fixed = out.join(" ");
         let start = self
             .by_title

@@ -14,6 +14,8 @@ use super::Kind;
 
 /// Match quality by kind of match, in the title and in the body.
 const EXACT: (f32, f32) = (1.0, 0.55);
+/// The same word but for a plural `s`/`es`, either way round.
+const PLURAL: (f32, f32) = (0.95, 0.53);
 const TYPO1: (f32, f32) = (0.5, 0.3);
 const TYPO2: (f32, f32) = (0.4, 0.25);
 /// Prefix matches score between these, more the closer the word is to the prefix's length.
@@ -205,10 +207,13 @@ fn score_into(
         s.touch(d as usize);
     }
     let qnorm = words.join(" ");
-    let last_prefix_ok = match mode {
-        Mode::Complete { last_is_prefix, .. } => last_is_prefix,
-        Mode::Query => words[last].chars().count() >= MIN_QUERY_PREFIX,
-    };
+    let last_prefix_ok = matches!(
+        mode,
+        Mode::Complete {
+            last_is_prefix: true,
+            ..
+        }
+    );
     let total_w = total_w.max(f32::MIN_POSITIVE);
     let out = s
         .touched
@@ -235,14 +240,18 @@ fn score_into(
     out
 }
 
-/// 3 when `title` is the query, 2 when it starts with it (at a word boundary unless the last
-/// query word may be a prefix), else 0.
-pub fn title_tier(title: &str, qnorm: &str, last_prefix_ok: bool) -> f32 {
-    if title == qnorm {
-        3.0
-    } else if title.starts_with(qnorm)
-        && (last_prefix_ok || title.as_bytes().get(qnorm.len()) == Some(&b' '))
-    {
+/// 3 when `title` is the query, 2 when it starts with it: at a word boundary, or with a plural
+/// `s`/`es` (`devops engineer` -> DevOps Engineers), or anywhere when the last query word is
+/// still being typed (`any_prefix`). Else 0.
+pub fn title_tier(title: &str, qnorm: &str, any_prefix: bool) -> f32 {
+    let Some(rest) = title.strip_prefix(qnorm) else {
+        return 0.0;
+    };
+    if rest.is_empty() {
+        return 3.0;
+    }
+    let word_rest = rest.split(' ').next().unwrap_or("");
+    if any_prefix || matches!(word_rest, "" | "s" | "es") {
         2.0
     } else {
         0.0
@@ -269,12 +278,27 @@ fn expand(vocab: &Vocab, w: &str, typing: bool, want: Option<usize>) -> Vec<(u32
             ids.truncate(MAX_PREFIX_WORDS);
         }
         for id in ids {
-            let ratio = len as f32 / vocab.word(id).chars().count().max(1) as f32;
+            let word = vocab.word(id);
+            if matches!(&word[w.len()..], "s" | "es") {
+                out.push((id, PLURAL.0, PLURAL.1));
+                continue;
+            }
+            let ratio = len as f32 / word.chars().count().max(1) as f32;
             out.push((
                 id,
                 PREFIX_MIN.0 + PREFIX_SPAN.0 * ratio,
                 PREFIX_MIN.1 + PREFIX_SPAN.1 * ratio,
             ));
+        }
+    }
+    // The singular of a plural query word (`pipelines` -> pipeline).
+    if len >= 4 {
+        for cut in ["es", "s"] {
+            if let Some(id) = w.strip_suffix(cut).and_then(|stem| vocab.find(stem)) {
+                if out.iter().all(|m| m.0 != id) {
+                    out.push((id, PLURAL.0, PLURAL.1));
+                }
+            }
         }
     }
     let docs_found: usize = out.iter().map(|m| vocab.df(m.0) as usize).sum();
@@ -289,6 +313,14 @@ fn expand(vocab: &Vocab, w: &str, typing: bool, want: Option<usize>) -> Vec<(u32
             }
             let (t, b) = if d <= 1 { TYPO1 } else { TYPO2 };
             out.push((id, t, b));
+        }
+        // The start of a word typed with a typo (`dokc` -> docker).
+        if typing && len >= 4 {
+            for id in vocab.typo_prefixes(w, MAX_PREFIX_WORDS) {
+                if !is_stop_word(vocab.word(id)) && out.iter().all(|m| m.0 != id) {
+                    out.push((id, TYPO2.0, TYPO2.1));
+                }
+            }
         }
     }
     out

@@ -97,6 +97,23 @@ fn fixture() -> SearchIndex {
         ),
         doc(Section, "Model Deployment", "Serving"),
         doc(Item, "Deploy models behind a REST API with FastAPI", ""),
+        doc(
+            Resource,
+            "Made With ML",
+            "Lessons on ML in production madewithml.com",
+        ),
+        doc(
+            Resource,
+            "CloudFormation Templates",
+            "AWS infrastructure as code",
+        ),
+        doc(Item, "Cloud cost basics", ""),
+        doc(
+            Resource,
+            "ML Pipelines in Practice",
+            "From notebooks to scheduled jobs",
+        ),
+        doc(Item, "Build a training pipeline with Airflow", ""),
     ];
     let (aliases, diags) = Aliases::parse(
         "aliases.txt",
@@ -200,9 +217,9 @@ fn multi_word_prefers_more_words() {
         "devops engineer",
         3,
         expect![[r#"
-            3.039 pathway DevOps Engineers
+            3.095 pathway DevOps Engineers
             0.961 item Software engineering and DevOps basics
-            0.489 pathway Data Engineers
+            0.545 pathway Data Engineers
         "#]],
     );
     check(
@@ -210,17 +227,17 @@ fn multi_word_prefers_more_words() {
         3,
         expect![[r#"
             1.080 module Module 3: Model Monitoring and Drift
-            0.880 resource Monitoring ML Models
-            0.385 section Model Deployment
+            0.917 resource Monitoring ML Models
+            0.387 section Model Deployment
         "#]],
     );
     check(
         "feature store feast",
         3,
         expect![[r#"
-        0.854 plan_phase Weeks 5-8: Feature Stores
-        0.770 resource Feast Documentation
-    "#]],
+            0.893 plan_phase Weeks 5-8: Feature Stores
+            0.770 resource Feast Documentation
+        "#]],
     );
 }
 
@@ -261,7 +278,7 @@ fn numbers_and_short_words() {
         2,
         expect![[r#"
             3.087 plan_phase Month 3: Capstone
-            0.521 module Module 3: Model Monitoring and Drift
+            0.522 module Module 3: Model Monitoring and Drift
         "#]],
     );
     check(
@@ -275,9 +292,46 @@ fn numbers_and_short_words() {
         "ml",
         3,
         expect![[r#"
-        1.053 resource Monitoring ML Models
-        0.570 resource Kubeflow Pipelines Guide
-        0.570 resource Google Cloud Vertex AI
+            3.053 resource ML Pipelines in Practice
+            1.070 resource Made With ML
+            1.053 resource Monitoring ML Models
+        "#]],
+    );
+}
+
+#[test]
+fn stop_words_plurals_and_word_boundaries() {
+    check(
+        "made with ml",
+        2,
+        expect![[r#"
+        4.120 resource Made With ML
+        0.505 resource Monitoring ML Models
+    "#]],
+    );
+    check(
+        "cloud",
+        3,
+        expect![[r#"
+        3.033 item Cloud cost basics
+        1.045 resource Google Cloud Vertex AI
+        0.856 resource CloudFormation Templates
+    "#]],
+    );
+    check(
+        "pipelines",
+        2,
+        expect![[r#"
+        1.053 resource Kubeflow Pipelines Guide
+        1.053 resource ML Pipelines in Practice
+    "#]],
+    );
+    check(
+        "pipeline",
+        2,
+        expect![[r#"
+        1.025 item Build a training pipeline with Airflow
+        1.003 resource Kubeflow Pipelines Guide
     "#]],
     );
 }
@@ -334,9 +388,9 @@ fn autocomplete() {
         &[],
         2,
         expect![[r#"
-        3.003 resource Kubeflow Community
-        0.565 resource Kubeflow Pipelines Guide
-    "#]],
+            3.003 resource Kubeflow Community
+            0.564 resource Kubeflow Pipelines Guide
+        "#]],
     );
     check_complete(
         "mod",
@@ -370,7 +424,37 @@ fn autocomplete() {
         &[],
         3,
         expect![[r#"
-        0.864 resource Kubeflow Community
+            0.864 resource Kubeflow Community
+            0.453 resource Docker Compose Handbook
+        "#]],
+    );
+    check_complete(
+        "dokc",
+        &[],
+        2,
+        expect![[r#"
+        0.520 resource Docker
+        0.453 resource Docker Compose Handbook
+    "#]],
+    );
+    check_complete(
+        "clo",
+        &[],
+        3,
+        expect![[r#"
+        2.843 item Cloud cost basics
+        2.841 resource CloudFormation Templates
+        0.855 resource Google Cloud Vertex AI
+    "#]],
+    );
+    check_complete(
+        "m",
+        &[],
+        3,
+        expect![[r#"
+        2.920 section Model Deployment
+        2.920 resource Made With ML
+        2.903 plan_phase Month 3: Capstone
     "#]],
     );
 }
