@@ -272,17 +272,17 @@ mod tests {
             .collect();
         assert_eq!(t, ["kubeflow"]);
         assert!(v.prefix_range("zzz").is_empty());
-        let t: Vec<&str> = v
-            .typo_prefixes("dokc", 10)
-            .into_iter()
-            .map(|i| v.word(i))
-            .collect();
-        assert_eq!(t, ["docker"]);
-        let t: Vec<&str> = v
-            .typo_prefixes("kbue", 10)
-            .into_iter()
-            .map(|i| v.word(i))
-            .collect();
-        assert_eq!(t, ["kubeflow"]);
+        for (typed, want) in [
+            ("dokc", "docker"),
+            ("kbue", "kubeflow"),
+            ("dcoker", "docker"),
+        ] {
+            let got: Vec<&str> = v
+                .typo_prefixes(typed, 10)
+                .into_iter()
+                .map(|i| v.word(i))
+                .collect();
+            assert_eq!(got, [want], "{typed}");
+        }
     }
 }
