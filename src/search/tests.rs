@@ -498,3 +498,20 @@ fn synthetic_queries_find_their_answer() {
     }
     assert!(misses.is_empty(), "{misses:?}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever is typed, nothing panics and limits hold.
+    #[test]
+    fn any_input_is_safe(q in "\\PC{0,80}", limit in 0usize..30) {
+        let idx = fixture();
+        proptest::prop_assert!(idx.query(&q, None, limit).len() <= limit);
+        proptest::prop_assert!(idx.complete(&q, &[Kind::Resource], limit).len() <= limit);
+        let _ = idx.did_you_mean(&q);
+        let (_, diags) = Aliases::parse("a.txt", &q);
+        for d in diags {
+            proptest::prop_assert_eq!(d.origin.file.as_str(), "a.txt");
+        }
+    }
+}
