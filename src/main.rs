@@ -103,7 +103,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let defs = curriculum_bot::reply::registry::definitions(&cat.curriculum);
             let n = rt.block_on(async {
                 let app_id = rest.application_id().await?;
-                rest.register_commands(&app_id, settings.discord_guild_id.as_deref(), &defs).await
+                rest.register_commands(&app_id, settings.discord_guild_id.as_deref(), &defs)
+                    .await
             })?;
             println!("registered {n} commands");
             Ok(0)

@@ -62,8 +62,7 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: serenity::all::Interaction) {
-        let parsed =
-            serde_json::to_value(&interaction).and_then(serde_json::from_value::<Interaction>);
+        let parsed = to_interaction(&interaction);
         let i = match parsed {
             Ok(i) => i,
             Err(e) => {
@@ -80,6 +79,25 @@ impl EventHandler for Handler {
             tracing::error!(error = %e, command = i.name(), "could not answer an interaction");
         }
     }
+}
+
+/// serenity's model -> our transport-neutral Interaction. serenity serializes the variant's body
+/// without the `type` tag, so it is put back from the variant.
+pub fn to_interaction(i: &serenity::all::Interaction) -> Result<Interaction, serde_json::Error> {
+    use serenity::all::Interaction as I;
+    let kind = match i {
+        I::Ping(_) => 1,
+        I::Command(_) => 2,
+        I::Component(_) => 3,
+        I::Autocomplete(_) => 4,
+        I::Modal(_) => 5,
+        _ => 0,
+    };
+    let mut v = serde_json::to_value(i)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("type".into(), serde_json::Value::from(kind));
+    }
+    serde_json::from_value(v)
 }
 
 /// Builds the serenity client: REST goes to `api_url` (serenity honours the proxy only with its

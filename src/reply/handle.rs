@@ -225,7 +225,10 @@ fn search(cat: &Catalog, i: &Interaction, topic: &str) -> Outcome {
         })
         .collect();
     public(Message::embed(Embed {
-        title: Some(format!("Search: {}", super::message::truncate(topic, 200))),
+        title: Some(format!(
+            "Search: {}",
+            escape(&super::message::truncate(topic, 200))
+        )),
         description: Some(lines.join("\n")),
         color: Some(cards::COLOR),
         ..Embed::default()

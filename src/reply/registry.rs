@@ -70,8 +70,9 @@ pub fn definitions(c: &Curriculum) -> Vec<Value> {
     if !pathway_choices.is_empty() {
         path["choices"] = json!(pathway_choices);
     }
-    let manage_messages = perms::MANAGE_MESSAGES.to_string();
-    let manage_guild = perms::MANAGE_GUILD.to_string();
+    // The OpenAPI spec types default_member_permissions as an integer in requests.
+    let manage_messages = perms::MANAGE_MESSAGES;
+    let manage_guild = perms::MANAGE_GUILD;
     vec![
         json!({ "name": "resource", "description": "Find a learning resource", "options": [auto("query", "Resource name or topic", true)] }),
         json!({ "name": "search", "description": "Fuzzy search over the whole curriculum", "options": [auto("topic", "What to look for", true)] }),

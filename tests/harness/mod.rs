@@ -1,0 +1,85 @@
+//! Starts the real bot (serenity gateway client + our REST client + the one handler) against a
+//! fake Discord, the way `curriculum-bot run` does, for end-to-end tests.
+#![allow(dead_code)]
+
+use crate::support::fake_discord::FakeDiscord;
+use curriculum_bot::app::App;
+use curriculum_bot::config::Settings;
+use curriculum_bot::discord::gateway::{self, GatewayConfig};
+use curriculum_bot::discord::rest::{Rest, RestConfig};
+use std::sync::Arc;
+
+pub struct Bot {
+    pub app: Arc<App>,
+    pub rest: Arc<Rest>,
+    pub shutdown: Arc<tokio::sync::Notify>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+pub fn settings() -> Settings {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    Settings::from_vars(|k| match k {
+        "ALIASES_PATH" => Some(root.join("data/aliases.txt").display().to_string()),
+        "CURRICULUM_PATH" => Some(root.join("data/curriculum").display().to_string()),
+        _ => None,
+    })
+    .expect("settings")
+}
+
+pub fn catalog() -> curriculum_bot::reply::Catalog {
+    let s = settings();
+    curriculum_bot::cli::load_catalog(&s.curriculum_path, &s)
+        .expect("seed loads")
+        .0
+}
+
+/// Starts the bot; `guild` registers commands in that guild instead of globally.
+pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let rest = Arc::new(
+        Rest::new(&RestConfig {
+            base_url: fake.base_url().to_string(),
+            token: fake.token().to_string(),
+            global_per_second: 45,
+            max_attempts: 6,
+        })
+        .expect("rest client"),
+    );
+    let dir = std::env::temp_dir().join(format!(
+        "cb-e2e-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let url = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    let store = curriculum_bot::store::open(&url, &Default::default())
+        .await
+        .expect("store");
+    let app = Arc::new(App::new(catalog(), rest.clone(), store));
+    let cfg = GatewayConfig {
+        token: fake.token().to_string(),
+        api_url: fake.base_url().to_string(),
+        guild_id: guild.map(|g| g.to_string()),
+        shards: None,
+    };
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let stop = shutdown.clone();
+    let (a, r) = (app.clone(), rest.clone());
+    let task = tokio::spawn(async move {
+        let stopped = async move { stop.notified().await };
+        if let Err(e) = gateway::run(cfg, a, r, stopped).await {
+            eprintln!("bot stopped: {e}");
+        }
+    });
+    Bot {
+        app,
+        rest,
+        shutdown,
+        task,
+    }
+}
