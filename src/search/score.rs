@@ -14,6 +14,8 @@ use super::Kind;
 
 /// Match quality by kind of match, in the title and in the body.
 const EXACT: (f32, f32) = (1.0, 0.55);
+/// The same word but for a plural `s`/`es`, either way round.
+const PLURAL: (f32, f32) = (0.95, 0.53);
 const TYPO1: (f32, f32) = (0.5, 0.3);
 const TYPO2: (f32, f32) = (0.4, 0.25);
 /// Prefix matches score between these, more the closer the word is to the prefix's length.
@@ -44,7 +46,12 @@ pub struct DocFacts<'a> {
     pub kinds: &'a [Kind],
 }
 
-/// Dense per-query scratch, indexed by doc.
+/// Which kinds a query keeps, indexed by `Kind as usize`.
+pub type KindMask = [bool; 7];
+
+/// Per-doc scratch, indexed by doc, reused across queries on the same thread: allocating and
+/// zeroing it per query would cost more than the query. Only touched entries are reset.
+#[derive(Default)]
 struct Scratch {
     acc: Vec<f32>,
     cur: Vec<f32>,
@@ -55,34 +62,94 @@ struct Scratch {
     cur_touched: Vec<u32>,
 }
 
-/// Scores every doc matching at least one of `words`, keeping only `allowed` kinds.
-/// Returns `(doc, score)` in no particular order.
+impl Scratch {
+    fn ready(&mut self, n: usize) {
+        if self.acc.len() != n {
+            *self = Scratch {
+                acc: vec![0.0; n],
+                cur: vec![0.0; n],
+                cur_title: vec![false; n],
+                title_terms: vec![0; n],
+                seen: vec![false; n],
+                ..Scratch::default()
+            };
+        }
+    }
+
+    fn touch(&mut self, d: usize) {
+        if !self.seen[d] {
+            self.seen[d] = true;
+            self.touched.push(d as u32);
+        }
+    }
+
+    fn reset(&mut self) {
+        for d in std::mem::take(&mut self.touched) {
+            let d = d as usize;
+            self.acc[d] = 0.0;
+            self.title_terms[d] = 0;
+            self.seen[d] = false;
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Scores every doc of an `allowed` kind that matches at least one of `words`, plus the `extra`
+/// docs (title-prefix candidates found another way). Returns `(doc, score)` in no particular
+/// order. Stop words of a query that has other words are not looked up: they only count through
+/// the title tiers, which compare whole strings.
 pub fn score(
     vocab: &Vocab,
     facts: &DocFacts<'_>,
     words: &[String],
     mode: Mode,
-    allowed: &dyn Fn(Kind) -> bool,
+    allowed: &KindMask,
+    extra: &[u32],
 ) -> Vec<(u32, f32)> {
     let n = facts.titles.len();
     let words = dedup(words);
     if words.is_empty() || n == 0 {
         return Vec::new();
     }
-    let mut s = Scratch {
-        acc: vec![0.0; n],
-        cur: vec![0.0; n],
-        cur_title: vec![false; n],
-        title_terms: vec![0; n],
-        seen: vec![false; n],
-        touched: Vec::new(),
-        cur_touched: Vec::new(),
-    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => score_into(&mut s, vocab, facts, &words, mode, allowed, extra),
+        // Only reachable by re-entrance, which never happens; stay correct anyway.
+        Err(_) => score_into(
+            &mut Scratch::default(),
+            vocab,
+            facts,
+            &words,
+            mode,
+            allowed,
+            extra,
+        ),
+    })
+}
+
+fn score_into(
+    s: &mut Scratch,
+    vocab: &Vocab,
+    facts: &DocFacts<'_>,
+    words: &[String],
+    mode: Mode,
+    allowed: &KindMask,
+    extra: &[u32],
+) -> Vec<(u32, f32)> {
+    let n = facts.titles.len();
+    s.ready(n);
     let all_stop = words.iter().all(|w| is_stop_word(w));
     let ln_n = ((n as f32) + 1.0).ln().max(1.0);
     let mut total_w = 0.0f32;
+    let mut nterms = 0u8;
     let last = words.len() - 1;
     for (i, w) in words.iter().enumerate() {
+        if is_stop_word(w) && !all_stop {
+            continue;
+        }
+        nterms += 1;
         let typing = matches!(
             mode,
             Mode::Complete {
@@ -102,16 +169,12 @@ pub fn score(
             .unwrap_or(1)
             .max(1);
         let idf = (((n as f32) + 1.0) / df as f32).ln() / ln_n;
-        let weight = if is_stop_word(w) && !all_stop {
-            0.25
-        } else {
-            1.0 + 0.5 * idf.clamp(0.0, 1.0)
-        };
+        let weight = 1.0 + 0.5 * idf.clamp(0.0, 1.0);
         total_w += weight;
         for &(id, qt, qb) in &matches {
             for p in vocab.postings(id) {
                 let doc = p.doc();
-                if !allowed(facts.kinds[doc]) {
+                if !allowed[facts.kinds[doc] as usize] {
                     continue;
                 }
                 let (q, in_title) = match p.field() {
@@ -127,53 +190,68 @@ pub fn score(
                 s.cur_title[doc] |= in_title;
             }
         }
-        for d in std::mem::take(&mut s.cur_touched) {
+        let cur_touched = std::mem::take(&mut s.cur_touched);
+        for &d in &cur_touched {
             let d = d as usize;
             s.acc[d] += weight * s.cur[d];
             s.title_terms[d] += u8::from(s.cur_title[d]);
             s.cur[d] = 0.0;
             s.cur_title[d] = false;
-            if !s.seen[d] {
-                s.seen[d] = true;
-                s.touched.push(d as u32);
-            }
+            s.touch(d);
         }
+        s.cur_touched = cur_touched;
+        s.cur_touched.clear();
+    }
+    let first_extra = s.touched.len();
+    for &d in extra {
+        s.touch(d as usize);
     }
     let qnorm = words.join(" ");
-    let last_prefix_ok = match mode {
-        Mode::Complete { last_is_prefix, .. } => last_is_prefix,
-        Mode::Query => words[last].chars().count() >= MIN_QUERY_PREFIX,
-    };
-    let nterms = words.len() as u8;
-    s.touched
+    let last_prefix_ok = matches!(
+        mode,
+        Mode::Complete {
+            last_is_prefix: true,
+            ..
+        }
+    );
+    let total_w = total_w.max(f32::MIN_POSITIVE);
+    let out = s
+        .touched
         .iter()
-        .map(|&d| {
+        .enumerate()
+        .map(|(k, &d)| {
             let i = d as usize;
             let title = &facts.titles[i];
-            let tier = if s.title_terms[i] < nterms {
+            let tier = if s.title_terms[i] < nterms && k < first_extra {
                 0.0
             } else {
                 title_tier(title, &qnorm, last_prefix_ok)
             };
-            let cov = (f32::from(s.title_terms[i]) / f32::from(facts.title_len[i].max(1))).min(1.0);
+            let cov = f32::from(s.title_terms[i]) / f32::from(facts.title_len[i].max(1));
             let kind = if facts.kinds[i] == Kind::Item {
                 0.0
             } else {
                 0.02
             };
-            (d, tier + s.acc[i] / total_w + 0.1 * cov + kind)
+            (d, tier + s.acc[i] / total_w + 0.1 * cov.min(1.0) + kind)
         })
-        .collect()
+        .collect();
+    s.reset();
+    out
 }
 
-/// 3 when `title` is the query, 2 when it starts with it (at a word boundary unless the last
-/// query word may be a prefix), else 0.
-pub fn title_tier(title: &str, qnorm: &str, last_prefix_ok: bool) -> f32 {
-    if title == qnorm {
-        3.0
-    } else if title.starts_with(qnorm)
-        && (last_prefix_ok || title.as_bytes().get(qnorm.len()) == Some(&b' '))
-    {
+/// 3 when `title` is the query, 2 when it starts with it: at a word boundary, or with a plural
+/// `s`/`es` (`devops engineer` -> DevOps Engineers), or anywhere when the last query word is
+/// still being typed (`any_prefix`). Else 0.
+pub fn title_tier(title: &str, qnorm: &str, any_prefix: bool) -> f32 {
+    let Some(rest) = title.strip_prefix(qnorm) else {
+        return 0.0;
+    };
+    if rest.is_empty() {
+        return 3.0;
+    }
+    let word_rest = rest.split(' ').next().unwrap_or("");
+    if any_prefix || matches!(word_rest, "" | "s" | "es") {
         2.0
     } else {
         0.0
@@ -200,12 +278,27 @@ fn expand(vocab: &Vocab, w: &str, typing: bool, want: Option<usize>) -> Vec<(u32
             ids.truncate(MAX_PREFIX_WORDS);
         }
         for id in ids {
-            let ratio = len as f32 / vocab.word(id).chars().count().max(1) as f32;
+            let word = vocab.word(id);
+            if matches!(&word[w.len()..], "s" | "es") {
+                out.push((id, PLURAL.0, PLURAL.1));
+                continue;
+            }
+            let ratio = len as f32 / word.chars().count().max(1) as f32;
             out.push((
                 id,
                 PREFIX_MIN.0 + PREFIX_SPAN.0 * ratio,
                 PREFIX_MIN.1 + PREFIX_SPAN.1 * ratio,
             ));
+        }
+    }
+    // The singular of a plural query word (`pipelines` -> pipeline).
+    if len >= 4 {
+        for cut in ["es", "s"] {
+            if let Some(id) = w.strip_suffix(cut).and_then(|stem| vocab.find(stem)) {
+                if out.iter().all(|m| m.0 != id) {
+                    out.push((id, PLURAL.0, PLURAL.1));
+                }
+            }
         }
     }
     let docs_found: usize = out.iter().map(|m| vocab.df(m.0) as usize).sum();
@@ -220,6 +313,14 @@ fn expand(vocab: &Vocab, w: &str, typing: bool, want: Option<usize>) -> Vec<(u32
             }
             let (t, b) = if d <= 1 { TYPO1 } else { TYPO2 };
             out.push((id, t, b));
+        }
+        // The start of a word typed with a typo (`dokc` -> docker).
+        if typing && len >= 4 {
+            for id in vocab.typo_prefixes(w, MAX_PREFIX_WORDS) {
+                if !is_stop_word(vocab.word(id)) && out.iter().all(|m| m.0 != id) {
+                    out.push((id, TYPO2.0, TYPO2.1));
+                }
+            }
         }
     }
     out

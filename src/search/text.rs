@@ -56,11 +56,11 @@ pub fn char_mask(word: &str) -> u64 {
 }
 
 /// How many edits a query word of `len` chars may carry and still match: none up to 3 chars
-/// (`ml`, `aws`, `2`), one up to 7 (`dockr`, `kubeflw`), two from 8 (`kuberntes`).
+/// (`ml`, `aws`, `2`), one up to 6 (`dockr`, `dokcer`), two from 7 (`kubeflw`, `sagemkr`).
 pub fn typo_budget(len: usize) -> usize {
     match len {
         0..=3 => 0,
-        4..=7 => 1,
+        4..=6 => 1,
         _ => 2,
     }
 }

@@ -173,6 +173,71 @@ impl Vocab {
     }
 }
 
+impl Vocab {
+    /// Words starting with something one edit away from `prefix` (`dokc` -> docker), for
+    /// autocomplete when the typed start of a word has a typo. Each edit of `prefix` (a char
+    /// dropped, swapped with the next, replaced or inserted from a-z, 0-9 and the prefix's own
+    /// chars) is looked up as a prefix range; stops after `cap` words.
+    pub fn typo_prefixes(&self, prefix: &str, cap: usize) -> Vec<u32> {
+        let cs: Vec<char> = prefix.chars().collect();
+        let mut alphabet: Vec<char> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(cs.iter().copied())
+            .collect();
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        let mut variants: Vec<String> = Vec::new();
+        for i in 0..cs.len() {
+            let mut v = cs.clone();
+            v.remove(i);
+            variants.push(v.into_iter().collect());
+            if i + 1 < cs.len() {
+                let mut v = cs.clone();
+                v.swap(i, i + 1);
+                variants.push(v.into_iter().collect());
+            }
+        }
+        for i in 0..=cs.len() {
+            for &c in &alphabet {
+                let mut v = cs.clone();
+                v.insert(i, c);
+                variants.push(v.into_iter().collect());
+                if i < cs.len() && cs[i] != c {
+                    let mut v = cs.clone();
+                    v[i] = c;
+                    variants.push(v.into_iter().collect());
+                }
+            }
+        }
+        let mut out: Vec<u32> = Vec::new();
+        for v in variants {
+            if v.is_empty() || v == prefix {
+                continue;
+            }
+            for id in self.prefix_range(&v) {
+                if !out.contains(&id) && starts_within_one(self.word(id), &cs) {
+                    out.push(id);
+                    if out.len() >= cap {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether the start of `word` as long as `prefix`, or one char longer, is within one edit of
+/// `prefix`: `dokc` -> docker, but not `dokc` -> documentation (through `doc`).
+fn starts_within_one(word: &str, prefix: &[char]) -> bool {
+    let n = prefix.len();
+    let p: String = prefix.iter().collect();
+    (n..=n + 1).any(|len| {
+        let start: String = word.chars().take(len).collect();
+        start.chars().count() == len && strsim::osa_distance(&p, &start) <= 1
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +272,17 @@ mod tests {
             .collect();
         assert_eq!(t, ["kubeflow"]);
         assert!(v.prefix_range("zzz").is_empty());
+        for (typed, want) in [
+            ("dokc", "docker"),
+            ("kbue", "kubeflow"),
+            ("dcoker", "docker"),
+        ] {
+            let got: Vec<&str> = v
+                .typo_prefixes(typed, 10)
+                .into_iter()
+                .map(|i| v.word(i))
+                .collect();
+            assert_eq!(got, [want], "{typed}");
+        }
     }
 }
