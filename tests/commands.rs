@@ -95,18 +95,18 @@ fn lookups() {
     check(
         "/resource k8s",
         expect![[r#"
-        Resources for “k8s” — 2 matches
+            Resources for “k8s” — 2 matches
 
-        ## Kubernetes ML Example
-           https://github.com/kubeflow/examples
-           ML on Kubernetes
-           *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+            ## Kubernetes for ML Workloads
+               https://kubernetes.io/docs/concepts/workloads/
+               K8s ML applications
+               *Essential Tools and Technologies › Container and Orchestration Platforms*
 
-        ## Kubernetes for ML Workloads
-           https://kubernetes.io/docs/concepts/workloads/
-           K8s ML applications
-           *Essential Tools and Technologies › Container and Orchestration Platforms*
-    "#]],
+            ## Kubernetes ML Example
+               https://github.com/kubeflow/examples
+               ML on Kubernetes
+               *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+        "#]],
     );
     check(
         "/resource production ml systems",
