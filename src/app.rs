@@ -91,7 +91,11 @@ impl App {
         match &cmd {
             Command::Report => return self.report(i).await,
             Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
-            Command::Remind { .. } => return self.with_notices(i, crate::reminders::commands::handle(self, i, &cmd).await).await,
+            Command::Remind { .. } => {
+                return self
+                    .with_notices(i, crate::reminders::commands::handle(self, i, &cmd).await)
+                    .await
+            }
             Command::Complete { command, .. } if command == "remind" => {
                 return crate::reminders::commands::handle(self, i, &cmd).await
             }

@@ -106,7 +106,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let store = open_store(&settings).await?;
                 let app = Arc::new(curriculum_bot::app::App::new(cat, rest, store));
                 tracing::info!("delivering reminders");
-                reminders::delivery::run(app, delivery_config(&settings), discord::gateway::shutdown_signal()).await;
+                reminders::delivery::run(
+                    app,
+                    delivery_config(&settings),
+                    discord::gateway::shutdown_signal(),
+                )
+                .await;
                 anyhow::Ok(())
             })?;
             Ok(0)
@@ -188,7 +193,10 @@ fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
             .map_or(0, |d| d.subsec_nanos());
         format!("worker-{}-{nanos:x}", std::process::id())
     };
-    reminders::delivery::DeliveryConfig { worker, ..Default::default() }
+    reminders::delivery::DeliveryConfig {
+        worker,
+        ..Default::default()
+    }
 }
 
 async fn run_endpoint(

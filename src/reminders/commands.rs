@@ -42,7 +42,13 @@ pub fn slot_of(s: &Subscription) -> Option<WeeklySlot> {
         jiff::civil::Weekday::Sunday,
     ];
     let day = *wd.get(s.schedule.weekday as usize)?;
-    WeeklySlot::new(day, s.schedule.hour as i8, s.schedule.minute as i8, &s.schedule.tz).ok()
+    WeeklySlot::new(
+        day,
+        s.schedule.hour as i8,
+        s.schedule.minute as i8,
+        &s.schedule.tz,
+    )
+    .ok()
 }
 
 fn next_three(slot: &WeeklySlot, now: Timestamp) -> String {
@@ -60,7 +66,11 @@ fn can_manage_channel(i: &Interaction, channel: i64) -> bool {
         .data
         .as_ref()
         .and_then(|d| d.resolved.as_ref())
-        .and_then(|r| r["channels"][channel.to_string()]["permissions"].as_str().map(str::to_owned))
+        .and_then(|r| {
+            r["channels"][channel.to_string()]["permissions"]
+                .as_str()
+                .map(str::to_owned)
+        })
         .and_then(|p| p.parse::<u64>().ok());
     match in_channel {
         Some(p) => p & (perms::MANAGE_CHANNELS | perms::ADMINISTRATOR) != 0,
@@ -113,8 +123,12 @@ async fn subscribe(
     let parsed = (|| -> Result<_, String> {
         let slot = WeeklySlot::parse(
             text(o, "day", false).map_err(|e| e.to_string())?.as_deref(),
-            text(o, "time", false).map_err(|e| e.to_string())?.as_deref(),
-            text(o, "timezone", false).map_err(|e| e.to_string())?.as_deref(),
+            text(o, "time", false)
+                .map_err(|e| e.to_string())?
+                .as_deref(),
+            text(o, "timezone", false)
+                .map_err(|e| e.to_string())?
+                .as_deref(),
         )
         .map_err(|e| e.to_string())?;
         let week = integer(o, "start_week", 1, MAX_WEEK)
@@ -124,12 +138,24 @@ async fn subscribe(
             None => None,
             Some(p) => {
                 let cat = app.catalog();
-                let found = cat.curriculum.pathways.iter().find(|x| x.background.eq_ignore_ascii_case(&p));
+                let found = cat
+                    .curriculum
+                    .pathways
+                    .iter()
+                    .find(|x| x.background.eq_ignore_ascii_case(&p));
                 match found {
                     Some(x) => Some(x.background.clone()),
                     None => {
-                        let names: Vec<&str> = cat.curriculum.pathways.iter().map(|x| x.background.as_str()).collect();
-                        return Err(format!("there is no pathway `{p}`; choose one of: {}", names.join(", ")));
+                        let names: Vec<&str> = cat
+                            .curriculum
+                            .pathways
+                            .iter()
+                            .map(|x| x.background.as_str())
+                            .collect();
+                        return Err(format!(
+                            "there is no pathway `{p}`; choose one of: {}",
+                            names.join(", ")
+                        ));
                     }
                 }
             }
@@ -152,9 +178,16 @@ async fn subscribe(
             if guild.is_none() || !can_manage_channel(i, c) {
                 return Ok(error("Study-group reminders need **Manage Channels** on that channel. Nothing was saved."));
             }
-            Target::Channel { channel_id: c, role_id: role }
+            Target::Channel {
+                channel_id: c,
+                role_id: role,
+            }
         }
-        None if role.is_some() => return Ok(error("A role goes with a study-group `channel`. Nothing was saved.")),
+        None if role.is_some() => {
+            return Ok(error(
+                "A role goes with a study-group `channel`. Nothing was saved.",
+            ))
+        }
         None => Target::Dm,
     };
     let new = NewSubscription {
@@ -178,7 +211,11 @@ async fn subscribe(
             discord_timestamp(next, TimestampStyle::Relative)
         ));
         let sent = match app.discord.create_dm(&user.to_string()).await {
-            Ok(dm) => app.discord.create_message(&dm, &welcome, None).await.map(|_| dm),
+            Ok(dm) => app
+                .discord
+                .create_message(&dm, &welcome, None)
+                .await
+                .map(|_| dm),
             Err(e) => Err(e),
         };
         match sent {
@@ -200,9 +237,14 @@ async fn subscribe(
     app.wake_delivery();
     let whom = match target {
         Target::Dm => "you by DM".to_string(),
-        Target::Channel { channel_id, role_id } => format!(
+        Target::Channel {
+            channel_id,
+            role_id,
+        } => format!(
             "<#{channel_id}>{}",
-            role_id.map(|r| format!(", mentioning <@&{r}>")).unwrap_or_default()
+            role_id
+                .map(|r| format!(", mentioning <@&{r}>"))
+                .unwrap_or_default()
         ),
     };
     Ok(ok(format!(
@@ -220,24 +262,36 @@ async fn target_subscription(
 ) -> Result<Result<Subscription, Outcome>, crate::store::StoreError> {
     if let Some(c) = id_option(o, "channel") {
         if !can_manage_channel(i, c) {
-            return Ok(Err(error("Managing a study group's reminders needs **Manage Channels** on its channel.")));
+            return Ok(Err(error(
+                "Managing a study group's reminders needs **Manage Channels** on its channel.",
+            )));
         }
-        return Ok(app.store.get_group(c).await?.ok_or_else(|| error("That channel has no study-group reminder.")));
+        return Ok(app
+            .store
+            .get_group(c)
+            .await?
+            .ok_or_else(|| error("That channel has no study-group reminder.")));
     }
     let Some(user) = i.user_id().and_then(|u| u.parse::<i64>().ok()) else {
         return Ok(Err(error("I can't tell who you are.")));
     };
-    Ok(app
-        .store
-        .get_dm(user)
-        .await?
-        .ok_or_else(|| error("You have no reminder subscription. Start one with `/remind subscribe`.")))
+    Ok(app.store.get_dm(user).await?.ok_or_else(|| {
+        error("You have no reminder subscription. Start one with `/remind subscribe`.")
+    }))
 }
 
 fn describe(s: &Subscription, now: Timestamp) -> String {
-    let slot = slot_of(s).map(|x| x.to_string()).unwrap_or_else(|| "an unreadable slot".into());
+    let slot = slot_of(s)
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "an unreadable slot".into());
     let state = match &s.paused_reason {
-        None => format!("active; next {}", discord_timestamp(ts(s.next_due_at.max(now.as_second())), TimestampStyle::LongDateTime)),
+        None => format!(
+            "active; next {}",
+            discord_timestamp(
+                ts(s.next_due_at.max(now.as_second())),
+                TimestampStyle::LongDateTime
+            )
+        ),
         Some(r) => format!("**paused** ({r})"),
     };
     let target = match s.target {
@@ -270,24 +324,49 @@ async fn manage(
             }
             return Ok(ok(describe(&s, now)));
         }
-        "pause" => app.store.pause(s.id, "paused by the member", t).await.map(|_| "Paused. `/remind resume` starts them again.".to_string())?,
+        "pause" => app
+            .store
+            .pause(s.id, "paused by the member", t)
+            .await
+            .map(|_| "Paused. `/remind resume` starts them again.".to_string())?,
         "resume" => {
-            let Some(slot) = slot_of(&s) else { return Ok(error("That subscription's schedule is unreadable; subscribe again.")) };
-            app.store.resume(s.id, schedule::next_after(&slot, now).as_second(), t).await?;
+            let Some(slot) = slot_of(&s) else {
+                return Ok(error(
+                    "That subscription's schedule is unreadable; subscribe again.",
+                ));
+            };
+            app.store
+                .resume(s.id, schedule::next_after(&slot, now).as_second(), t)
+                .await?;
             app.wake_delivery();
             format!("Resumed. Next reminders: {}", next_three(&slot, now))
         }
-        "unsubscribe" => app.store.unsubscribe(s.id).await.map(|_| "Unsubscribed. No more reminders.".to_string())?,
+        "unsubscribe" => app
+            .store
+            .unsubscribe(s.id)
+            .await
+            .map(|_| "Unsubscribed. No more reminders.".to_string())?,
         "skip" => {
-            let Some(slot) = slot_of(&s) else { return Ok(error("That subscription's schedule is unreadable; subscribe again.")) };
+            let Some(slot) = slot_of(&s) else {
+                return Ok(error(
+                    "That subscription's schedule is unreadable; subscribe again.",
+                ));
+            };
             let next = schedule::next_after(&slot, ts(s.next_due_at));
             app.store.skip(s.id, next.as_second(), t).await?;
-            format!("Skipped one week. Next reminder: {}", discord_timestamp(next, TimestampStyle::LongDateTime))
+            format!(
+                "Skipped one week. Next reminder: {}",
+                discord_timestamp(next, TimestampStyle::LongDateTime)
+            )
         }
         "week" => {
             let week = match integer(o, "number", 1, MAX_WEEK) {
                 Ok(Some(w)) => w as u32,
-                _ => return Ok(error(format!("`number` must be a week from 1 to {MAX_WEEK}. Nothing was changed."))),
+                _ => {
+                    return Ok(error(format!(
+                        "`number` must be a week from 1 to {MAX_WEEK}. Nothing was changed."
+                    )))
+                }
             };
             app.store.set_week(s.id, week, t).await?;
             format!("You're now at plan week {week}.")
@@ -298,7 +377,15 @@ async fn manage(
                 Target::Dm => Audience::Learner,
                 Target::Channel { role_id, .. } => Audience::Group { role: role_id },
             };
-            let r = reminder(&cat.curriculum, s.id, s.week, s.pathway.as_deref(), s.next_due_at, false, audience);
+            let r = reminder(
+                &cat.curriculum,
+                s.id,
+                s.week,
+                s.pathway.as_deref(),
+                s.next_due_at,
+                false,
+                audience,
+            );
             let mut m = r.message;
             m.components.clear();
             m.allowed_mentions = Default::default();
@@ -335,7 +422,9 @@ async fn button(app: &App, i: &Interaction, custom_id: &str) -> Outcome {
     let (Some("rem"), Some(action), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return error("That button has expired.");
     };
-    let Ok(id) = id.parse::<i64>() else { return error("That button has expired.") };
+    let Ok(id) = id.parse::<i64>() else {
+        return error("That button has expired.");
+    };
     let s = match app.store.get(id).await {
         Ok(Some(s)) => s,
         Ok(None) => return error("That reminder subscription no longer exists."),
@@ -349,9 +438,20 @@ async fn button(app: &App, i: &Interaction, custom_id: &str) -> Outcome {
     }
     let t = unix_now();
     let result = match action {
-        "done" => Ok(format!("Nice work on week {}! See you next week.", s.week.saturating_sub(1).max(1))),
-        "pause" => app.store.pause(id, "paused from a reminder", t).await.map(|_| "Paused. `/remind resume` starts them again.".into()),
-        "unsub" => app.store.unsubscribe(id).await.map(|_| "Unsubscribed. No more reminders.".into()),
+        "done" => Ok(format!(
+            "Nice work on week {}! See you next week.",
+            s.week.saturating_sub(1).max(1)
+        )),
+        "pause" => app
+            .store
+            .pause(id, "paused from a reminder", t)
+            .await
+            .map(|_| "Paused. `/remind resume` starts them again.".into()),
+        "unsub" => app
+            .store
+            .unsubscribe(id)
+            .await
+            .map(|_| "Unsubscribed. No more reminders.".into()),
         _ => return error("That button has expired."),
     };
     match result {

@@ -71,7 +71,9 @@ pub fn reminder(
             ..Embed::default()
         };
         let message = Message {
-            content: Some(format!("{role_mention}Congratulations on finishing the path!")),
+            content: Some(format!(
+                "{role_mention}Congratulations on finishing the path!"
+            )),
             embeds: vec![embed],
             allowed_mentions: allowed,
             ..Message::default()
@@ -96,16 +98,26 @@ pub fn reminder(
         None if c.modules.is_empty() => {}
         None => lines.push("You're past the modules with a duration; keep going!".into()),
     }
-    if let Some(p) = pathway.and_then(|p| c.pathways.iter().find(|x| x.background.eq_ignore_ascii_case(p))) {
+    if let Some(p) = pathway.and_then(|p| {
+        c.pathways
+            .iter()
+            .find(|x| x.background.eq_ignore_ascii_case(p))
+    }) {
         lines.push(format!(
             "Pathway: **{}** ({} months, {}).",
             p.background, p.months, p.emphasis
         ));
     }
     let mut fields: Vec<EmbedField> = Vec::new();
-    match c.plan.iter().position(|p| p.weeks.min <= week && week <= p.weeks.max) {
+    match c
+        .plan
+        .iter()
+        .position(|p| p.weeks.min <= week && week <= p.weeks.max)
+    {
         Some(i) => fields.push(cards::phase_field(c, i)),
-        None => lines.push("No action-plan phase covers this week: work through your module's material.".into()),
+        None => lines.push(
+            "No action-plan phase covers this week: work through your module's material.".into(),
+        ),
     }
     lines.push(due_line.trim().to_string());
     let embed = Embed {
@@ -150,7 +162,15 @@ mod tests {
     }
 
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
-        let r = reminder(&curriculum(), 7, week, pathway, 1_800_000_000, late, audience);
+        let r = reminder(
+            &curriculum(),
+            7,
+            week,
+            pathway,
+            1_800_000_000,
+            late,
+            audience,
+        );
         let mut s = render::text(&crate::reply::Response::Message(r.message.clone()));
         s.push_str(&format!(
             "complete={} mentions={:?}\n",
@@ -161,7 +181,12 @@ mod tests {
 
     #[test]
     fn weeks_map_to_phases_modules_and_completion() {
-        check(1, Some("devops engineers"), false, Audience::Learner, expect![[r#"
+        check(
+            1,
+            Some("devops engineers"),
+            false,
+            Audience::Learner,
+            expect![[r#"
             Your weekly check-in is here.
 
             ## Week 1 of your learning plan
@@ -177,8 +202,14 @@ mod tests {
 
             [Done this week] [Pause] [Unsubscribe]
             complete=false mentions=AllowedMentions { parse: [], roles: [] }
-        "#]]);
-        check(3, None, true, Audience::Group { role: Some(42) }, expect![[r#"
+        "#]],
+        );
+        check(
+            3,
+            None,
+            true,
+            Audience::Group { role: Some(42) },
+            expect![[r#"
             <@&42> Your weekly check-in is here.
 
             ## Week 3 of your learning plan
@@ -195,8 +226,14 @@ mod tests {
 
             [Done this week] [Pause] [Unsubscribe]
             complete=false mentions=AllowedMentions { parse: [], roles: ["42"] }
-        "#]]);
-        check(9, None, false, Audience::Learner, expect![[r#"
+        "#]],
+        );
+        check(
+            9,
+            None,
+            false,
+            Audience::Learner,
+            expect![[r#"
             Your weekly check-in is here.
 
             ## Week 9 of your learning plan
@@ -211,8 +248,14 @@ mod tests {
 
             [Done this week] [Pause] [Unsubscribe]
             complete=false mentions=AllowedMentions { parse: [], roles: [] }
-        "#]]);
-        check(20, None, false, Audience::Learner, expect![[r#"
+        "#]],
+        );
+        check(
+            20,
+            None,
+            false,
+            Audience::Learner,
+            expect![[r#"
             Your weekly check-in is here.
 
             ## Week 20 of your learning plan
@@ -221,14 +264,21 @@ mod tests {
 
             [Done this week] [Pause] [Unsubscribe]
             complete=false mentions=AllowedMentions { parse: [], roles: [] }
-        "#]]);
-        check(49, None, false, Audience::Group { role: None }, expect![[r#"
+        "#]],
+        );
+        check(
+            49,
+            None,
+            false,
+            Audience::Group { role: None },
+            expect![[r#"
             Congratulations on finishing the path!
 
             ## You've reached the end of the learning path 🎉
                Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
             complete=true mentions=AllowedMentions { parse: [], roles: [] }
-        "#]]);
+        "#]],
+        );
         assert_eq!(last_week(&curriculum()), 48);
     }
 }

@@ -76,7 +76,11 @@ pub fn nonce(key: DeliveryKey) -> String {
 }
 
 /// Runs until `shutdown` resolves.
-pub async fn run(app: Arc<App>, cfg: DeliveryConfig, shutdown: impl std::future::Future<Output = ()>) {
+pub async fn run(
+    app: Arc<App>,
+    cfg: DeliveryConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     if let Err(e) = resume_own_claims(&app, &cfg).await {
         tracing::error!(error = %e, "could not resume unfinished deliveries");
@@ -107,7 +111,9 @@ async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
     let horizon = now + cfg.idle.as_secs() as i64;
     match app.store.due(horizon, 1).await {
         Ok(v) => match v.first() {
-            Some(s) => Duration::from_secs((s.next_due_at - now).clamp(0, cfg.idle.as_secs() as i64) as u64),
+            Some(s) => {
+                Duration::from_secs((s.next_due_at - now).clamp(0, cfg.idle.as_secs() as i64) as u64)
+            }
             None => cfg.idle,
         },
         Err(_) => Duration::from_secs(5),
@@ -119,7 +125,9 @@ async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), S
     let claims = app.store.unsent_claims(&cfg.worker).await?;
     let mut jobs = JoinSet::new();
     for d in claims {
-        let Some(sub) = app.store.get(d.key.subscription_id).await? else { continue };
+        let Some(sub) = app.store.get(d.key.subscription_id).await? else {
+            continue;
+        };
         spawn_bounded(&mut jobs, cfg.concurrency, app.clone(), sub, d).await;
     }
     while jobs.join_next().await.is_some() {}
@@ -146,7 +154,13 @@ pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreEr
     Ok(n)
 }
 
-async fn spawn_bounded(jobs: &mut JoinSet<()>, limit: usize, app: Arc<App>, sub: Subscription, d: Delivery) {
+async fn spawn_bounded(
+    jobs: &mut JoinSet<()>,
+    limit: usize,
+    app: Arc<App>,
+    sub: Subscription,
+    d: Delivery,
+) {
     while jobs.len() >= limit.max(1) {
         jobs.join_next().await;
     }
@@ -164,7 +178,10 @@ async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError>
             if let Ok(Some(c)) = app.store.dm_channel(sub.owner_user_id).await {
                 return Ok(c.to_string());
             }
-            let c = app.discord.create_dm(&sub.owner_user_id.to_string()).await?;
+            let c = app
+                .discord
+                .create_dm(&sub.owner_user_id.to_string())
+                .await?;
             if let Ok(id) = c.parse::<i64>() {
                 let _ = app.store.put_dm_channel(sub.owner_user_id, id).await;
             }
@@ -180,9 +197,21 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
         Target::Dm => Audience::Learner,
         Target::Channel { role_id, .. } => Audience::Group { role: role_id },
     };
-    let r = reminder(&cat.curriculum, sub.id, d.week, sub.pathway.as_deref(), d.key.due_at, d.late, audience);
+    let r = reminder(
+        &cat.curriculum,
+        sub.id,
+        d.week,
+        sub.pathway.as_deref(),
+        d.key.due_at,
+        d.late,
+        audience,
+    );
     let sent = match channel_for(app, sub).await {
-        Ok(channel) => app.discord.create_message(&channel, &r.message, Some(&nonce(d.key))).await,
+        Ok(channel) => {
+            app.discord
+                .create_message(&channel, &r.message, Some(&nonce(d.key)))
+                .await
+        }
         Err(e) => Err(e),
     };
     let now = unix_now();
@@ -221,7 +250,9 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
                     "Your reminders are paused: I lost access to where they are posted. Fix my permissions, then run `/remind resume`.".to_string(),
                 ),
             };
-            app.store.mark_failed_pause(d.key, &reason, &notice, now).await?;
+            app.store
+                .mark_failed_pause(d.key, &reason, &notice, now)
+                .await?;
             app.metrics.reminders_failed.inc();
             tracing::warn!(subscription = sub.id, %reason, "reminder target gone; subscription paused");
         }
@@ -244,7 +275,12 @@ mod tests {
             guild_id: None,
             owner_user_id: 2,
             target: Target::Dm,
-            schedule: Schedule { weekday: 0, hour: 9, minute: 0, tz: "UTC".into() },
+            schedule: Schedule {
+                weekday: 0,
+                hour: 9,
+                minute: 0,
+                tz: "UTC".into(),
+            },
             pathway: None,
             week,
             next_due_at,
@@ -261,11 +297,39 @@ mod tests {
         // Monday 2026-01-05 09:00 UTC.
         let monday = 1_767_603_600;
         let week = 7 * 24 * 3600;
-        assert_eq!(plan_slot(&sub(monday, 3), monday + 60, 900), Slot { due_at: monday, week: 3, late: false });
-        assert_eq!(plan_slot(&sub(monday, 3), monday + 3600, 900), Slot { due_at: monday, week: 3, late: true });
+        assert_eq!(
+            plan_slot(&sub(monday, 3), monday + 60, 900),
+            Slot {
+                due_at: monday,
+                week: 3,
+                late: false
+            }
+        );
+        assert_eq!(
+            plan_slot(&sub(monday, 3), monday + 3600, 900),
+            Slot {
+                due_at: monday,
+                week: 3,
+                late: true
+            }
+        );
         // Down for three weeks and a day: one reminder, for the week we're in now.
         let s = plan_slot(&sub(monday, 3), monday + 3 * week + 86_400, 900);
-        assert_eq!(s, Slot { due_at: monday + 3 * week, week: 6, late: true });
-        assert!(nonce(DeliveryKey { subscription_id: i64::MAX, due_at: i64::from(u32::MAX) }).len() <= 25);
+        assert_eq!(
+            s,
+            Slot {
+                due_at: monday + 3 * week,
+                week: 6,
+                late: true
+            }
+        );
+        assert!(
+            nonce(DeliveryKey {
+                subscription_id: i64::MAX,
+                due_at: i64::from(u32::MAX)
+            })
+            .len()
+                <= 25
+        );
     }
 }
