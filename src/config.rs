@@ -26,6 +26,8 @@ pub struct Settings {
     /// Inclusive shard ids this process runs.
     pub shard_range: Option<(u32, u32)>,
     pub http_bind: String,
+    /// How long a delivery worker's claim holds before another worker may take it over.
+    pub delivery_lease_secs: u32,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
@@ -146,6 +148,7 @@ impl Settings {
             shard_count,
             shard_range,
             http_bind: get("HTTP_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            delivery_lease_secs: number("DELIVERY_LEASE_SECS", 1, 3600)?.unwrap_or(120),
         })
     }
 }

@@ -195,6 +195,7 @@ fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
     };
     reminders::delivery::DeliveryConfig {
         worker,
+        lease_secs: i64::from(settings.delivery_lease_secs),
         ..Default::default()
     }
 }

@@ -1,0 +1,112 @@
+//! Several replicas: two `curriculum-bot deliver` processes share one PostgreSQL database and
+//! 5,000 reminders due at once; one is killed with SIGKILL mid-run. The other takes over the dead
+//! worker's claims when their lease expires, and each reminder arrives exactly once at the fake.
+
+mod support;
+
+use curriculum_bot::store::{self, NewSubscription, Schedule, Target};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::fake_discord::{FakeDiscord, Options};
+
+const SUBSCRIBERS: u64 = 5_000;
+const FIRST_USER: u64 = 800_000_000_000_000_000;
+
+fn deliver(fake: &FakeDiscord, db: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+        .arg("deliver")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISCORD_TOKEN", fake.token())
+        .env("DISCORD_API_URL", fake.base_url())
+        .env("DATABASE_URL", db)
+        .env("REST_PER_SECOND", "1500")
+        .env("DELIVERY_LEASE_SECS", "3")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bot starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_one_killed_each_reminder_exactly_once() {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("note: skipping: TEST_DATABASE_URL is not set (PostgreSQL)");
+        return;
+    };
+    let Some(fake) = FakeDiscord::start_or_skip(Options::default()).await else {
+        return;
+    };
+    let schema = format!(
+        "crash_{}_{}",
+        std::process::id(),
+        curriculum_bot::app::unix_now()
+    );
+    let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let db = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    {
+        let s = store::open(&db, &Default::default()).await.unwrap();
+        let now = curriculum_bot::app::unix_now();
+        for u in 0..SUBSCRIBERS {
+            let new = NewSubscription {
+                guild_id: None,
+                owner_user_id: (FIRST_USER + u) as i64,
+                target: Target::Dm,
+                schedule: Schedule {
+                    weekday: 2,
+                    hour: 18,
+                    minute: 30,
+                    tz: "Europe/London".into(),
+                },
+                pathway: None,
+                week: 1,
+                next_due_at: now - 5,
+            };
+            s.subscribe(&new, now).await.unwrap();
+        }
+        s.close().await;
+    }
+    let t0 = Instant::now();
+    let mut a = deliver(&fake, &db);
+    let mut b = deliver(&fake, &db);
+    let start = Instant::now();
+    while fake.total_messages() < 1_000 && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.kill().expect("SIGKILL");
+    a.wait().unwrap();
+    let at_kill = fake.total_messages();
+    eprintln!("kill at {:?}", t0.elapsed());
+    while fake.total_messages() < SUBSCRIBERS as usize && start.elapsed() < Duration::from_secs(120)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(4)).await; // a lease period: nothing more may arrive
+    b.kill().unwrap();
+    b.wait().unwrap();
+    let counts: Vec<usize> = (0..SUBSCRIBERS)
+        .map(|u| fake.dm_messages(FIRST_USER + u).len())
+        .collect();
+    let missing = counts.iter().filter(|&&n| n == 0).count();
+    let doubled = counts.iter().filter(|&&n| n > 1).count();
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    assert!(
+        at_kill < SUBSCRIBERS as usize,
+        "the kill landed mid-run ({at_kill} delivered)"
+    );
+    assert_eq!((missing, doubled), (0, 0), "each reminder exactly once");
+    assert_eq!(fake.total_messages(), SUBSCRIBERS as usize);
+    eprintln!(
+        "killed one worker after {at_kill} of {SUBSCRIBERS}; the other finished; {:?} from start",
+        t0.elapsed()
+    );
+    fake.take_violations();
+}
