@@ -83,11 +83,14 @@ impl Rest {
             .build()
             .map_err(|e| RestError::Transport(e.to_string()))?;
         let rate = NonZeroU32::new(cfg.global_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+        // A small burst (1/50 s worth) absorbs timer lateness without ever exceeding the rate
+        // over a second; at Discord's own 50/s it is a single request.
+        let burst = NonZeroU32::new(cfg.global_per_second / 50).unwrap_or(NonZeroU32::MIN);
         Ok(Rest {
             http,
             api: format!("{}/api/v10", cfg.base_url.trim_end_matches('/')),
             auth: format!("Bot {}", cfg.token),
-            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN)),
+            limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             paused_until: Mutex::new(None),
             max_attempts: cfg.max_attempts.max(1),
         })

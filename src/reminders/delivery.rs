@@ -123,15 +123,13 @@ async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
 /// Claims that this worker held when it stopped (a crash), sent again with the same nonce.
 async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), StoreError> {
     let claims = app.store.unsent_claims(&cfg.worker).await?;
-    let mut jobs = JoinSet::new();
+    let mut work = Vec::new();
     for d in claims {
-        let Some(sub) = app.store.get(d.key.subscription_id).await? else {
-            continue;
-        };
-        spawn_bounded(&mut jobs, cfg.concurrency, app.clone(), sub, d).await;
+        if let Some(sub) = app.store.get(d.key.subscription_id).await? {
+            work.push((sub, d));
+        }
     }
-    while jobs.join_next().await.is_some() {}
-    Ok(())
+    deliver_all(app, cfg.concurrency, work).await
 }
 
 /// Claims one batch of due reminders and delivers them; returns how many were claimed.
@@ -146,29 +144,54 @@ pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreEr
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
     let batch = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
     let n = batch.len();
-    let mut jobs = JoinSet::new();
-    for (sub, d) in batch {
-        spawn_bounded(&mut jobs, cfg.concurrency, app.clone(), sub, d).await;
-    }
-    while jobs.join_next().await.is_some() {}
+    deliver_all(app, cfg.concurrency, batch).await?;
     Ok(n)
 }
 
-async fn spawn_bounded(
-    jobs: &mut JoinSet<()>,
+/// How many sent reminders are marked per transaction.
+const MARK_GROUP: usize = 64;
+
+/// Delivers `work` with at most `limit` sends in flight, marking successes in groups.
+async fn deliver_all(
+    app: &Arc<App>,
     limit: usize,
-    app: Arc<App>,
-    sub: Subscription,
-    d: Delivery,
-) {
-    while jobs.len() >= limit.max(1) {
-        jobs.join_next().await;
-    }
-    jobs.spawn(async move {
-        if let Err(e) = deliver(&app, &sub, &d).await {
-            tracing::error!(error = %e, subscription = sub.id, "delivery failed; it will be retried");
+    work: Vec<(Subscription, Delivery)>,
+) -> Result<(), StoreError> {
+    let mut jobs: JoinSet<Result<Option<Sent>, StoreError>> = JoinSet::new();
+    let mut sent = Vec::new();
+    let mut first_error = None;
+    let mut collect =
+        |r: Option<Result<Result<Option<Sent>, StoreError>, tokio::task::JoinError>>,
+         sent: &mut Vec<Sent>| match r {
+            Some(Ok(Ok(Some(s)))) => sent.push(s),
+            Some(Ok(Err(e))) => {
+                tracing::error!(error = %e, "delivery failed; it will be retried");
+                first_error.get_or_insert(e);
+            }
+            _ => {}
+        };
+    for (sub, d) in work {
+        while jobs.len() >= limit.max(1) {
+            let r = jobs.join_next().await;
+            collect(r, &mut sent);
         }
-    });
+        if sent.len() >= MARK_GROUP {
+            flush(app, &mut sent).await?;
+        }
+        let app = app.clone();
+        jobs.spawn(async move { deliver(&app, &sub, &d).await });
+    }
+    while let Some(r) = jobs.join_next().await {
+        collect(Some(r), &mut sent);
+        if sent.len() >= MARK_GROUP {
+            flush(app, &mut sent).await?;
+        }
+    }
+    flush(app, &mut sent).await?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError> {
@@ -190,8 +213,27 @@ async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError>
     }
 }
 
-/// Sends one claimed reminder and records the outcome.
-pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), StoreError> {
+/// A sent reminder waiting to be marked (marks are committed in groups: one disk sync each).
+pub type Sent = (DeliveryKey, i64, i64, After);
+
+/// Marks sent reminders in one transaction, with their metrics.
+async fn flush(app: &App, sent: &mut Vec<Sent>) -> Result<(), StoreError> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    sent.sort_by_key(|s| s.0);
+    app.store.mark_sent_many(sent).await?;
+    sent.clear();
+    Ok(())
+}
+
+/// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
+/// subscription; anything else releases the claim for a later retry.
+pub async fn deliver(
+    app: &App,
+    sub: &Subscription,
+    d: &Delivery,
+) -> Result<Option<Sent>, StoreError> {
     let cat = app.catalog();
     let audience = match sub.target {
         Target::Dm => Audience::Learner,
@@ -224,9 +266,6 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
                 },
                 _ => After::End,
             };
-            app.store
-                .mark_sent(d.key, message_id.parse().unwrap_or(0), now, after)
-                .await?;
             app.metrics.reminders_sent.inc();
             if d.late {
                 app.metrics.reminders_late.inc();
@@ -234,6 +273,7 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
             app.metrics
                 .reminder_delay_seconds
                 .observe((now - d.key.due_at).max(0) as f64);
+            return Ok(Some((d.key, message_id.parse().unwrap_or(0), now, after)));
         }
         Err(e) if e.is_target_gone() => {
             let (reason, notice) = match (e.code(), &sub.target) {
@@ -261,7 +301,7 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
             app.store.release(d.key, now + 30).await?;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]

@@ -171,6 +171,9 @@ pub trait Store: Send + Sync {
         sent_at: i64,
         after: After,
     ) -> Result<bool>;
+    /// [`Store::mark_sent`] for several deliveries in one transaction (one disk sync); returns
+    /// how many were newly marked. A group is marked in lock order of its items.
+    async fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> Result<u64>;
     /// The target is gone: the delivery fails for good and the subscription is paused by the
     /// system with `reason`, leaving `notice` for its owner. `false` if it wasn't claimed.
     async fn mark_failed_pause(
