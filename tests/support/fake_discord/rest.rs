@@ -1,0 +1,284 @@
+//! The REST server: every request under `/api/v10` goes through one pipeline — route matching
+//! against the spec, authorization, request validation, injected faults, the global rate limit,
+//! then the route's behaviour — and is recorded with its status.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxState;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::Value;
+
+use super::faults::{counts_globally, fault_response, rate_limited, take_fault, Fault};
+use super::payloads::{error_body, invalid_form_body};
+use super::spec::{self, multipart_payload_json, Operation, RouteMatch};
+use super::state::{RecordedRequest, Shared};
+use super::{gateway, routes, webhooks};
+
+/// What a route answers: status and optional JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Option<Value>,
+}
+
+impl Reply {
+    pub fn ok(body: Value) -> Reply {
+        Reply {
+            status: 200,
+            body: Some(body),
+        }
+    }
+
+    pub fn created(body: Value) -> Reply {
+        Reply {
+            status: 201,
+            body: Some(body),
+        }
+    }
+
+    pub fn no_content() -> Reply {
+        Reply {
+            status: 204,
+            body: None,
+        }
+    }
+
+    pub fn error(status: u16, code: u64, message: &str) -> Reply {
+        Reply {
+            status,
+            body: Some(error_body(code, message)),
+        }
+    }
+}
+
+/// A matched request, as routes see it.
+pub struct Request<'a> {
+    pub op: &'a Operation,
+    pub body: &'a Value,
+    pub query: &'a str,
+}
+
+impl Request<'_> {
+    /// A path parameter parsed as a snowflake (0 when absent or malformed; the spec check has
+    /// already recorded a malformed one).
+    pub fn id(&self, name: &str) -> u64 {
+        self.op
+            .params
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn param(&self, name: &str) -> &str {
+        self.op.params.get(name).map_or("", String::as_str)
+    }
+
+    pub fn query_flag(&self, name: &str) -> bool {
+        self.query
+            .split('&')
+            .any(|p| p == format!("{name}=true") || p == format!("{name}=True"))
+    }
+}
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/gateway", get(gateway::upgrade))
+        .fallback(handle)
+        .with_state(shared)
+}
+
+async fn handle(
+    AxState(shared): AxState<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Response {
+    let method = method.as_str().to_owned();
+    let query = uri.query().unwrap_or("").to_owned();
+    let Some(path) = uri.path().strip_prefix("/api/v10").map(str::to_owned) else {
+        let what = format!("{method} {}: not under /api/v10", uri.path());
+        shared.update(|s| s.violation(what));
+        return respond(
+            404,
+            &[],
+            Some(error_body(0, "404: Not Found")).map(|b| b.to_string()),
+        );
+    };
+    let content_type = header(&headers, "content-type");
+    let body = parse_body(&content_type, &raw);
+    let mut rec = RecordedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        body: body.clone(),
+        status: 0,
+        operation: None,
+        fault: None,
+        at: Instant::now(),
+    };
+    let finish = |mut rec: RecordedRequest, status: u16, violations: Vec<String>| {
+        rec.status = status;
+        shared.update(|s| {
+            s.violations.extend(violations);
+            s.requests.push(rec);
+        });
+    };
+
+    let Some(spec) = spec::spec() else {
+        let reply = error_body(0, "fake discord: the OpenAPI spec is missing");
+        finish(rec, 500, vec!["spec missing".into()]);
+        return respond(500, &[], Some(reply.to_string()));
+    };
+    let op = match spec.match_route(&method, &path) {
+        RouteMatch::Found(op) => op,
+        other => {
+            let (status, text) = match other {
+                RouteMatch::MethodNotAllowed(_) => (405, "405: Method Not Allowed"),
+                _ => (404, "404: Not Found"),
+            };
+            finish(
+                rec,
+                status,
+                vec![format!("{method} {path}: no such route in the spec")],
+            );
+            return respond(status, &[], Some(error_body(0, text).to_string()));
+        }
+    };
+    rec.operation = Some(op.operation_id.clone());
+    let mut violations: Vec<String> = spec
+        .check_request(&op, &query, &content_type, &raw)
+        .into_iter()
+        .map(|p| format!("{method} {path} ({}): {p}", op.operation_id))
+        .collect();
+    let request_invalid = !violations.is_empty();
+
+    let open_route = path.starts_with("/interactions/") || path.starts_with("/webhooks/");
+    let auth = header(&headers, "authorization");
+    if !open_route && auth != format!("Bot {}", shared.world.token) {
+        violations.push(format!(
+            "{method} {path}: Authorization is not `Bot <token>`"
+        ));
+        finish(rec, 401, violations);
+        return respond(
+            401,
+            &[],
+            Some(error_body(0, "401: Unauthorized").to_string()),
+        );
+    }
+
+    // Injected faults, then the global limit, answer before the route does.
+    let fault = shared.update(|s| take_fault(&mut s.injections, &method, &path));
+    if let Some(Fault::Delay(d)) = &fault {
+        tokio::time::sleep(*d).await;
+    }
+    if let Some((status, hdrs, text)) = fault.as_ref().and_then(fault_response) {
+        rec.fault = fault.as_ref().map(|f| format!("{f:?}"));
+        finish(rec, status, violations);
+        return respond(status, &hdrs, Some(text));
+    }
+    if counts_globally(&path) {
+        let limited = shared.update(|s| s.global_limit.as_mut().map(|l| l.admit(Instant::now())));
+        if let Some(Err(wait)) = limited {
+            let (status, hdrs, text) = rate_limited(wait, true);
+            rec.fault = Some("global rate limit".into());
+            finish(rec, status, violations);
+            return respond(status, &hdrs, Some(text));
+        }
+    }
+    if request_invalid {
+        finish(rec, 400, violations.clone());
+        return respond(400, &[], Some(invalid_form_body(&violations).to_string()));
+    }
+
+    let null = Value::Null;
+    let req = Request {
+        op: &op,
+        body: body.as_ref().unwrap_or(&null),
+        query: &query,
+    };
+    let (reply, route_violations) = match routes::handle(&shared, &req) {
+        Some(out) => out,
+        None => match webhooks::handle(&shared, &req) {
+            Some(out) => out,
+            None => (
+                Reply::error(404, 0, "404: Not Found"),
+                vec![format!(
+                    "{method} {path} ({}): not implemented by the fake",
+                    op.operation_id
+                )],
+            ),
+        },
+    };
+    violations.extend(
+        route_violations
+            .into_iter()
+            .map(|v| format!("{method} {path}: {v}")),
+    );
+    let checked = reply.body.clone().unwrap_or(Value::Null);
+    let checked_problems = match shared.opts.check_responses {
+        true => spec.check_response(&op, reply.status, &checked),
+        false => Vec::new(),
+    };
+    violations.extend(
+        checked_problems
+            .into_iter()
+            .map(|p| format!("fake bug: {method} {path} ({}): {p}", op.operation_id)),
+    );
+    finish(rec, reply.status, violations);
+    let hdrs = bucket_headers(&op.template);
+    respond(reply.status, &hdrs, reply.body.map(|b| b.to_string()))
+}
+
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The JSON body, or the `payload_json` part of a multipart body.
+fn parse_body(content_type: &str, raw: &[u8]) -> Option<Value> {
+    if raw.is_empty() {
+        return None;
+    }
+    if content_type.starts_with("multipart/form-data") {
+        return multipart_payload_json(content_type, raw)
+            .and_then(|t| serde_json::from_str(&t).ok());
+    }
+    serde_json::from_slice(raw).ok()
+}
+
+/// Per-route rate-limit headers as Discord sends them on every answer.
+fn bucket_headers(template: &str) -> Vec<(&'static str, String)> {
+    let bucket = template.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    vec![
+        ("x-ratelimit-limit", "5".into()),
+        ("x-ratelimit-remaining", "4".into()),
+        ("x-ratelimit-reset-after", "1.000".into()),
+        ("x-ratelimit-bucket", format!("{bucket:016x}")),
+    ]
+}
+
+fn respond(status: u16, headers: &[(&'static str, String)], body: Option<String>) -> Response {
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let has_type = headers.iter().any(|(k, _)| *k == "content-type");
+    for (k, v) in headers {
+        builder = builder.header(*k, v.as_str());
+    }
+    if body.is_some() && !has_type {
+        builder = builder.header("content-type", "application/json");
+    }
+    builder
+        .body(body.map_or_else(Body::empty, Body::from))
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}

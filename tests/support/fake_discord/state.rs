@@ -1,0 +1,258 @@
+//! The fake's mutable state, shared by the REST server, the gateway and the test API, and the
+//! records tests read: requests, callbacks, messages, DM channels, pins and violations.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::{mpsc, watch};
+
+use super::faults::{GlobalLimit, Injection};
+use super::payloads::DISCORD_EPOCH_MS;
+use super::world::{perms, World};
+use super::Options;
+
+/// One REST request as the fake saw it.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Path relative to `/api/v10`, e.g. `/channels/1/messages`.
+    pub path: String,
+    pub query: String,
+    /// The JSON body (or multipart `payload_json`), if any.
+    pub body: Option<Value>,
+    pub status: u16,
+    /// The spec's operation id, e.g. `create_message`.
+    pub operation: Option<String>,
+    /// The injected fault or limit that answered it, e.g. `RateLimited { .. }`.
+    pub fault: Option<String>,
+    pub at: Instant,
+}
+
+/// The first accepted interaction callback of an interaction.
+#[derive(Clone, Debug)]
+pub struct RecordedCallback {
+    pub interaction_id: u64,
+    /// The callback body: `{"type": 4, "data": {...}}`.
+    pub body: Value,
+    /// From dispatch of INTERACTION_CREATE (the `send_*` call) to the callback's arrival.
+    pub latency: Duration,
+}
+
+impl RecordedCallback {
+    /// The callback type: 4 message, 5 deferred, 6 deferred update, 7 update, 8 autocomplete.
+    pub fn kind(&self) -> u64 {
+        self.body["type"].as_u64().unwrap_or(0)
+    }
+
+    /// Whether the response is ephemeral (flag 64).
+    pub fn ephemeral(&self) -> bool {
+        self.body["data"]["flags"].as_u64().unwrap_or(0) & 64 != 0
+    }
+}
+
+/// An interaction the fake dispatched.
+#[derive(Clone, Debug)]
+pub struct InteractionRecord {
+    pub id: u64,
+    pub token: String,
+    /// 2 command, 3 component, 4 autocomplete.
+    pub kind: u8,
+    pub dispatched: Instant,
+    pub channel: u64,
+    pub guild: Option<u64>,
+    pub user: u64,
+    pub name: String,
+    pub callback: Option<RecordedCallback>,
+    /// Message id of the original response, once there is one.
+    pub original: Option<u64>,
+    pub followups: Vec<u64>,
+    /// The message a component was clicked on.
+    pub source_message: Option<u64>,
+    /// A deferred callback (5 or 6) awaits its `PATCH @original`.
+    pub pending_edit: bool,
+}
+
+/// A stored message, by id.
+#[derive(Clone, Debug)]
+pub struct StoredMessage {
+    pub value: Value,
+    pub channel: u64,
+    pub ephemeral: bool,
+    pub deleted: bool,
+}
+
+/// An open gateway connection: where to push frames.
+#[derive(Clone, Debug)]
+pub struct ConnHandle {
+    pub id: u64,
+    pub tx: mpsc::UnboundedSender<Outgoing>,
+}
+
+/// What a connection task is told to do.
+#[derive(Clone, Debug)]
+pub enum Outgoing {
+    Frame(String),
+    /// Close with this code; `None` drops the TCP connection without a close frame.
+    Close(Option<u16>),
+}
+
+/// A gateway session: survives its connection until the client resumes or re-identifies.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: String,
+    pub shard: [u32; 2],
+    pub intents: u64,
+    pub seq: u64,
+    /// Every dispatch sent in this session, for replay on RESUME.
+    pub log: Vec<(u64, String)>,
+    pub conn: Option<ConnHandle>,
+    pub resumes: u32,
+    pub invalid: bool,
+    /// A snowflake taken at IDENTIFY: orders sessions by age.
+    pub created: u64,
+}
+
+/// Gateway counters.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GatewayStats {
+    pub connections: u64,
+    pub identifies: u64,
+    pub resumes: u64,
+    pub heartbeats: u64,
+    /// Dispatches replayed on RESUME.
+    pub replayed: u64,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub requests: Vec<RecordedRequest>,
+    pub violations: Vec<String>,
+    pub messages: HashMap<u64, StoredMessage>,
+    /// Messages created with `POST /channels/{id}/messages`, per channel, in order.
+    pub channel_messages: HashMap<u64, Vec<u64>>,
+    pub nonces: HashMap<(u64, String), u64>,
+    pub dm_channels: HashMap<u64, u64>,
+    pub dm_recipients: HashMap<u64, u64>,
+    pub closed_dms: HashSet<u64>,
+    pub deleted_channels: HashSet<u64>,
+    pub bot_permissions: HashMap<u64, u64>,
+    pub interactions: HashMap<u64, InteractionRecord>,
+    pub tokens: HashMap<String, u64>,
+    pub global_commands: Vec<Value>,
+    pub guild_commands: HashMap<u64, Vec<Value>>,
+    pub command_ids: HashMap<(Option<u64>, String), u64>,
+    pub pins: HashMap<u64, Vec<u64>>,
+    pub injections: Vec<Injection>,
+    pub global_limit: Option<GlobalLimit>,
+    pub sessions: HashMap<String, Session>,
+    pub gateway: GatewayStats,
+    pub withhold_acks: bool,
+}
+
+impl State {
+    /// The bot's permissions in a channel: an override set by the test, else its roles'.
+    pub fn bot_permissions(&self, world: &World, channel: u64) -> u64 {
+        if let Some(p) = self.bot_permissions.get(&channel) {
+            return *p;
+        }
+        let Some(guild) = world.channel(channel).and_then(|c| world.guild(c.guild)) else {
+            return perms::BOT;
+        };
+        let roles = world.member_roles(guild.id, world.ids.bot_user);
+        guild
+            .roles
+            .iter()
+            .filter(|r| r.id == guild.id || roles.contains(&r.id))
+            .fold(0, |acc, r| acc | r.permissions)
+    }
+
+    pub fn violation(&mut self, text: String) {
+        self.violations.push(text);
+    }
+}
+
+/// Everything the server tasks and the `FakeDiscord` handle share.
+pub struct Shared {
+    pub world: World,
+    pub opts: Options,
+    pub base_url: String,
+    state: Mutex<State>,
+    changed: watch::Sender<u64>,
+    last_id: AtomicU64,
+    pub conn_ids: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(world: World, opts: Options, base_url: String, state: State) -> Shared {
+        Shared {
+            world,
+            opts,
+            base_url,
+            state: Mutex::new(state),
+            changed: watch::channel(0).0,
+            last_id: AtomicU64::new(0),
+            conn_ids: AtomicU64::new(0),
+        }
+    }
+
+    /// Reads the state.
+    pub fn read(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes the state and wakes every waiter.
+    pub fn update<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let out = f(&mut self.read());
+        self.changed.send_modify(|v| *v += 1);
+        out
+    }
+
+    /// Waits until `f` returns `Some`, re-checking after each state change.
+    pub async fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        mut f: impl FnMut(&State) -> Option<T>,
+    ) -> Option<T> {
+        let mut rx = self.changed.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            rx.borrow_and_update();
+            if let Some(out) = f(&self.read()) {
+                return Some(out);
+            }
+            if tokio::time::timeout_at(deadline, rx.changed())
+                .await
+                .is_err()
+            {
+                return f(&self.read());
+            }
+        }
+    }
+
+    /// A fresh snowflake for now: increasing, with a realistic timestamp part.
+    pub fn snowflake(&self) -> u64 {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let candidate = (ms.saturating_sub(DISCORD_EPOCH_MS)) << 22;
+        let mut last = self.last_id.load(Ordering::Relaxed);
+        loop {
+            let next = candidate.max(last + 1);
+            match self
+                .last_id
+                .compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+
+    /// The gateway URL clients connect to.
+    pub fn gateway_url(&self) -> String {
+        format!("{}/gateway", self.base_url.replacen("http://", "ws://", 1))
+    }
+}
