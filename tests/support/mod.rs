@@ -15,8 +15,10 @@
 //!         .proxy(fake.base_url())
 //!         .ratelimiter_disabled(true)
 //!         .build();
-//!     // ... ClientBuilder::new_with_http(http, intents).event_handler(bot).await, client.start()
-//!     // in a task (do not call `.token()` on the builder: it would replace the Http).
+//!     // (`fake.serenity_http()` builds the same.) Then ClientBuilder::new_with_http(http,
+//!     // intents).event_handler(bot).await and client.start() in a task; do not call `.token()`
+//!     // on the builder: it would replace the Http. A complete working example is
+//!     // `tests/fake_discord/client.rs`.
 //!     assert!(fake.wait_ready(Duration::from_secs(10)).await);
 //!     let id = fake.send_command("resource", json!([{"name": "query", "type": 3, "value": "mlflow"}]), perms::MEMBER).await;
 //!     let cb = fake.wait_callback(id, Duration::from_secs(3)).await.expect("callback");
