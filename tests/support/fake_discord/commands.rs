@@ -79,7 +79,11 @@ fn command(shared: &Shared, s: &mut State, guild: Option<u64>, body: &Value) -> 
             "version": shared.snowflake().to_string(),
             "type": body["type"].as_u64().unwrap_or(1),
             "description": body["description"].as_str().unwrap_or(""),
-            "default_member_permissions": body["default_member_permissions"],
+            // Discord takes the permission set as an integer or a string and returns a string.
+            "default_member_permissions": match &body["default_member_permissions"] {
+                Value::Number(n) => json!(n.to_string()),
+                other => other.clone(),
+            },
             "nsfw": body["nsfw"].as_bool().unwrap_or(false),
             "integration_types": body.get("integration_types").filter(|v| !v.is_null()).cloned().unwrap_or(json!([0])),
             "contexts": body.get("contexts").cloned().unwrap_or(Value::Null),
