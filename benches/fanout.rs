@@ -96,6 +96,7 @@ async fn run() {
         curriculum_bot::cli::load_catalog(&root.join("data/curriculum"), &settings).unwrap();
     let app = Arc::new(App::new(cat, rest.clone(), st));
     let before_requests = fake.requests().len();
+    fake.set_global_limit(LIMIT, 50); // fresh counters for the fan-out
     let before = fake.global_limit_stats();
     let cfg = DeliveryConfig {
         batch: 2_000,
@@ -129,6 +130,12 @@ async fn run() {
         100.0 * rate / LIMIT as f64,
         rate / base_rate
     );
+    if let Some(r) = after.achieved_rate() {
+        println!(
+            "rate seen at the fake (first to last request): {r:.0}/s = {:.1}% of the allowed rate",
+            100.0 * r / LIMIT as f64
+        );
+    }
     println!(
         "429s during the fan-out: {}; requests per reminder: {:.3}",
         after.rejected - before.rejected,

@@ -35,6 +35,15 @@ pub fn catalog() -> curriculum_bot::reply::Catalog {
 
 /// Starts the bot; `guild` registers commands in that guild instead of globally.
 pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
+    start_sharded(fake, guild, None).await
+}
+
+/// Starts the bot running shards `first..=last` of `total`.
+pub async fn start_sharded(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+) -> Bot {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
@@ -65,7 +74,7 @@ pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
         token: fake.token().to_string(),
         api_url: fake.base_url().to_string(),
         guild_id: guild.map(|g| g.to_string()),
-        shards: None,
+        shards,
     };
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
