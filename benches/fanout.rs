@@ -104,14 +104,8 @@ async fn run() {
         ..Default::default()
     };
     let t = Instant::now();
-    let mut sent = 0;
-    while sent < REMINDERS as usize {
-        let n = delivery::tick(&app, &cfg).await.unwrap();
-        if n == 0 {
-            break;
-        }
-        sent += n;
-    }
+    let sent = delivery::drain(&app, &cfg).await.unwrap();
+    assert_eq!(sent, REMINDERS as usize);
     let secs = t.elapsed().as_secs_f64();
     let after = fake.global_limit_stats();
     let requests = fake.requests().len() - before_requests;

@@ -36,8 +36,8 @@ impl Default for DeliveryConfig {
         DeliveryConfig {
             worker: "local".into(),
             lease_secs: 120,
-            batch: 200,
-            concurrency: 32,
+            batch: 500,
+            concurrency: 64,
             grace_secs: 15 * 60,
             idle: Duration::from_secs(60),
         }
@@ -86,7 +86,7 @@ pub async fn run(
         tracing::error!(error = %e, "could not resume unfinished deliveries");
     }
     loop {
-        let sent = match tick(&app, &cfg).await {
+        let sent = match drain(&app, &cfg).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "delivery round failed");
@@ -132,8 +132,11 @@ async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), S
     deliver_all(app, cfg.concurrency, work).await
 }
 
-/// Claims one batch of due reminders and delivers them; returns how many were claimed.
-pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+/// Claims one batch of due reminders for this worker.
+async fn claim(
+    app: Arc<App>,
+    cfg: DeliveryConfig,
+) -> Result<Vec<(Subscription, Delivery)>, StoreError> {
     let now = unix_now();
     let lease = Lease {
         worker: &cfg.worker,
@@ -142,10 +145,33 @@ pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreEr
     };
     let grace = cfg.grace_secs;
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
-    let batch = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
+    app.store.claim_due_batch(&lease, cfg.batch, &plan).await
+}
+
+/// Claims one batch of due reminders and delivers them; returns how many were claimed.
+pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+    let batch = claim(app.clone(), cfg.clone()).await?;
     let n = batch.len();
     deliver_all(app, cfg.concurrency, batch).await?;
     Ok(n)
+}
+
+/// Delivers everything due now, claiming the next batch while the current one is being sent so
+/// the sends never wait for the database; returns how many were claimed.
+pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+    let mut total = 0;
+    let mut next = tokio::spawn(claim(app.clone(), cfg.clone()));
+    loop {
+        let batch = next
+            .await
+            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")))??;
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        total += batch.len();
+        next = tokio::spawn(claim(app.clone(), cfg.clone()));
+        deliver_all(app, cfg.concurrency, batch).await?;
+    }
 }
 
 /// How many sent reminders are marked per transaction.
