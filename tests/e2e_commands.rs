@@ -11,13 +11,7 @@ use support::fake_discord::{perms, FakeDiscord, Fault, Options};
 const T: Duration = Duration::from_secs(5);
 
 async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
-    let fake = FakeDiscord::start_or_skip(Options::default()).await?;
-    let bot = harness::start(&fake, Some(fake.guild_id())).await;
-    assert!(
-        fake.wait_ready(Duration::from_secs(10)).await,
-        "bot connects"
-    );
-    Some((fake, bot))
+    harness::setup().await
 }
 
 fn q(name: &str, value: Value) -> Value {

@@ -8,18 +8,12 @@ use curriculum_bot::reminders::delivery::{self, DeliveryConfig};
 use curriculum_bot::store::{NewSubscription, Schedule, Target};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::fake_discord::{perms, FakeDiscord, Fault, Options};
+use support::fake_discord::{perms, FakeDiscord, Fault};
 
 const T: Duration = Duration::from_secs(5);
 
 async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
-    let fake = FakeDiscord::start_or_skip(Options::default()).await?;
-    let bot = harness::start(&fake, Some(fake.guild_id())).await;
-    assert!(
-        fake.wait_ready(Duration::from_secs(10)).await,
-        "bot connects"
-    );
-    Some((fake, bot))
+    harness::setup().await
 }
 
 fn sub(name: &str, options: Value) -> Value {
