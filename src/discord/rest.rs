@@ -96,6 +96,16 @@ impl Rest {
         })
     }
 
+    /// Waits for the global limiter on tokio's timer (governor's own `until_ready` would park on
+    /// a timer thread of its own for every request).
+    async fn pace(&self) {
+        use governor::clock::{Clock, DefaultClock};
+        let clock = DefaultClock::default();
+        while let Err(not_until) = self.limiter.check() {
+            tokio::time::sleep(not_until.wait_time_from(clock.now())).await;
+        }
+    }
+
     /// One call with pacing and retries. `exempt`: interaction callbacks don't count globally.
     pub async fn call(
         &self,
@@ -113,7 +123,7 @@ impl Rest {
                 tokio::time::sleep_until(until).await;
             }
             if !exempt {
-                self.limiter.until_ready().await;
+                self.pace().await;
             }
             let mut req = self
                 .http
