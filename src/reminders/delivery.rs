@@ -183,6 +183,12 @@ async fn deliver_all(
     limit: usize,
     work: Vec<(Subscription, Delivery)>,
 ) -> Result<(), StoreError> {
+    let dm_users: Vec<i64> = work
+        .iter()
+        .filter(|(s, _)| s.target == Target::Dm)
+        .map(|(s, _)| s.owner_user_id)
+        .collect();
+    let dms = app.store.dm_channels(&dm_users).await?;
     let mut jobs: JoinSet<Result<Option<Sent>, StoreError>> = JoinSet::new();
     let mut sent = Vec::new();
     let mut first_error = None;
@@ -205,7 +211,8 @@ async fn deliver_all(
             flush(app, &mut sent).await?;
         }
         let app = app.clone();
-        jobs.spawn(async move { deliver(&app, &sub, &d).await });
+        let dm = dms.get(&sub.owner_user_id).copied();
+        jobs.spawn(async move { deliver(&app, &sub, &d, dm).await });
     }
     while let Some(r) = jobs.join_next().await {
         collect(Some(r), &mut sent);
@@ -220,11 +227,16 @@ async fn deliver_all(
     }
 }
 
-async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError> {
+/// Where a reminder goes; `known` holds DM channels looked up for the whole batch at once.
+async fn channel_for(
+    app: &App,
+    sub: &Subscription,
+    known: Option<i64>,
+) -> Result<String, RestError> {
     match sub.target {
         Target::Channel { channel_id, .. } => Ok(channel_id.to_string()),
         Target::Dm => {
-            if let Ok(Some(c)) = app.store.dm_channel(sub.owner_user_id).await {
+            if let Some(c) = known {
                 return Ok(c.to_string());
             }
             let c = app
@@ -259,6 +271,7 @@ pub async fn deliver(
     app: &App,
     sub: &Subscription,
     d: &Delivery,
+    dm: Option<i64>,
 ) -> Result<Option<Sent>, StoreError> {
     let cat = app.catalog();
     let audience = match sub.target {
@@ -274,7 +287,7 @@ pub async fn deliver(
         d.late,
         audience,
     );
-    let sent = match channel_for(app, sub).await {
+    let sent = match channel_for(app, sub, dm).await {
         Ok(channel) => {
             app.discord
                 .create_message(&channel, &r.message, Some(&nonce(d.key)))

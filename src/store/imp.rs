@@ -327,6 +327,22 @@ macro_rules! impl_store {
                 let q = sqlx::query_scalar(sql::DM_CHANNEL).bind(user_id);
                 Ok(q.fetch_optional(&self.read).await?)
             }
+            async fn dm_channels(&self, users: &[i64]) -> R<std::collections::HashMap<i64, i64>> {
+                let mut out = std::collections::HashMap::new();
+                for chunk in users.chunks(500) {
+                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let text = format!(
+                        "SELECT user_id, channel_id FROM dm_channels WHERE user_id IN ({})",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64)>(&text);
+                    for u in chunk {
+                        q = q.bind(*u);
+                    }
+                    out.extend(q.fetch_all(&self.read).await?);
+                }
+                Ok(out)
+            }
             async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> R<()> {
                 self.update(
                     sqlx::query(sql::PUT_DM_CHANNEL)

@@ -193,6 +193,8 @@ pub trait Store: Send + Sync {
 
     // ---- caches and counters ----
     async fn dm_channel(&self, user_id: i64) -> Result<Option<i64>>;
+    /// The cached DM channels of several users at once (one query per 500 users).
+    async fn dm_channels(&self, users: &[i64]) -> Result<std::collections::HashMap<i64, i64>>;
     async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
     /// Counts a search with no result (`guild_id` `None` = DMs); the query is normalized with
     /// [`normalize_query`] and ignored when empty.
