@@ -106,13 +106,15 @@ pub async fn run(
     tracing::info!("delivery loop stopped");
 }
 
+/// How long to sleep when nothing could be claimed. At least a second: a reminder that is due but
+/// held by another worker's live claim (or released for a retry) must not make this loop spin.
 async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
     let now = unix_now();
     let horizon = now + cfg.idle.as_secs() as i64;
     match app.store.due(horizon, 1).await {
         Ok(v) => match v.first() {
             Some(s) => {
-                Duration::from_secs((s.next_due_at - now).clamp(0, cfg.idle.as_secs() as i64) as u64)
+                Duration::from_secs((s.next_due_at - now).clamp(1, cfg.idle.as_secs() as i64) as u64)
             }
             None => cfg.idle,
         },
