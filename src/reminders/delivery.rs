@@ -86,7 +86,13 @@ pub async fn run(
         tracing::error!(error = %e, "could not resume unfinished deliveries");
     }
     loop {
-        let sent = match drain(&app, &cfg).await {
+        // Shutdown may stop a fan-out midway: unfinished claims are resumed (same nonces) by
+        // the next start or, after their lease, by another worker.
+        let result = tokio::select! {
+            r = drain(&app, &cfg) => r,
+            _ = &mut shutdown => break,
+        };
+        let sent = match result {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "delivery round failed");
