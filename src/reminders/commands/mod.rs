@@ -180,6 +180,12 @@ async fn subscribe(
             if guild.is_none() || !can_manage_channel(i, c) {
                 return Ok(error("Study-group reminders need **Manage Channels** on that channel. Nothing was saved."));
             }
+            // The @everyone role shares the guild's id: mentioning it would ping the whole server.
+            if role.is_some() && role == guild {
+                return Ok(error(
+                    "Pick the study group's own role, not @everyone. Nothing was saved.",
+                ));
+            }
             Target::Channel {
                 channel_id: c,
                 role_id: role,
