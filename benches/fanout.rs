@@ -98,9 +98,9 @@ async fn run() {
     let before_requests = fake.requests().len();
     fake.set_global_limit(LIMIT, 50); // fresh counters for the fan-out
     let before = fake.global_limit_stats();
+    // As `curriculum-bot deliver` configures itself: a batch of about one second's sends.
     let cfg = DeliveryConfig {
-        batch: 2_000,
-        concurrency: 64,
+        batch: PACE,
         ..Default::default()
     };
     let t = Instant::now();

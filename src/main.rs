@@ -196,6 +196,7 @@ fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
     reminders::delivery::DeliveryConfig {
         worker,
         lease_secs: i64::from(settings.delivery_lease_secs),
+        batch: settings.rest_per_second.clamp(100, 5_000),
         ..Default::default()
     }
 }

@@ -14,7 +14,7 @@ const KILLS: usize = 20;
 const FIRST_USER: u64 = 700_000_000_000_000_000;
 
 fn deliver(fake: &FakeDiscord, db: &str) -> std::process::Child {
-    harness::spawn_deliver(fake, db, &[("REST_PER_SECOND", "3000")])
+    harness::spawn_deliver(fake, db, &[("REST_PER_SECOND", "600")])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,6 +22,7 @@ pub struct DeliveryConfig {
     pub worker: String,
     /// How long a claim holds before another worker may take it over.
     pub lease_secs: i64,
+    /// Reminders claimed at a time: about one second's worth at the REST pacing.
     pub batch: u32,
     /// Sends in flight at once (the REST client paces them under the global limit).
     pub concurrency: usize,
@@ -37,7 +38,7 @@ impl Default for DeliveryConfig {
             worker: "local".into(),
             lease_secs: 120,
             batch: 500,
-            concurrency: 64,
+            concurrency: 128,
             grace_secs: 15 * 60,
             idle: Duration::from_secs(60),
         }
