@@ -4,16 +4,57 @@
 //! mini-redis's purge task). Nothing is lost (failed sends are released and retried) and nothing is
 //! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
 
+mod plan;
+#[cfg(test)]
+mod tests;
+
+pub use plan::{nonce, plan_slot, retry_backoff_secs, sleep_for};
+
 use super::commands::slot_of;
 use super::content::{reminder, Audience};
-use super::schedule::{latest_at_or_before, next_after, slots_between};
-use crate::app::{unix_now, App};
+use super::schedule::next_after;
+use crate::app::App;
 use crate::discord::rest::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
-use crate::store::{After, Delivery, DeliveryKey, Lease, Slot, StoreError, Subscription, Target};
-use jiff::Timestamp;
+use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
+use plan::ts;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
+
+/// Where the loop reads the time: the wall clock, or tokio's clock counted from a given unix
+/// instant (tests: `tokio::time::pause` then moves it deterministically).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Tokio {
+        unix_ms: i64,
+        at: tokio::time::Instant,
+    },
+}
+
+impl Clock {
+    /// A clock reading `unix` seconds now and following tokio's (possibly paused) time.
+    pub fn starting_at(unix: i64) -> Clock {
+        Clock::Tokio {
+            unix_ms: unix.saturating_mul(1000),
+            at: tokio::time::Instant::now(),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64),
+            Clock::Tokio { unix_ms, at } => unix_ms + at.elapsed().as_millis() as i64,
+        }
+    }
+
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
@@ -29,6 +70,10 @@ pub struct DeliveryConfig {
     pub grace_secs: i64,
     /// The longest sleep when nothing is due soon.
     pub idle: Duration,
+    /// How often to look again when something is due but held by a lease or waiting for its
+    /// retry time.
+    pub poll: Duration,
+    pub clock: Clock,
 }
 
 impl Default for DeliveryConfig {
@@ -40,62 +85,42 @@ impl Default for DeliveryConfig {
             concurrency: 32,
             grace_secs: 15 * 60,
             idle: Duration::from_secs(60),
+            poll: Duration::from_secs(2),
+            clock: Clock::System,
         }
     }
 }
 
-fn ts(unix: i64) -> Timestamp {
-    Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-/// PURE: which slot to deliver for `s` at `now`: the scheduled one, or, when whole weeks were
-/// missed (downtime), one late reminder for the current week, never a burst.
-pub fn plan_slot(s: &Subscription, now: i64, grace_secs: i64) -> Slot {
-    let Some(slot) = slot_of(s) else {
-        return Slot::scheduled(s);
-    };
-    let latest = latest_at_or_before(&slot, ts(now));
-    if latest.as_second() > s.next_due_at {
-        let missed = slots_between(&slot, ts(s.next_due_at), latest) as u32;
-        return Slot {
-            due_at: latest.as_second(),
-            week: s.week.saturating_add(missed),
-            late: true,
-        };
-    }
-    Slot {
-        due_at: s.next_due_at,
-        week: s.week,
-        late: now - s.next_due_at > grace_secs,
-    }
-}
-
-/// The nonce for a delivery: the same key always gives the same nonce (≤ 25 characters).
-pub fn nonce(key: DeliveryKey) -> String {
-    format!("{:x}.{:x}", key.subscription_id, key.due_at)
-}
-
-/// Runs until `shutdown` resolves.
+/// Runs until `shutdown` resolves. Batches are claimed while the previous one is still being
+/// sent, so a fan-out runs at the REST client's pace without gaps between batches.
 pub async fn run(
     app: Arc<App>,
     cfg: DeliveryConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
-    if let Err(e) = resume_own_claims(&app, &cfg).await {
+    let mut jobs = JoinSet::new();
+    let resumed = tokio::select! {
+        biased;
+        _ = &mut shutdown => return,
+        r = resume_own_claims(&app, &cfg, &mut jobs) => r,
+    };
+    if let Err(e) = resumed {
         tracing::error!(error = %e, "could not resume unfinished deliveries");
     }
     loop {
-        let sent = match tick(&app, &cfg).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "delivery round failed");
+        let claimed = tokio::select! {
+            biased;
+            _ = &mut shutdown => break,
+            r = claim_batch(&app, &cfg, &mut jobs) => r.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "claiming due reminders failed");
                 0
-            }
+            }),
         };
-        if sent > 0 {
+        if claimed > 0 {
             continue;
         }
+        while jobs.join_next().await.is_some() {}
         let wait = next_wait(&app, &cfg).await;
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
@@ -103,40 +128,56 @@ pub async fn run(
             _ = &mut shutdown => break,
         }
     }
+    // Sends already started finish and are marked; claims not started yet are resumed by the
+    // next start (or taken over when their lease ends).
+    while jobs.join_next().await.is_some() {}
     tracing::info!("delivery loop stopped");
 }
 
 async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
-    let now = unix_now();
-    let horizon = now + cfg.idle.as_secs() as i64;
+    let now_ms = cfg.clock.now_ms();
+    let horizon = now_ms.div_euclid(1000) + cfg.idle.as_secs() as i64 + 1;
     match app.store.due(horizon, 1).await {
-        Ok(v) => match v.first() {
-            Some(s) => {
-                Duration::from_secs((s.next_due_at - now).clamp(0, cfg.idle.as_secs() as i64) as u64)
-            }
-            None => cfg.idle,
-        },
-        Err(_) => Duration::from_secs(5),
+        Ok(v) => sleep_for(
+            v.first().map(|s| s.next_due_at.saturating_mul(1000)),
+            now_ms,
+            cfg.idle,
+            cfg.poll,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the next due reminder");
+            cfg.poll.max(Duration::from_secs(5))
+        }
     }
 }
 
 /// Claims that this worker held when it stopped (a crash), sent again with the same nonce.
-async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), StoreError> {
+async fn resume_own_claims(
+    app: &Arc<App>,
+    cfg: &DeliveryConfig,
+    jobs: &mut JoinSet<()>,
+) -> Result<(), StoreError> {
     let claims = app.store.unsent_claims(&cfg.worker).await?;
-    let mut jobs = JoinSet::new();
+    if !claims.is_empty() {
+        tracing::info!(n = claims.len(), "resuming unfinished deliveries");
+    }
     for d in claims {
         let Some(sub) = app.store.get(d.key.subscription_id).await? else {
             continue;
         };
-        spawn_bounded(&mut jobs, cfg.concurrency, app.clone(), sub, d).await;
+        spawn_bounded(jobs, cfg, app.clone(), sub, d).await;
     }
-    while jobs.join_next().await.is_some() {}
     Ok(())
 }
 
-/// Claims one batch of due reminders and delivers them; returns how many were claimed.
-pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
-    let now = unix_now();
+/// Claims one batch of due reminders and starts sending them (at most `cfg.concurrency` in
+/// flight); returns how many were claimed.
+async fn claim_batch(
+    app: &Arc<App>,
+    cfg: &DeliveryConfig,
+    jobs: &mut JoinSet<()>,
+) -> Result<usize, StoreError> {
+    let now = cfg.clock.now();
     let lease = Lease {
         worker: &cfg.worker,
         now,
@@ -146,52 +187,93 @@ pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreEr
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
     let batch = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
     let n = batch.len();
-    let mut jobs = JoinSet::new();
     for (sub, d) in batch {
-        spawn_bounded(&mut jobs, cfg.concurrency, app.clone(), sub, d).await;
+        spawn_bounded(jobs, cfg, app.clone(), sub, d).await;
     }
-    while jobs.join_next().await.is_some() {}
     Ok(n)
+}
+
+/// Claims one batch of due reminders and delivers them all; returns how many were claimed.
+pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+    let mut jobs = JoinSet::new();
+    let n = claim_batch(app, cfg, &mut jobs).await;
+    while jobs.join_next().await.is_some() {}
+    n
 }
 
 async fn spawn_bounded(
     jobs: &mut JoinSet<()>,
-    limit: usize,
+    cfg: &DeliveryConfig,
     app: Arc<App>,
     sub: Subscription,
     d: Delivery,
 ) {
-    while jobs.len() >= limit.max(1) {
+    while jobs.len() >= cfg.concurrency.max(1) {
         jobs.join_next().await;
     }
+    let clock = cfg.clock;
     jobs.spawn(async move {
-        if let Err(e) = deliver(&app, &sub, &d).await {
+        if let Err(e) = deliver(&app, &sub, &d, clock).await {
             tracing::error!(error = %e, subscription = sub.id, "delivery failed; it will be retried");
         }
     });
 }
 
+/// The channel to post in; a DM channel is opened once and cached in the store.
 async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError> {
     match sub.target {
         Target::Channel { channel_id, .. } => Ok(channel_id.to_string()),
         Target::Dm => {
-            if let Ok(Some(c)) = app.store.dm_channel(sub.owner_user_id).await {
-                return Ok(c.to_string());
+            match app.store.dm_channel(sub.owner_user_id).await {
+                Ok(Some(c)) => return Ok(c.to_string()),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the DM channel cache"),
             }
             let c = app
                 .discord
                 .create_dm(&sub.owner_user_id.to_string())
                 .await?;
             if let Ok(id) = c.parse::<i64>() {
-                let _ = app.store.put_dm_channel(sub.owner_user_id, id).await;
+                if let Err(e) = app.store.put_dm_channel(sub.owner_user_id, id).await {
+                    tracing::warn!(error = %e, "could not cache a DM channel");
+                }
             }
             Ok(c)
         }
     }
 }
 
+/// Why a target is gone, for the subscription (`reason`) and for its owner (`notice`).
+fn gone(e: &RestError) -> (String, String) {
+    match e.code() {
+        Some(CANNOT_DM) => (
+            "DMs are closed".into(),
+            "Your weekly reminders are paused: I can't DM you. Allow direct messages from this \
+             server (server menu → Privacy Settings), then run `/remind resume`."
+                .into(),
+        ),
+        Some(UNKNOWN_CHANNEL) => (
+            "the channel no longer exists".into(),
+            "A study-group reminder you set up is paused: its channel no longer exists. \
+             Subscribe again in another channel."
+                .into(),
+        ),
+        _ => (
+            format!("access lost ({e})"),
+            "Your reminders are paused: I lost access to where they are posted. Fix my \
+             permissions there, then run `/remind resume`."
+                .into(),
+        ),
+    }
+}
+
 /// Sends one claimed reminder and records the outcome.
-pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), StoreError> {
+pub async fn deliver(
+    app: &App,
+    sub: &Subscription,
+    d: &Delivery,
+    clock: Clock,
+) -> Result<(), StoreError> {
     let cat = app.catalog();
     let audience = match sub.target {
         Target::Dm => Audience::Learner,
@@ -214,7 +296,7 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
         }
         Err(e) => Err(e),
     };
-    let now = unix_now();
+    let now = clock.now();
     match sent {
         Ok(message_id) => {
             let after = match (r.complete, slot_of(sub)) {
@@ -236,20 +318,7 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
                 .observe((now - d.key.due_at).max(0) as f64);
         }
         Err(e) if e.is_target_gone() => {
-            let (reason, notice) = match (e.code(), &sub.target) {
-                (Some(CANNOT_DM), _) => (
-                    "DMs are closed".to_string(),
-                    "Your weekly reminders are paused: I can't DM you. Allow direct messages from this server, then run `/remind resume`.".to_string(),
-                ),
-                (Some(UNKNOWN_CHANNEL), _) => (
-                    "the channel no longer exists".to_string(),
-                    "A study-group reminder you set up is paused: its channel no longer exists. Subscribe again in another channel.".to_string(),
-                ),
-                _ => (
-                    format!("access lost ({e})"),
-                    "Your reminders are paused: I lost access to where they are posted. Fix my permissions, then run `/remind resume`.".to_string(),
-                ),
-            };
+            let (reason, notice) = gone(&e);
             app.store
                 .mark_failed_pause(d.key, &reason, &notice, now)
                 .await?;
@@ -257,79 +326,10 @@ pub async fn deliver(app: &App, sub: &Subscription, d: &Delivery) -> Result<(), 
             tracing::warn!(subscription = sub.id, %reason, "reminder target gone; subscription paused");
         }
         Err(e) => {
-            tracing::warn!(error = %e, subscription = sub.id, "send failed; retrying later");
-            app.store.release(d.key, now + 30).await?;
+            let retry = now + retry_backoff_secs(d.attempts);
+            tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
+            app.store.release(d.key, retry).await?;
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::Schedule;
-
-    fn sub(next_due_at: i64, week: u32) -> Subscription {
-        Subscription {
-            id: 1,
-            guild_id: None,
-            owner_user_id: 2,
-            target: Target::Dm,
-            schedule: Schedule {
-                weekday: 0,
-                hour: 9,
-                minute: 0,
-                tz: "UTC".into(),
-            },
-            pathway: None,
-            week,
-            next_due_at,
-            paused_reason: None,
-            paused_by_system: false,
-            notice_pending: None,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
-    #[test]
-    fn downtime_gives_one_late_reminder_for_the_current_week() {
-        // Monday 2026-01-05 09:00 UTC.
-        let monday = 1_767_603_600;
-        let week = 7 * 24 * 3600;
-        assert_eq!(
-            plan_slot(&sub(monday, 3), monday + 60, 900),
-            Slot {
-                due_at: monday,
-                week: 3,
-                late: false
-            }
-        );
-        assert_eq!(
-            plan_slot(&sub(monday, 3), monday + 3600, 900),
-            Slot {
-                due_at: monday,
-                week: 3,
-                late: true
-            }
-        );
-        // Down for three weeks and a day: one reminder, for the week we're in now.
-        let s = plan_slot(&sub(monday, 3), monday + 3 * week + 86_400, 900);
-        assert_eq!(
-            s,
-            Slot {
-                due_at: monday + 3 * week,
-                week: 6,
-                late: true
-            }
-        );
-        assert!(
-            nonce(DeliveryKey {
-                subscription_id: i64::MAX,
-                due_at: i64::from(u32::MAX)
-            })
-            .len()
-                <= 25
-        );
-    }
 }
