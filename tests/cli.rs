@@ -119,3 +119,33 @@ fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn a_second_instance_on_one_sqlite_database_refuses_to_start() {
+    let dir = temp_dir("second");
+    let db = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+            .arg("deliver")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("DISCORD_TOKEN", "test-token")
+            .env("DISCORD_API_URL", "http://127.0.0.1:9")
+            .env("DATABASE_URL", &db)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = start();
+    let t = std::time::Instant::now();
+    while !dir.join("bot.db").exists() && t.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let second = start().wait_with_output().unwrap();
+    let _ = first.kill();
+    let _ = first.wait();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(err.contains("already delivering"), "{err}");
+}

@@ -2,10 +2,10 @@
 //! Discord and is killed with SIGKILL at random points, 20 times, then restarted to finish. Every
 //! subscriber gets its reminder exactly once, counted at the fake: nothing lost, nothing doubled.
 
+mod harness;
 mod support;
 
-use curriculum_bot::store::{self, NewSubscription, Schedule, Target};
-use std::process::{Child, Command, Stdio};
+use curriculum_bot::store::{self, Schedule};
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Options};
 
@@ -13,19 +13,8 @@ const SUBSCRIBERS: u64 = 2_000;
 const KILLS: usize = 20;
 const FIRST_USER: u64 = 700_000_000_000_000_000;
 
-fn deliver(fake: &FakeDiscord, db: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
-        .arg("deliver")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", fake.token())
-        .env("DISCORD_API_URL", fake.base_url())
-        .env("DATABASE_URL", db)
-        .env("REST_PER_SECOND", "3000")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the bot starts")
+fn deliver(fake: &FakeDiscord, db: &str) -> std::process::Child {
+    harness::spawn_deliver(fake, db, &[("REST_PER_SECOND", "3000")])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,24 +27,13 @@ async fn sigkill_during_fan_out_loses_and_duplicates_nothing() {
     let db = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
     {
         let s = store::open(&db, &Default::default()).await.unwrap();
-        let now = curriculum_bot::app::unix_now();
-        for u in 0..SUBSCRIBERS {
-            let new = NewSubscription {
-                guild_id: None,
-                owner_user_id: (FIRST_USER + u) as i64,
-                target: Target::Dm,
-                schedule: Schedule {
-                    weekday: 0,
-                    hour: 9,
-                    minute: 0,
-                    tz: "UTC".into(),
-                },
-                pathway: None,
-                week: 1 + (u % 40) as u32,
-                next_due_at: now - 5,
-            };
-            s.subscribe(&new, now).await.unwrap();
-        }
+        let utc = Schedule {
+            weekday: 0,
+            hour: 9,
+            minute: 0,
+            tz: "UTC".into(),
+        };
+        harness::seed_due_dms(s.as_ref(), FIRST_USER, SUBSCRIBERS, utc).await;
         s.close().await;
     }
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;

@@ -2,30 +2,22 @@
 //! 5,000 reminders due at once; one is killed with SIGKILL mid-run. The other takes over the dead
 //! worker's claims when their lease expires, and each reminder arrives exactly once at the fake.
 
+mod harness;
 mod support;
 
-use curriculum_bot::store::{self, NewSubscription, Schedule, Target};
-use std::process::{Child, Command, Stdio};
+use curriculum_bot::store::{self, Schedule};
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Options};
 
 const SUBSCRIBERS: u64 = 5_000;
 const FIRST_USER: u64 = 800_000_000_000_000_000;
 
-fn deliver(fake: &FakeDiscord, db: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
-        .arg("deliver")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("DISCORD_TOKEN", fake.token())
-        .env("DISCORD_API_URL", fake.base_url())
-        .env("DATABASE_URL", db)
-        .env("REST_PER_SECOND", "1500")
-        .env("DELIVERY_LEASE_SECS", "3")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the bot starts")
+fn deliver(fake: &FakeDiscord, db: &str) -> std::process::Child {
+    harness::spawn_deliver(
+        fake,
+        db,
+        &[("REST_PER_SECOND", "1500"), ("DELIVERY_LEASE_SECS", "3")],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,24 +43,13 @@ async fn two_workers_one_killed_each_reminder_exactly_once() {
     let db = format!("{base}{sep}options=-c%20search_path%3D{schema}");
     {
         let s = store::open(&db, &Default::default()).await.unwrap();
-        let now = curriculum_bot::app::unix_now();
-        for u in 0..SUBSCRIBERS {
-            let new = NewSubscription {
-                guild_id: None,
-                owner_user_id: (FIRST_USER + u) as i64,
-                target: Target::Dm,
-                schedule: Schedule {
-                    weekday: 2,
-                    hour: 18,
-                    minute: 30,
-                    tz: "Europe/London".into(),
-                },
-                pathway: None,
-                week: 1,
-                next_due_at: now - 5,
-            };
-            s.subscribe(&new, now).await.unwrap();
-        }
+        let london = Schedule {
+            weekday: 2,
+            hour: 18,
+            minute: 30,
+            tz: "Europe/London".into(),
+        };
+        harness::seed_due_dms(s.as_ref(), FIRST_USER, SUBSCRIBERS, london).await;
         s.close().await;
     }
     let t0 = Instant::now();

@@ -11,13 +11,7 @@ use support::fake_discord::{perms, FakeDiscord, Fault, Options};
 const T: Duration = Duration::from_secs(5);
 
 async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
-    let fake = FakeDiscord::start_or_skip(Options::default()).await?;
-    let bot = harness::start(&fake, Some(fake.guild_id())).await;
-    assert!(
-        fake.wait_ready(Duration::from_secs(10)).await,
-        "bot connects"
-    );
-    Some((fake, bot))
+    harness::setup().await
 }
 
 fn q(name: &str, value: Value) -> Value {
@@ -337,4 +331,25 @@ async fn serenity_interactions_keep_their_type_and_options() {
         );
         assert!(ours.member_permissions() != 0 || ours.user_id().is_some());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn says_plainly_when_it_cannot_pin() {
+    let Some((fake, _bot)) = setup().await else {
+        return;
+    };
+    // The bot may post but not pin here: Discord answers the pin with 403 / 50013.
+    fake.set_bot_permissions(
+        fake.channel_id(),
+        perms::VIEW_CHANNEL | perms::SEND_MESSAGES | perms::EMBED_LINKS,
+    );
+    let id = fake
+        .send_command_as("pin", q("module", json!("2")), &fake.moderator())
+        .await;
+    let cb = fake.wait_callback(id, T).await.expect("answered");
+    assert!(cb.ephemeral());
+    let text = cb.body["data"]["content"].as_str().unwrap_or_default();
+    assert!(text.contains("Pin Messages"), "{text}");
+    assert!(fake.pins(fake.channel_id()).is_empty());
+    fake.take_violations();
 }

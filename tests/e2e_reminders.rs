@@ -8,18 +8,12 @@ use curriculum_bot::reminders::delivery::{self, DeliveryConfig};
 use curriculum_bot::store::{NewSubscription, Schedule, Target};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::fake_discord::{perms, FakeDiscord, Fault, Options};
+use support::fake_discord::{perms, FakeDiscord, Fault};
 
 const T: Duration = Duration::from_secs(5);
 
 async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
-    let fake = FakeDiscord::start_or_skip(Options::default()).await?;
-    let bot = harness::start(&fake, Some(fake.guild_id())).await;
-    assert!(
-        fake.wait_ready(Duration::from_secs(10)).await,
-        "bot connects"
-    );
-    Some((fake, bot))
+    harness::setup().await
 }
 
 fn sub(name: &str, options: Value) -> Value {
@@ -359,6 +353,109 @@ async fn rate_limits_and_bad_gateways_are_retried_never_dropped() {
     assert!(
         statuses.contains(&429) && statuses.contains(&502),
         "{statuses:?}"
+    );
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn managing_a_subscription_and_its_buttons() {
+    let Some((fake, bot)) = setup().await else {
+        return;
+    };
+    let member = fake.member();
+    remind(&fake, sub("subscribe", json!([])), &member).await;
+    let id = bot
+        .app
+        .store
+        .get_dm(member.user as i64)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let week = |n: i64| sub("week", json!([{ "name": "number", "type": 4, "value": n }]));
+    assert!(content(&remind(&fake, week(5), &member).await).contains("plan week 5"));
+    assert!(content(&remind(&fake, week(0), &member).await).contains("Nothing was changed"));
+    let before = bot.app.store.get(id).await.unwrap().unwrap().next_due_at;
+    assert!(content(&remind(&fake, sub("skip", json!([])), &member).await).contains("Skipped"));
+    let after = bot.app.store.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        after.next_due_at - before,
+        7 * 24 * 3600,
+        "one week later (UTC)"
+    );
+    assert_eq!(after.week, 5, "skipping keeps the plan week");
+    let preview = remind(&fake, sub("preview", json!([])), &member).await;
+    assert_eq!(preview["data"]["flags"], 64);
+    assert!(
+        preview["data"]["embeds"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Week 5"),
+        "{preview}"
+    );
+    remind(&fake, sub("pause", json!([])), &member).await;
+    assert!(bot
+        .app
+        .store
+        .get(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .paused_reason
+        .is_some());
+    assert!(content(&remind(&fake, sub("resume", json!([])), &member).await).contains(":F>"));
+    assert!(bot
+        .app
+        .store
+        .get(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .paused_reason
+        .is_none());
+
+    // The buttons on a delivered reminder act for the subscriber only.
+    force_due(&bot, &bot.app.store.get(id).await.unwrap().unwrap()).await;
+    delivery::tick(&bot.app, &DeliveryConfig::default())
+        .await
+        .unwrap();
+    let message = fake
+        .dm_messages(member.user)
+        .last()
+        .cloned()
+        .expect("reminder");
+    let pause = format!("rem|pause|{id}");
+    let stranger = fake.invoker(fake.ids().moderator, perms::MEMBER);
+    let click = fake.send_component(&pause, &message, &stranger).await;
+    let cb = fake.wait_callback(click, T).await.unwrap();
+    assert!(cb.ephemeral() && content(&cb.body).contains("for the reminder's subscriber"));
+    assert!(bot
+        .app
+        .store
+        .get(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .paused_reason
+        .is_none());
+    let click = fake.send_component(&pause, &message, &member).await;
+    fake.wait_callback(click, T).await.unwrap();
+    assert!(bot
+        .app
+        .store
+        .get(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .paused_reason
+        .is_some());
+    let click = fake
+        .send_component(&format!("rem|unsub|{id}"), &message, &member)
+        .await;
+    fake.wait_callback(click, T).await.unwrap();
+    assert!(
+        bot.app.store.get(id).await.unwrap().is_none(),
+        "unsubscribed"
     );
     fake.assert_no_violations();
 }

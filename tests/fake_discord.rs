@@ -5,12 +5,21 @@
 
 mod support;
 
+#[path = "fake_discord/client.rs"]
+mod client;
+#[path = "fake_discord/rest.rs"]
+mod rest;
+
+use std::time::Duration;
+
 use expect_test::{expect, Expect};
 use serde_json::{json, Value};
 use serenity::model::prelude::*;
 use support::fake_discord::gateway::dispatch_frame;
 use support::fake_discord::spec::{spec, RouteMatch};
 use support::fake_discord::{payloads, perms, FakeDiscord, InteractionKind, Options};
+
+pub const SECOND: Duration = Duration::from_secs(1);
 
 /// Matches `method path?query` to an operation and validates `body` against it: one line per
 /// request, `operation template: ok` or the problems found.
@@ -85,6 +94,16 @@ fn spec_validation_passes_good_requests_and_catches_bad_ones() {
             ("PUT", "/applications/1/commands", json!([command])),
             (
                 "PUT",
+                "/applications/1/commands",
+                json!([{"name": "pin", "description": "Pin", "default_member_permissions": "8192"}]),
+            ),
+            (
+                "PUT",
+                "/applications/1/commands",
+                json!([{"name": "pin", "description": "Pin", "default_member_permissions": "manage"}]),
+            ),
+            (
+                "PUT",
                 "/applications/1/guilds/2/commands",
                 json!([{"name": "Bad Name!", "description": "x"}]),
             ),
@@ -115,6 +134,8 @@ fn spec_validation_passes_good_requests_and_catches_bad_ones() {
             POST /interactions/1150000000000000555/aW50ZXJhY3Rpb246/callback?with_response=maybe&bogus=1 -> create_interaction_response /interactions/{interaction_id}/{interaction_token}/callback: query with_response at ``: "maybe" is not of type "boolean"
                 query parameter `bogus` is not declared by the operation
             PUT /applications/1/commands -> bulk_set_application_commands /applications/{application_id}/commands: ok
+            PUT /applications/1/commands -> bulk_set_application_commands /applications/{application_id}/commands: ok
+            PUT /applications/1/commands -> bulk_set_application_commands /applications/{application_id}/commands: body at `/0/default_member_permissions`: "manage" does not match "^[0-9]{1,20}$"
             PUT /applications/1/guilds/2/commands -> bulk_set_guild_application_commands /applications/{application_id}/guilds/{guild_id}/commands: ok
             POST /users/@me/channels -> create_dm /users/@me/channels: ok
             PUT /channels/1/pins/2 -> deprecated_create_pin /channels/{channel_id}/pins/{message_id}: ok

@@ -234,6 +234,19 @@ async fn dm_channel_cache(fx: Arc<Fixture>) {
         store.dm_channel(11).await.unwrap(),
     );
     assert_eq!(got, (None, Some(900), Some(902), Some(901)));
+    // Several at once, across the 500-user chunks, unknown users left out.
+    for u in 0..1_200 {
+        store.put_dm_channel(1_000 + u, 50_000 + u).await.unwrap();
+    }
+    let users: Vec<i64> = (0..1_300).map(|u| 1_000 + u).chain([10, 12]).collect();
+    let many = store.dm_channels(&users).await.unwrap();
+    assert_eq!(many.len(), 1_201);
+    assert_eq!(
+        (many[&10], many[&1_000], many[&2_199]),
+        (902, 50_000, 51_199)
+    );
+    assert!(!many.contains_key(&12) && !many.contains_key(&2_200));
+    assert!(store.dm_channels(&[]).await.unwrap().is_empty());
 }
 
 async fn search_misses(fx: Arc<Fixture>) {

@@ -15,7 +15,7 @@ use super::content::{reminder, Audience};
 use super::schedule::next_after;
 use crate::app::App;
 use crate::discord::rest::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
-use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
+use crate::store::{After, Delivery, DeliveryKey, Lease, StoreError, Subscription, Target};
 use plan::ts;
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,8 +81,8 @@ impl Default for DeliveryConfig {
         DeliveryConfig {
             worker: "local".into(),
             lease_secs: 120,
-            batch: 200,
-            concurrency: 32,
+            batch: 500,
+            concurrency: 64,
             grace_secs: 15 * 60,
             idle: Duration::from_secs(60),
             poll: Duration::from_secs(2),
@@ -91,36 +91,31 @@ impl Default for DeliveryConfig {
     }
 }
 
-/// Runs until `shutdown` resolves. Batches are claimed while the previous one is still being
-/// sent, so a fan-out runs at the REST client's pace without gaps between batches.
+/// Runs until `shutdown` resolves. Shutdown is also noticed between batches of a long fan-out:
+/// sends in flight finish and are marked; claims not started are resumed by the next start.
 pub async fn run(
     app: Arc<App>,
     cfg: DeliveryConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
-    let mut jobs = JoinSet::new();
-    let resumed = tokio::select! {
-        biased;
-        _ = &mut shutdown => return,
-        r = resume_own_claims(&app, &cfg, &mut jobs) => r,
-    };
-    if let Err(e) = resumed {
+    if let Err(e) = resume_own_claims(&app, &cfg).await {
         tracing::error!(error = %e, "could not resume unfinished deliveries");
     }
     loop {
-        let claimed = tokio::select! {
-            biased;
-            _ = &mut shutdown => break,
-            r = claim_batch(&app, &cfg, &mut jobs) => r.unwrap_or_else(|e| {
-                tracing::error!(error = %e, "claiming due reminders failed");
+        let sent = match drain_while(&app, &cfg, || !fired(shutdown.as_mut())).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "delivery round failed");
                 0
-            }),
+            }
         };
-        if claimed > 0 {
+        if fired(shutdown.as_mut()) {
+            break;
+        }
+        if sent > 0 {
             continue;
         }
-        while jobs.join_next().await.is_some() {}
         let wait = next_wait(&app, &cfg).await;
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
@@ -128,10 +123,13 @@ pub async fn run(
             _ = &mut shutdown => break,
         }
     }
-    // Sends already started finish and are marked; claims not started yet are resumed by the
-    // next start (or taken over when their lease ends).
-    while jobs.join_next().await.is_some() {}
     tracing::info!("delivery loop stopped");
+}
+
+/// Whether `f` has completed, without waiting.
+fn fired<F: std::future::Future<Output = ()>>(f: std::pin::Pin<&mut F>) -> bool {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    f.poll(&mut cx).is_ready()
 }
 
 async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
@@ -152,31 +150,22 @@ async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
 }
 
 /// Claims that this worker held when it stopped (a crash), sent again with the same nonce.
-async fn resume_own_claims(
-    app: &Arc<App>,
-    cfg: &DeliveryConfig,
-    jobs: &mut JoinSet<()>,
-) -> Result<(), StoreError> {
+async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), StoreError> {
     let claims = app.store.unsent_claims(&cfg.worker).await?;
-    if !claims.is_empty() {
-        tracing::info!(n = claims.len(), "resuming unfinished deliveries");
-    }
+    let mut work = Vec::new();
     for d in claims {
-        let Some(sub) = app.store.get(d.key.subscription_id).await? else {
-            continue;
-        };
-        spawn_bounded(jobs, cfg, app.clone(), sub, d).await;
+        if let Some(sub) = app.store.get(d.key.subscription_id).await? {
+            work.push((sub, d));
+        }
     }
-    Ok(())
+    deliver_all(app, cfg, work).await
 }
 
-/// Claims one batch of due reminders and starts sending them (at most `cfg.concurrency` in
-/// flight); returns how many were claimed.
-async fn claim_batch(
-    app: &Arc<App>,
-    cfg: &DeliveryConfig,
-    jobs: &mut JoinSet<()>,
-) -> Result<usize, StoreError> {
+/// Claims one batch of due reminders for this worker.
+async fn claim(
+    app: Arc<App>,
+    cfg: DeliveryConfig,
+) -> Result<Vec<(Subscription, Delivery)>, StoreError> {
     let now = cfg.clock.now();
     let lease = Lease {
         worker: &cfg.worker,
@@ -185,62 +174,137 @@ async fn claim_batch(
     };
     let grace = cfg.grace_secs;
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
-    let batch = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
+    app.store.claim_due_batch(&lease, cfg.batch, &plan).await
+}
+
+/// Claims one batch of due reminders and delivers them; returns how many were claimed.
+pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+    let batch = claim(app.clone(), cfg.clone()).await?;
     let n = batch.len();
-    for (sub, d) in batch {
-        spawn_bounded(jobs, cfg, app.clone(), sub, d).await;
-    }
+    deliver_all(app, cfg, batch).await?;
     Ok(n)
 }
 
-/// Claims one batch of due reminders and delivers them all; returns how many were claimed.
-pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
-    let mut jobs = JoinSet::new();
-    let n = claim_batch(app, cfg, &mut jobs).await;
-    while jobs.join_next().await.is_some() {}
-    n
+/// Delivers everything due now, claiming the next batch while the current one is being sent so
+/// the sends never wait for the database; returns how many were claimed.
+pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
+    drain_while(app, cfg, || true).await
 }
 
-async fn spawn_bounded(
-    jobs: &mut JoinSet<()>,
+/// [`drain`], stopping between batches once `go_on` says so (shutdown).
+async fn drain_while(
+    app: &Arc<App>,
     cfg: &DeliveryConfig,
-    app: Arc<App>,
-    sub: Subscription,
-    d: Delivery,
-) {
-    while jobs.len() >= cfg.concurrency.max(1) {
-        jobs.join_next().await;
-    }
-    let clock = cfg.clock;
-    jobs.spawn(async move {
-        if let Err(e) = deliver(&app, &sub, &d, clock).await {
-            tracing::error!(error = %e, subscription = sub.id, "delivery failed; it will be retried");
+    mut go_on: impl FnMut() -> bool,
+) -> Result<usize, StoreError> {
+    let mut total = 0;
+    let mut next = Some(tokio::spawn(claim(app.clone(), cfg.clone())));
+    while let Some(pending) = next.take() {
+        let batch = pending
+            .await
+            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")))??;
+        if batch.is_empty() {
+            break;
         }
-    });
+        total += batch.len();
+        if go_on() {
+            next = Some(tokio::spawn(claim(app.clone(), cfg.clone())));
+        }
+        deliver_all(app, cfg, batch).await?;
+    }
+    Ok(total)
 }
 
-/// The channel to post in; a DM channel is opened once and cached in the store.
-async fn channel_for(app: &App, sub: &Subscription) -> Result<String, RestError> {
+/// How many sent reminders are marked per transaction.
+const MARK_GROUP: usize = 64;
+
+/// Delivers `work` with at most `limit` sends in flight, marking successes in groups.
+async fn deliver_all(
+    app: &Arc<App>,
+    cfg: &DeliveryConfig,
+    work: Vec<(Subscription, Delivery)>,
+) -> Result<(), StoreError> {
+    let (limit, clock) = (cfg.concurrency, cfg.clock);
+    let dm_users: Vec<i64> = work
+        .iter()
+        .filter(|(s, _)| s.target == Target::Dm)
+        .map(|(s, _)| s.owner_user_id)
+        .collect();
+    let dms = app.store.dm_channels(&dm_users).await?;
+    let mut jobs: JoinSet<Result<Option<Sent>, StoreError>> = JoinSet::new();
+    let mut sent = Vec::new();
+    let mut first_error = None;
+    let mut collect =
+        |r: Option<Result<Result<Option<Sent>, StoreError>, tokio::task::JoinError>>,
+         sent: &mut Vec<Sent>| match r {
+            Some(Ok(Ok(Some(s)))) => sent.push(s),
+            Some(Ok(Err(e))) => {
+                tracing::error!(error = %e, "delivery failed; it will be retried");
+                first_error.get_or_insert(e);
+            }
+            _ => {}
+        };
+    for (sub, d) in work {
+        while jobs.len() >= limit.max(1) {
+            let r = jobs.join_next().await;
+            collect(r, &mut sent);
+        }
+        if sent.len() >= MARK_GROUP {
+            flush(app, &mut sent).await?;
+        }
+        let app = app.clone();
+        let dm = dms.get(&sub.owner_user_id).copied();
+        jobs.spawn(async move { deliver(&app, &sub, &d, dm, clock).await });
+    }
+    while let Some(r) = jobs.join_next().await {
+        collect(Some(r), &mut sent);
+        if sent.len() >= MARK_GROUP {
+            flush(app, &mut sent).await?;
+        }
+    }
+    flush(app, &mut sent).await?;
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Where a reminder goes; `known` holds DM channels looked up for the whole batch at once.
+async fn channel_for(
+    app: &App,
+    sub: &Subscription,
+    known: Option<i64>,
+) -> Result<String, RestError> {
     match sub.target {
         Target::Channel { channel_id, .. } => Ok(channel_id.to_string()),
         Target::Dm => {
-            match app.store.dm_channel(sub.owner_user_id).await {
-                Ok(Some(c)) => return Ok(c.to_string()),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "could not read the DM channel cache"),
+            if let Some(c) = known {
+                return Ok(c.to_string());
             }
             let c = app
                 .discord
                 .create_dm(&sub.owner_user_id.to_string())
                 .await?;
             if let Ok(id) = c.parse::<i64>() {
-                if let Err(e) = app.store.put_dm_channel(sub.owner_user_id, id).await {
-                    tracing::warn!(error = %e, "could not cache a DM channel");
-                }
+                let _ = app.store.put_dm_channel(sub.owner_user_id, id).await;
             }
             Ok(c)
         }
     }
+}
+
+/// A sent reminder waiting to be marked (marks are committed in groups: one disk sync each).
+pub type Sent = (DeliveryKey, i64, i64, After);
+
+/// Marks sent reminders in one transaction, with their metrics.
+async fn flush(app: &App, sent: &mut Vec<Sent>) -> Result<(), StoreError> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    sent.sort_by_key(|s| s.0);
+    app.store.mark_sent_many(sent).await?;
+    sent.clear();
+    Ok(())
 }
 
 /// Why a target is gone, for the subscription (`reason`) and for its owner (`notice`).
@@ -267,13 +331,15 @@ fn gone(e: &RestError) -> (String, String) {
     }
 }
 
-/// Sends one claimed reminder and records the outcome.
+/// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
+/// subscription; anything else releases the claim for a later retry.
 pub async fn deliver(
     app: &App,
     sub: &Subscription,
     d: &Delivery,
+    dm: Option<i64>,
     clock: Clock,
-) -> Result<(), StoreError> {
+) -> Result<Option<Sent>, StoreError> {
     let cat = app.catalog();
     let audience = match sub.target {
         Target::Dm => Audience::Learner,
@@ -288,7 +354,7 @@ pub async fn deliver(
         d.late,
         audience,
     );
-    let sent = match channel_for(app, sub).await {
+    let sent = match channel_for(app, sub, dm).await {
         Ok(channel) => {
             app.discord
                 .create_message(&channel, &r.message, Some(&nonce(d.key)))
@@ -306,9 +372,6 @@ pub async fn deliver(
                 },
                 _ => After::End,
             };
-            app.store
-                .mark_sent(d.key, message_id.parse().unwrap_or(0), now, after)
-                .await?;
             app.metrics.reminders_sent.inc();
             if d.late {
                 app.metrics.reminders_late.inc();
@@ -316,6 +379,7 @@ pub async fn deliver(
             app.metrics
                 .reminder_delay_seconds
                 .observe((now - d.key.due_at).max(0) as f64);
+            return Ok(Some((d.key, message_id.parse().unwrap_or(0), now, after)));
         }
         Err(e) if e.is_target_gone() => {
             let (reason, notice) = gone(&e);
@@ -331,5 +395,5 @@ pub async fn deliver(
             app.store.release(d.key, retry).await?;
         }
     }
-    Ok(())
+    Ok(None)
 }

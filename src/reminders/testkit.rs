@@ -280,12 +280,14 @@ through! {
         plan: &(dyn for<'s> Fn(&'s Subscription) -> Slot + Sync)
     ) -> Result<Vec<(Subscription, Delivery)>>;
     fn mark_sent(&self, key: DeliveryKey, message_id: i64, sent_at: i64, after: After) -> Result<bool>;
+    fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> Result<u64>;
     fn mark_failed_pause(&self, key: DeliveryKey, reason: &str, notice: &str, now: i64) -> Result<bool>;
     fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
     fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
     fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
     fn prune_deliveries(&self, before: i64) -> Result<u64>;
     fn dm_channel(&self, user_id: i64) -> Result<Option<i64>>;
+    fn dm_channels(&self, users: &[i64]) -> Result<HashMap<i64, i64>>;
     fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
     fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> Result<()>;
     fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> Result<Vec<SearchMiss>>;

@@ -226,36 +226,47 @@ macro_rules! impl_store {
                 sent_at: i64,
                 after: After,
             ) -> R<bool> {
+                Ok(self
+                    .mark_sent_many(&[(key, message_id, sent_at, after)])
+                    .await?
+                    > 0)
+            }
+            async fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> R<u64> {
+                // One transaction (one fsync) for the whole group.
                 let mut tx = self.write.begin().await?;
-                // The subscription first, then the delivery: see the lock order in `sql`.
-                let done = match after {
-                    After::Advance { next_due_at, week } => {
-                        sqlx::query(sql::ADVANCE)
-                            .bind(key.subscription_id)
-                            .bind(next_due_at)
-                            .bind(week_i32(week)?)
-                            .bind(sent_at)
-                            .bind(key.due_at)
-                            .execute(&mut *tx)
-                            .await?;
-                        sqlx::query(sql::DELIVERY_SENT)
-                            .bind(key.subscription_id)
-                            .bind(key.due_at)
-                            .bind(message_id)
-                            .bind(sent_at)
-                            .execute(&mut *tx)
-                            .await?
-                    }
-                    After::End => {
-                        sqlx::query(sql::END)
-                            .bind(key.subscription_id)
-                            .bind(key.due_at)
-                            .execute(&mut *tx)
-                            .await?
-                    }
-                };
+                let mut n = 0;
+                for &(key, message_id, sent_at, after) in items {
+                    // The subscription first, then the delivery: see the lock order in `sql`.
+                    let done = match after {
+                        After::Advance { next_due_at, week } => {
+                            sqlx::query(sql::ADVANCE)
+                                .bind(key.subscription_id)
+                                .bind(next_due_at)
+                                .bind(week_i32(week)?)
+                                .bind(sent_at)
+                                .bind(key.due_at)
+                                .execute(&mut *tx)
+                                .await?;
+                            sqlx::query(sql::DELIVERY_SENT)
+                                .bind(key.subscription_id)
+                                .bind(key.due_at)
+                                .bind(message_id)
+                                .bind(sent_at)
+                                .execute(&mut *tx)
+                                .await?
+                        }
+                        After::End => {
+                            sqlx::query(sql::END)
+                                .bind(key.subscription_id)
+                                .bind(key.due_at)
+                                .execute(&mut *tx)
+                                .await?
+                        }
+                    };
+                    n += done.rows_affected().min(1);
+                }
                 tx.commit().await?;
-                Ok(done.rows_affected() > 0)
+                Ok(n)
             }
             async fn mark_failed_pause(
                 &self,
@@ -315,6 +326,22 @@ macro_rules! impl_store {
             async fn dm_channel(&self, user_id: i64) -> R<Option<i64>> {
                 let q = sqlx::query_scalar(sql::DM_CHANNEL).bind(user_id);
                 Ok(q.fetch_optional(&self.read).await?)
+            }
+            async fn dm_channels(&self, users: &[i64]) -> R<std::collections::HashMap<i64, i64>> {
+                let mut out = std::collections::HashMap::new();
+                for chunk in users.chunks(500) {
+                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let text = format!(
+                        "SELECT user_id, channel_id FROM dm_channels WHERE user_id IN ({})",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64)>(&text);
+                    for u in chunk {
+                        q = q.bind(*u);
+                    }
+                    out.extend(q.fetch_all(&self.read).await?);
+                }
+                Ok(out)
             }
             async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> R<()> {
                 self.update(

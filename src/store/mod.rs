@@ -171,6 +171,9 @@ pub trait Store: Send + Sync {
         sent_at: i64,
         after: After,
     ) -> Result<bool>;
+    /// [`Store::mark_sent`] for several deliveries in one transaction (one disk sync); returns
+    /// how many were newly marked. A group is marked in lock order of its items.
+    async fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> Result<u64>;
     /// The target is gone: the delivery fails for good and the subscription is paused by the
     /// system with `reason`, leaving `notice` for its owner. `false` if it wasn't claimed.
     async fn mark_failed_pause(
@@ -190,6 +193,8 @@ pub trait Store: Send + Sync {
 
     // ---- caches and counters ----
     async fn dm_channel(&self, user_id: i64) -> Result<Option<i64>>;
+    /// The cached DM channels of several users at once (one query per 500 users).
+    async fn dm_channels(&self, users: &[i64]) -> Result<std::collections::HashMap<i64, i64>>;
     async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
     /// Counts a search with no result (`guild_id` `None` = DMs); the query is normalized with
     /// [`normalize_query`] and ignored when empty.

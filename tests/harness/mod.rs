@@ -35,6 +35,15 @@ pub fn catalog() -> curriculum_bot::reply::Catalog {
 
 /// Starts the bot; `guild` registers commands in that guild instead of globally.
 pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
+    start_sharded(fake, guild, None).await
+}
+
+/// Starts the bot running shards `first..=last` of `total`.
+pub async fn start_sharded(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+) -> Bot {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
@@ -65,7 +74,7 @@ pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
         token: fake.token().to_string(),
         api_url: fake.base_url().to_string(),
         guild_id: guild.map(|g| g.to_string()),
-        shards: None,
+        shards,
     };
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
@@ -81,5 +90,55 @@ pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
         rest,
         shutdown,
         task,
+    }
+}
+
+/// A fake Discord with the bot connected and registering its commands in the test guild.
+pub async fn setup() -> Option<(FakeDiscord, Bot)> {
+    let fake = FakeDiscord::start_or_skip(Default::default()).await?;
+    let bot = start(&fake, Some(fake.guild_id())).await;
+    assert!(
+        fake.wait_ready(std::time::Duration::from_secs(10)).await,
+        "bot connects"
+    );
+    Some((fake, bot))
+}
+
+/// Starts `curriculum-bot deliver` as its own process against the fake and `db`.
+pub fn spawn_deliver(fake: &FakeDiscord, db: &str, env: &[(&str, &str)]) -> std::process::Child {
+    use std::process::Stdio;
+    std::process::Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+        .arg("deliver")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DISCORD_TOKEN", fake.token())
+        .env("DISCORD_API_URL", fake.base_url())
+        .env("DATABASE_URL", db)
+        .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bot starts")
+}
+
+/// Stores `n` DM subscriptions for users `first_user..`, all due now.
+pub async fn seed_due_dms(
+    store: &dyn curriculum_bot::store::Store,
+    first_user: u64,
+    n: u64,
+    schedule: curriculum_bot::store::Schedule,
+) {
+    let now = curriculum_bot::app::unix_now();
+    for u in 0..n {
+        let new = curriculum_bot::store::NewSubscription {
+            guild_id: None,
+            owner_user_id: (first_user + u) as i64,
+            target: curriculum_bot::store::Target::Dm,
+            schedule: schedule.clone(),
+            pathway: None,
+            week: 1 + (u % 40) as u32,
+            next_due_at: now - 5,
+        };
+        store.subscribe(&new, now).await.expect("subscribe");
     }
 }

@@ -54,7 +54,8 @@ impl FakeDiscord {
     }
 
     /// Messages created with `POST /channels/{channel}/messages`, oldest first, as they are now.
-    pub fn messages(&self, channel: u64) -> Vec<Value> {
+    pub fn messages(&self, channel: impl Into<u64>) -> Vec<Value> {
+        let channel: u64 = channel.into();
         let s = self.shared.read();
         let ids = s
             .channel_messages
@@ -68,7 +69,8 @@ impl FakeDiscord {
     }
 
     /// How many messages were created in `channel` (a nonce-deduplicated retry adds none).
-    pub fn message_count(&self, channel: u64) -> usize {
+    pub fn message_count(&self, channel: impl Into<u64>) -> usize {
+        let channel: u64 = channel.into();
         self.shared
             .read()
             .channel_messages
@@ -104,7 +106,13 @@ impl FakeDiscord {
     }
 
     /// Waits until `channel` has at least `n` created messages; returns them.
-    pub async fn wait_messages(&self, channel: u64, n: usize, timeout: Duration) -> Vec<Value> {
+    pub async fn wait_messages(
+        &self,
+        channel: impl Into<u64>,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<Value> {
+        let channel: u64 = channel.into();
         let reached = self.shared.wait_for(timeout, |s| {
             (s.channel_messages.get(&channel).map_or(0, Vec::len) >= n).then_some(())
         });
@@ -113,19 +121,22 @@ impl FakeDiscord {
     }
 
     /// The DM channel id of `user`, once the bot (or `dm_invoker`) opened one.
-    pub fn dm_channel(&self, user: u64) -> Option<u64> {
+    pub fn dm_channel(&self, user: impl Into<u64>) -> Option<u64> {
+        let user: u64 = user.into();
         self.shared.read().dm_channels.get(&user).copied()
     }
 
     /// Messages created in `user`'s DM channel.
-    pub fn dm_messages(&self, user: u64) -> Vec<Value> {
+    pub fn dm_messages(&self, user: impl Into<u64>) -> Vec<Value> {
+        let user: u64 = user.into();
         self.dm_channel(user)
             .map(|c| self.messages(c))
             .unwrap_or_default()
     }
 
     /// Pinned message ids of a channel, in pin order.
-    pub fn pins(&self, channel: u64) -> Vec<u64> {
+    pub fn pins(&self, channel: impl Into<u64>) -> Vec<u64> {
+        let channel: u64 = channel.into();
         self.shared
             .read()
             .pins
@@ -140,7 +151,8 @@ impl FakeDiscord {
     }
 
     /// Commands registered in a guild.
-    pub fn guild_commands(&self, guild: u64) -> Vec<Value> {
+    pub fn guild_commands(&self, guild: impl Into<u64>) -> Vec<Value> {
+        let guild: u64 = guild.into();
         self.shared
             .read()
             .guild_commands
@@ -164,22 +176,26 @@ impl FakeDiscord {
     // ----- world changes -----
 
     /// `user` closes their DMs: creating a message in their DM channel answers 403 / 50007.
-    pub fn close_dms(&self, user: u64) {
+    pub fn close_dms(&self, user: impl Into<u64>) {
+        let user: u64 = user.into();
         self.shared.update(|s| s.closed_dms.insert(user));
     }
 
-    pub fn open_dms(&self, user: u64) {
+    pub fn open_dms(&self, user: impl Into<u64>) {
+        let user: u64 = user.into();
         self.shared.update(|s| s.closed_dms.remove(&user));
     }
 
     /// The channel is deleted: every route on it answers 404 / 10003.
-    pub fn delete_channel(&self, channel: u64) {
+    pub fn delete_channel(&self, channel: impl Into<u64>) {
+        let channel: u64 = channel.into();
         self.shared.update(|s| s.deleted_channels.insert(channel));
     }
 
     /// Sets the bot's permissions in a channel (without Manage Messages / Pin Messages, pins
     /// answer 403 / 50013; the next interactions there carry it as `app_permissions`).
-    pub fn set_bot_permissions(&self, channel: u64, permissions: u64) {
+    pub fn set_bot_permissions(&self, channel: impl Into<u64>, permissions: u64) {
+        let channel: u64 = channel.into();
         self.shared
             .update(|s| s.bot_permissions.insert(channel, permissions));
     }

@@ -202,11 +202,11 @@ pub fn counts_globally(path: &str) -> bool {
     !(path.starts_with("/interactions/") || path.starts_with("/webhooks/"))
 }
 
-/// Status, headers and body for a fault that replaces the response.
-/// A canned response: status, headers and body.
-pub type Canned = (u16, Vec<(&'static str, String)>, String);
+/// Status, headers and body of an answer built by hand.
+pub type RawResponse = (u16, Vec<(&'static str, String)>, String);
 
-pub fn fault_response(fault: &Fault) -> Option<Canned> {
+/// Status, headers and body for a fault that replaces the response.
+pub fn fault_response(fault: &Fault) -> Option<RawResponse> {
     match fault {
         Fault::RateLimited {
             retry_after,
@@ -239,7 +239,7 @@ pub fn fault_response(fault: &Fault) -> Option<Canned> {
 }
 
 /// A 429 as Discord sends it.
-pub fn rate_limited(retry_after: f64, global: bool) -> Canned {
+pub fn rate_limited(retry_after: f64, global: bool) -> RawResponse {
     let whole = retry_after.max(0.0).ceil() as u64;
     let mut headers = vec![
         ("content-type", "application/json".to_owned()),

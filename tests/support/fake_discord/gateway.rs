@@ -118,10 +118,12 @@ fn identify(shared: &Shared, conn: &ConnHandle, d: &Value) {
         let _ = conn.tx.send(Outgoing::Close(Some(4004)));
         return;
     }
-    let shard = match d["shard"]
-        .as_array()
-        .map(|a| (a[0].as_u64(), a[1].as_u64()))
-    {
+    let shard = match d["shard"].as_array().map(|a| {
+        (
+            a.first().and_then(Value::as_u64),
+            a.get(1).and_then(Value::as_u64),
+        )
+    }) {
         Some((Some(id), Some(total))) if id < total => [id as u32, total as u32],
         None => [0, 1],
         _ => {

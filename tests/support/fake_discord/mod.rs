@@ -2,6 +2,7 @@
 //! `tests/support/mod.rs` for the guide; this file holds the handle and its test API.
 
 mod api;
+mod commands;
 mod content;
 mod faults;
 pub mod gateway;
@@ -10,6 +11,7 @@ pub mod payloads;
 mod rest;
 mod routes;
 pub mod spec;
+mod spec_util;
 mod state;
 mod webhooks;
 mod world;
@@ -49,6 +51,8 @@ pub struct Options {
     pub ready_timeout: Duration,
     /// Panic on drop when violations were recorded and nobody looked at them.
     pub check_on_drop: bool,
+    /// Check the fake's own response bodies against the spec (turn off in benchmarks).
+    pub check_responses: bool,
 }
 
 impl Default for Options {
@@ -62,6 +66,7 @@ impl Default for Options {
             global_limit: None,
             ready_timeout: Duration::from_secs(15),
             check_on_drop: true,
+            check_responses: true,
         }
     }
 }
@@ -164,7 +169,8 @@ impl FakeDiscord {
     // ----- invokers -----
 
     /// A guild member in `#general` with the given permissions (`perms::MEMBER`, ...).
-    pub fn invoker(&self, user: u64, permissions: u64) -> Invoker {
+    pub fn invoker(&self, user: impl Into<u64>, permissions: u64) -> Invoker {
+        let user: u64 = user.into();
         Invoker {
             user,
             permissions,
@@ -186,7 +192,8 @@ impl FakeDiscord {
     }
 
     /// `user` in their DM with the bot (the DM channel is created if needed).
-    pub fn dm_invoker(&self, user: u64) -> Invoker {
+    pub fn dm_invoker(&self, user: impl Into<u64>) -> Invoker {
+        let user: u64 = user.into();
         let channel = self.shared.update(|s| match s.dm_channels.get(&user) {
             Some(c) => *c,
             None => {
@@ -313,9 +320,10 @@ impl FakeDiscord {
     /// The interaction's first accepted callback, waiting up to `timeout`.
     pub async fn wait_callback(
         &self,
-        interaction: u64,
+        interaction: impl Into<u64>,
         timeout: Duration,
     ) -> Option<RecordedCallback> {
+        let interaction: u64 = interaction.into();
         self.shared
             .wait_for(timeout, |s| {
                 s.interactions.get(&interaction)?.callback.clone()
@@ -325,7 +333,12 @@ impl FakeDiscord {
 
     /// The interaction's visible reply: the original response message once it is final (a
     /// deferred response counts after its `PATCH @original`), with the fake's current content.
-    pub async fn wait_reply(&self, interaction: u64, timeout: Duration) -> Option<Value> {
+    pub async fn wait_reply(
+        &self,
+        interaction: impl Into<u64>,
+        timeout: Duration,
+    ) -> Option<Value> {
+        let interaction: u64 = interaction.into();
         self.shared
             .wait_for(timeout, |s| {
                 let rec = s.interactions.get(&interaction)?;
@@ -336,14 +349,16 @@ impl FakeDiscord {
     }
 
     /// The original response message as it is now.
-    pub fn original_message(&self, interaction: u64) -> Option<Value> {
+    pub fn original_message(&self, interaction: impl Into<u64>) -> Option<Value> {
+        let interaction: u64 = interaction.into();
         let s = self.shared.read();
         let id = s.interactions.get(&interaction)?.original?;
         s.messages.get(&id).map(|m| m.value.clone())
     }
 
     /// Followup messages of an interaction, in order.
-    pub fn followups(&self, interaction: u64) -> Vec<Value> {
+    pub fn followups(&self, interaction: impl Into<u64>) -> Vec<Value> {
+        let interaction: u64 = interaction.into();
         let s = self.shared.read();
         let ids = s
             .interactions
@@ -356,7 +371,8 @@ impl FakeDiscord {
             .collect()
     }
 
-    pub fn interaction(&self, interaction: u64) -> Option<InteractionRecord> {
+    pub fn interaction(&self, interaction: impl Into<u64>) -> Option<InteractionRecord> {
+        let interaction: u64 = interaction.into();
         self.shared.read().interactions.get(&interaction).cloned()
     }
 }

@@ -276,20 +276,6 @@ pub struct MessageParts<'a> {
 
 pub fn message(p: MessageParts<'_>) -> Value {
     let body = p.body;
-    let embeds: Vec<Value> = body["embeds"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|e| {
-                    let mut e = strip_nulls(e);
-                    if let Some(obj) = e.as_object_mut() {
-                        obj.insert("type".into(), json!("rich"));
-                    }
-                    e
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let mut m = json!({
         "id": p.id.to_string(),
         "channel_id": p.channel.to_string(),
@@ -302,7 +288,7 @@ pub fn message(p: MessageParts<'_>) -> Value {
         "mentions": p.mentions,
         "mention_roles": p.mention_roles,
         "attachments": [],
-        "embeds": embeds,
+        "embeds": embeds(&body["embeds"]),
         "pinned": false,
         "type": p.kind,
         "flags": body["flags"].as_u64().unwrap_or(0),
@@ -319,6 +305,26 @@ pub fn message(p: MessageParts<'_>) -> Value {
         m["interaction_metadata"] = meta;
     }
     m
+}
+
+/// Embeds as Discord returns them: without nulls, `type: rich`, fields with `inline`.
+pub fn embeds(embeds: &Value) -> Value {
+    let mut out = match strip_nulls(embeds) {
+        Value::Array(list) => list,
+        _ => Vec::new(),
+    };
+    for e in out.iter_mut().filter_map(Value::as_object_mut) {
+        e.insert("type".into(), json!("rich"));
+        let fields = e.get_mut("fields").and_then(Value::as_array_mut);
+        for f in fields
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object_mut)
+        {
+            f.entry("inline").or_insert(json!(false));
+        }
+    }
+    Value::Array(out)
 }
 
 /// Components as Discord returns them: without nulls, each with a numeric `id` (depth first,

@@ -276,13 +276,9 @@ pub fn apply_edit(world: &World, message: &mut Value, body: &Value) {
                 ("content", Value::Null) => json!(""),
                 (_, Value::Null) => json!([]),
                 ("components", v) => payloads::numbered_components(v),
+                ("embeds", v) => payloads::embeds(v),
                 _ => payloads::strip_nulls(v),
             };
-        }
-    }
-    if let Some(embeds) = message["embeds"].as_array_mut() {
-        for e in embeds.iter_mut().filter_map(Value::as_object_mut) {
-            e.insert("type".into(), json!("rich"));
         }
     }
     let loading = 128;

@@ -5,11 +5,18 @@
 //! for `/messages/{message_id}`), then its path parameters, query string and JSON body are checked
 //! against the operation. Schemas are compiled lazily, one validator per JSON pointer, with the
 //! spec's `components` carried along so that `#/components/schemas/...` references resolve.
+//!
+//! Errata: the spec types permission bitfields in requests (`default_member_permissions`,
+//! `permissions`, `allow`, `deny`) as integers, while Discord documents and accepts decimal
+//! strings, which is what serenity sends; those properties also accept a string of digits.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{json, Value};
+
+pub use super::spec_util::multipart_payload_json;
+use super::spec_util::{apply_errata, explain, query_value};
 
 /// Path of the spec, relative to the crate (it is never copied into the repository).
 pub const SPEC_PATH: &str = concat!(
@@ -63,7 +70,10 @@ pub enum RouteMatch {
 }
 
 impl Spec {
-    fn new(doc: Value) -> Spec {
+    fn new(mut doc: Value) -> Spec {
+        if let Some(schemas) = doc.pointer_mut("/components/schemas") {
+            apply_errata(schemas);
+        }
         let routes = doc["paths"]
             .as_object()
             .map(|paths| {
@@ -308,47 +318,6 @@ impl Spec {
     }
 }
 
-/// One line per error. A failed `anyOf`/`oneOf` is explained by its closest branch: the one
-/// that fails fewest times without failing on the value's own type or enum. Long values are
-/// masked so that lines stay readable.
-fn explain(e: &jsonschema::ValidationError<'_>, what: &str, out: &mut Vec<String>) {
-    use jsonschema::error::ValidationErrorKind as K;
-    let here = e.instance_path().as_str();
-    if let K::AnyOf { context } | K::OneOfNotValid { context } = e.kind() {
-        let misfit = |branch: &Vec<jsonschema::ValidationError<'static>>| {
-            branch.iter().any(|b| {
-                b.instance_path().as_str() == here
-                    && matches!(
-                        b.kind(),
-                        K::Type { .. } | K::Enum { .. } | K::Constant { .. }
-                    )
-            })
-        };
-        let best = context
-            .iter()
-            .filter(|b| !b.is_empty() && !misfit(b))
-            .min_by_key(|b| b.iter().map(weight).sum::<usize>());
-        if let Some(branch) = best {
-            for inner in branch.iter().take(4) {
-                explain(inner, what, out);
-            }
-            return;
-        }
-    }
-    let line = match e.instance().to_string().len() <= 60 {
-        true => format!("{what} at `{here}`: {e}"),
-        false => format!("{what} at `{here}`: {}", e.masked()),
-    };
-    out.push(line);
-}
-
-/// How many lines `explain` would give for an error.
-fn weight(e: &jsonschema::ValidationError<'_>) -> usize {
-    let mut lines = Vec::new();
-    explain(e, "", &mut lines);
-    lines.len()
-}
-
 fn split(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }
@@ -360,35 +329,4 @@ fn is_param(segment: &str) -> bool {
 /// JSON-pointer escaping of one reference token.
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Interprets a raw query value by the declared schema type (booleans, integers), so that the
-/// string `true` is checked as the boolean it stands for.
-fn query_value(schema: Option<&Value>, raw: &str) -> Value {
-    let kind = schema.and_then(|s| s["type"].as_str()).unwrap_or("string");
-    match kind {
-        "boolean" => match raw {
-            "true" | "True" | "1" => Value::Bool(true),
-            "false" | "False" | "0" => Value::Bool(false),
-            _ => Value::String(raw.to_owned()),
-        },
-        "integer" => raw
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(raw.to_owned())),
-        _ => Value::String(raw.to_owned()),
-    }
-}
-
-/// Extracts the `payload_json` part of a multipart/form-data body, if any.
-pub fn multipart_payload_json(content_type: &str, body: &[u8]) -> Option<String> {
-    let boundary = content_type.split("boundary=").nth(1)?.trim_matches('"');
-    let text = String::from_utf8_lossy(body);
-    let delimiter = format!("--{boundary}");
-    text.split(delimiter.as_str())
-        .filter(|part| part.contains("name=\"payload_json\""))
-        .find_map(|part| {
-            let (_, content) = part.split_once("\r\n\r\n")?;
-            Some(content.trim_end_matches("\r\n").to_owned())
-        })
 }
