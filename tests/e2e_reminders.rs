@@ -459,3 +459,38 @@ async fn managing_a_subscription_and_its_buttons() {
     );
     fake.assert_no_violations();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_wakes_on_notify_and_stops_on_shutdown() {
+    let Some((fake, bot)) = setup().await else {
+        return;
+    };
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let stopped = stop.clone();
+    let cfg = DeliveryConfig {
+        idle: Duration::from_secs(3600),
+        ..Default::default()
+    };
+    let task = tokio::spawn(delivery::run(bot.app.clone(), cfg, async move {
+        stopped.notified().await
+    }));
+    tokio::time::sleep(Duration::from_millis(300)).await; // idle: asleep for up to an hour
+    let user = fake.ids().member;
+    dm_subscriber(&bot, user, 1).await;
+    bot.app.wake_delivery();
+    let woken = std::time::Instant::now();
+    while fake.dm_messages(user).is_empty() && woken.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        fake.dm_messages(user).len(),
+        1,
+        "woken by notify, not by the hour-long sleep"
+    );
+    stop.notify_one();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("stops on shutdown")
+        .unwrap();
+    fake.assert_no_violations();
+}

@@ -91,8 +91,7 @@ impl Default for DeliveryConfig {
     }
 }
 
-/// Runs until `shutdown` resolves. Shutdown is also noticed between batches of a long fan-out:
-/// sends in flight finish and are marked; claims not started are resumed by the next start.
+/// Runs until `shutdown` resolves.
 pub async fn run(
     app: Arc<App>,
     cfg: DeliveryConfig,
@@ -103,16 +102,19 @@ pub async fn run(
         tracing::error!(error = %e, "could not resume unfinished deliveries");
     }
     loop {
-        let sent = match drain_while(&app, &cfg, || !fired(shutdown.as_mut())).await {
+        // Shutdown may stop a fan-out midway: unfinished claims are resumed (same nonces) by
+        // the next start or, after their lease, by another worker.
+        let result = tokio::select! {
+            r = drain(&app, &cfg) => r,
+            _ = &mut shutdown => break,
+        };
+        let sent = match result {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "delivery round failed");
                 0
             }
         };
-        if fired(shutdown.as_mut()) {
-            break;
-        }
         if sent > 0 {
             continue;
         }
@@ -124,12 +126,6 @@ pub async fn run(
         }
     }
     tracing::info!("delivery loop stopped");
-}
-
-/// Whether `f` has completed, without waiting.
-fn fired<F: std::future::Future<Output = ()>>(f: std::pin::Pin<&mut F>) -> bool {
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    f.poll(&mut cx).is_ready()
 }
 
 async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
@@ -188,31 +184,19 @@ pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreEr
 /// Delivers everything due now, claiming the next batch while the current one is being sent so
 /// the sends never wait for the database; returns how many were claimed.
 pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
-    drain_while(app, cfg, || true).await
-}
-
-/// [`drain`], stopping between batches once `go_on` says so (shutdown).
-async fn drain_while(
-    app: &Arc<App>,
-    cfg: &DeliveryConfig,
-    mut go_on: impl FnMut() -> bool,
-) -> Result<usize, StoreError> {
     let mut total = 0;
-    let mut next = Some(tokio::spawn(claim(app.clone(), cfg.clone())));
-    while let Some(pending) = next.take() {
-        let batch = pending
+    let mut next = tokio::spawn(claim(app.clone(), cfg.clone()));
+    loop {
+        let batch = next
             .await
             .map_err(|e| StoreError::Invalid(format!("claim task: {e}")))??;
         if batch.is_empty() {
-            break;
+            return Ok(total);
         }
         total += batch.len();
-        if go_on() {
-            next = Some(tokio::spawn(claim(app.clone(), cfg.clone())));
-        }
+        next = tokio::spawn(claim(app.clone(), cfg.clone()));
         deliver_all(app, cfg, batch).await?;
     }
-    Ok(total)
 }
 
 /// How many sent reminders are marked per transaction.

@@ -69,6 +69,13 @@ impl Rig {
             "{n} messages in a year: {:?}",
             self.summary()
         );
+        // Shutdown cancels a round in flight: let the last sends be marked first.
+        for _ in 0..1000 {
+            if self.store.unsent_claims("local").await.unwrap().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         self.stop_loop().await;
     }
 
