@@ -4,10 +4,12 @@
 //! mini-redis's purge task). Nothing is lost (failed sends are released and retried) and nothing is
 //! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
 
+mod pipeline;
 mod plan;
 #[cfg(test)]
 mod tests;
 
+pub use pipeline::Sent;
 pub use plan::{nonce, plan_slot, retry_backoff_secs, sleep_for};
 
 use super::commands::slot_of;
@@ -15,11 +17,12 @@ use super::content::{reminder, Audience};
 use super::schedule::next_after;
 use crate::app::App;
 use crate::discord::rest::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
-use crate::store::{After, Delivery, DeliveryKey, Lease, StoreError, Subscription, Target};
+use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
+use pipeline::Pipeline;
 use plan::ts;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinSet;
 
 /// Where the loop reads the time: the wall clock, or tokio's clock counted from a given unix
 /// instant (tests: `tokio::time::pause` then moves it deterministically).
@@ -154,14 +157,29 @@ async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), S
             work.push((sub, d));
         }
     }
-    deliver_all(app, cfg, work).await
+    let dms = dm_channels(app, &work).await?;
+    let mut p = Pipeline::new(app, cfg);
+    p.send_all(work, &dms).await;
+    p.finish().await
 }
 
-/// Claims one batch of due reminders for this worker.
-async fn claim(
-    app: Arc<App>,
-    cfg: DeliveryConfig,
-) -> Result<Vec<(Subscription, Delivery)>, StoreError> {
+/// A claimed batch with the cached DM channels of its learners.
+type Batch = (Vec<(Subscription, Delivery)>, HashMap<i64, i64>);
+
+async fn dm_channels(
+    app: &App,
+    work: &[(Subscription, Delivery)],
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let users: Vec<i64> = work
+        .iter()
+        .filter(|(s, _)| s.target == Target::Dm)
+        .map(|(s, _)| s.owner_user_id)
+        .collect();
+    app.store.dm_channels(&users).await
+}
+
+/// Claims one batch of due reminders for this worker, with their DM channels.
+async fn claim(app: Arc<App>, cfg: DeliveryConfig) -> Result<Batch, StoreError> {
     let now = cfg.clock.now();
     let lease = Lease {
         worker: &cfg.worker,
@@ -170,90 +188,51 @@ async fn claim(
     };
     let grace = cfg.grace_secs;
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
-    app.store.claim_due_batch(&lease, cfg.batch, &plan).await
+    let work = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
+    let dms = dm_channels(&app, &work).await?;
+    Ok((work, dms))
 }
 
 /// Claims one batch of due reminders and delivers them; returns how many were claimed.
 pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
-    let batch = claim(app.clone(), cfg.clone()).await?;
-    let n = batch.len();
-    deliver_all(app, cfg, batch).await?;
+    let (work, dms) = claim(app.clone(), cfg.clone()).await?;
+    let n = work.len();
+    let mut p = Pipeline::new(app, cfg);
+    p.send_all(work, &dms).await;
+    p.finish().await?;
     Ok(n)
 }
 
-/// Delivers everything due now, claiming the next batch while the current one is being sent so
-/// the sends never wait for the database; returns how many were claimed.
+/// Delivers everything due now; returns how many were claimed. The next batch is claimed while
+/// the current one is sent, and sends run on across batches, so a fan-out never waits for the
+/// database.
 pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
     let mut total = 0;
+    let mut p = Pipeline::new(app, cfg);
     let mut next = tokio::spawn(claim(app.clone(), cfg.clone()));
     loop {
-        let batch = next
+        let claimed = next
             .await
-            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")))??;
-        if batch.is_empty() {
-            return Ok(total);
-        }
-        total += batch.len();
-        next = tokio::spawn(claim(app.clone(), cfg.clone()));
-        deliver_all(app, cfg, batch).await?;
-    }
-}
-
-/// How many sent reminders are marked per transaction.
-const MARK_GROUP: usize = 64;
-
-/// Delivers `work` with at most `limit` sends in flight, marking successes in groups.
-async fn deliver_all(
-    app: &Arc<App>,
-    cfg: &DeliveryConfig,
-    work: Vec<(Subscription, Delivery)>,
-) -> Result<(), StoreError> {
-    let (limit, clock) = (cfg.concurrency, cfg.clock);
-    let dm_users: Vec<i64> = work
-        .iter()
-        .filter(|(s, _)| s.target == Target::Dm)
-        .map(|(s, _)| s.owner_user_id)
-        .collect();
-    let dms = app.store.dm_channels(&dm_users).await?;
-    let mut jobs: JoinSet<Result<Option<Sent>, StoreError>> = JoinSet::new();
-    let mut sent = Vec::new();
-    let mut first_error = None;
-    let mut collect =
-        |r: Option<Result<Result<Option<Sent>, StoreError>, tokio::task::JoinError>>,
-         sent: &mut Vec<Sent>| match r {
-            Some(Ok(Ok(Some(s)))) => sent.push(s),
-            Some(Ok(Err(e))) => {
-                tracing::error!(error = %e, "delivery failed; it will be retried");
-                first_error.get_or_insert(e);
+            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")));
+        let (work, dms) = match claimed {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(e)) | Err(e) => {
+                p.finish().await?;
+                return Err(e);
             }
-            _ => {}
         };
-    for (sub, d) in work {
-        while jobs.len() >= limit.max(1) {
-            let r = jobs.join_next().await;
-            collect(r, &mut sent);
+        if work.is_empty() {
+            break;
         }
-        if sent.len() >= MARK_GROUP {
-            flush(app, &mut sent).await?;
-        }
-        let app = app.clone();
-        let dm = dms.get(&sub.owner_user_id).copied();
-        jobs.spawn(async move { deliver(&app, &sub, &d, dm, clock).await });
+        total += work.len();
+        next = tokio::spawn(claim(app.clone(), cfg.clone()));
+        p.send_all(work, &dms).await;
     }
-    while let Some(r) = jobs.join_next().await {
-        collect(Some(r), &mut sent);
-        if sent.len() >= MARK_GROUP {
-            flush(app, &mut sent).await?;
-        }
-    }
-    flush(app, &mut sent).await?;
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    p.finish().await?;
+    Ok(total)
 }
 
-/// Where a reminder goes; `known` holds DM channels looked up for the whole batch at once.
+/// Where a reminder goes; `known` is its DM channel from the cache, looked up with its batch.
 async fn channel_for(
     app: &App,
     sub: &Subscription,
@@ -270,25 +249,13 @@ async fn channel_for(
                 .create_dm(&sub.owner_user_id.to_string())
                 .await?;
             if let Ok(id) = c.parse::<i64>() {
-                let _ = app.store.put_dm_channel(sub.owner_user_id, id).await;
+                if let Err(e) = app.store.put_dm_channel(sub.owner_user_id, id).await {
+                    tracing::warn!(error = %e, "could not cache a DM channel");
+                }
             }
             Ok(c)
         }
     }
-}
-
-/// A sent reminder waiting to be marked (marks are committed in groups: one disk sync each).
-pub type Sent = (DeliveryKey, i64, i64, After);
-
-/// Marks sent reminders in one transaction, with their metrics.
-async fn flush(app: &App, sent: &mut Vec<Sent>) -> Result<(), StoreError> {
-    if sent.is_empty() {
-        return Ok(());
-    }
-    sent.sort_by_key(|s| s.0);
-    app.store.mark_sent_many(sent).await?;
-    sent.clear();
-    Ok(())
 }
 
 /// Why a target is gone, for the subscription (`reason`) and for its owner (`notice`).
