@@ -168,6 +168,22 @@ async fn study_groups_need_manage_channels_and_mention_only_their_role() {
         .await
         .unwrap()
         .is_none());
+    let everyone = sub(
+        "subscribe",
+        json!([
+            { "name": "channel", "type": 7, "value": ids.study.to_string() },
+            { "name": "role", "type": 8, "value": ids.guild.to_string() },
+        ]),
+    );
+    let cb = remind(&fake, everyone, &fake.moderator()).await;
+    assert!(content(&cb).contains("not @everyone"), "{}", content(&cb));
+    assert!(bot
+        .app
+        .store
+        .get_group(ids.study as i64)
+        .await
+        .unwrap()
+        .is_none());
     let cb = remind(&fake, opts, &fake.moderator()).await;
     assert!(content(&cb).contains("Subscribed"), "{}", content(&cb));
     // Make it due now and deliver.
