@@ -1,7 +1,8 @@
 //! Reminder fan-out: 10,000 due reminders delivered by the real delivery code (claim, content,
-//! send with nonce, mark) to the fake Discord enforcing a global limit of 2,000 requests/s, with
-//! the bot paced just under it (the fake admits bursts of 50, as Discord counts per second). Baseline in the same run: the same REST client sending bare
-//! messages as fast as its pacing allows (no store, no content). `cargo bench --bench fanout`.
+//! send with nonce, mark) with its default settings to the fake Discord enforcing a global limit
+//! of 2,000 requests/s, with the bot paced just under it (the fake admits bursts of 50, as Discord
+//! counts per second). Baseline in the same run: the same REST client sending bare messages as
+//! fast as its pacing allows (no store, no content). `cargo bench --bench fanout`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -98,11 +99,7 @@ async fn run() {
     let before_requests = fake.requests().len();
     fake.set_global_limit(LIMIT, 50); // fresh counters for the fan-out
     let before = fake.global_limit_stats();
-    // As `curriculum-bot deliver` configures itself: a batch of about one second's sends.
-    let cfg = DeliveryConfig {
-        batch: PACE,
-        ..Default::default()
-    };
+    let cfg = DeliveryConfig::default();
     let t = Instant::now();
     let sent = delivery::drain(&app, &cfg).await.unwrap();
     assert_eq!(sent, REMINDERS as usize);
@@ -134,6 +131,24 @@ async fn run() {
         "429s during the fan-out: {}; requests per reminder: {:.3}",
         after.rejected - before.rejected,
         requests as f64 / delivered as f64
+    );
+    let posts: Vec<_> = fake
+        .requests()
+        .split_off(before_requests)
+        .into_iter()
+        .filter(|r| r.status == 200)
+        .collect();
+    let longest = posts
+        .windows(2)
+        .map(|w| w[1].at.duration_since(w[0].at))
+        .max()
+        .unwrap_or_default();
+    let once = (0..REMINDERS)
+        .filter(|u| fake.dm_messages(FIRST_USER + u).len() == 1)
+        .count();
+    println!(
+        "subscribers with exactly one reminder: {once} of {REMINDERS}; longest pause between two sends: {:.1} ms",
+        longest.as_secs_f64() * 1e3
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

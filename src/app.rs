@@ -92,15 +92,14 @@ impl App {
             Command::Report => return self.report(i).await,
             Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
             Command::Remind { .. } => {
-                return self
-                    .with_notices(i, crate::reminders::commands::handle(self, i, &cmd).await)
-                    .await
+                let out = crate::reminders::commands::handle(self, i, &cmd, now()).await;
+                return self.with_notices(i, out).await;
             }
             Command::Complete { command, .. } if command == "remind" => {
-                return crate::reminders::commands::handle(self, i, &cmd).await
+                return crate::reminders::commands::handle(self, i, &cmd, now()).await
             }
             Command::Button { custom_id } if custom_id.starts_with("rem|") => {
-                return crate::reminders::commands::handle(self, i, &cmd).await
+                return crate::reminders::commands::handle(self, i, &cmd, now()).await
             }
             _ => {}
         }
@@ -208,6 +207,11 @@ fn metric_name(i: &Interaction) -> &'static str {
 }
 
 /// The wall clock, for the adapters; the pure core takes `now` as a parameter.
+fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}
+
+/// The wall clock in unix seconds.
 pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -4,16 +4,60 @@
 //! mini-redis's purge task). Nothing is lost (failed sends are released and retried) and nothing is
 //! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
 
+mod pipeline;
+mod plan;
+#[cfg(test)]
+mod tests;
+
+pub use pipeline::Sent;
+pub use plan::{nonce, plan_slot, retry_backoff_secs, sleep_for};
+
 use super::commands::slot_of;
 use super::content::{reminder, Audience};
-use super::schedule::{latest_at_or_before, next_after, slots_between};
-use crate::app::{unix_now, App};
+use super::schedule::next_after;
+use crate::app::App;
 use crate::discord::rest::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
-use crate::store::{After, Delivery, DeliveryKey, Lease, Slot, StoreError, Subscription, Target};
-use jiff::Timestamp;
+use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
+use pipeline::Pipeline;
+use plan::ts;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinSet;
+
+/// Where the loop reads the time: the wall clock, or tokio's clock counted from a given unix
+/// instant (tests: `tokio::time::pause` then moves it deterministically).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Tokio {
+        unix_ms: i64,
+        at: tokio::time::Instant,
+    },
+}
+
+impl Clock {
+    /// A clock reading `unix` seconds now and following tokio's (possibly paused) time.
+    pub fn starting_at(unix: i64) -> Clock {
+        Clock::Tokio {
+            unix_ms: unix.saturating_mul(1000),
+            at: tokio::time::Instant::now(),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64),
+            Clock::Tokio { unix_ms, at } => unix_ms + at.elapsed().as_millis() as i64,
+        }
+    }
+
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct DeliveryConfig {
@@ -30,6 +74,10 @@ pub struct DeliveryConfig {
     pub grace_secs: i64,
     /// The longest sleep when nothing is due soon.
     pub idle: Duration,
+    /// How often to look again when something is due but held by a lease or waiting for its
+    /// retry time.
+    pub poll: Duration,
+    pub clock: Clock,
 }
 
 impl Default for DeliveryConfig {
@@ -41,39 +89,10 @@ impl Default for DeliveryConfig {
             concurrency: 128,
             grace_secs: 15 * 60,
             idle: Duration::from_secs(60),
+            poll: Duration::from_secs(2),
+            clock: Clock::System,
         }
     }
-}
-
-fn ts(unix: i64) -> Timestamp {
-    Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-/// PURE: which slot to deliver for `s` at `now`: the scheduled one, or, when whole weeks were
-/// missed (downtime), one late reminder for the current week, never a burst.
-pub fn plan_slot(s: &Subscription, now: i64, grace_secs: i64) -> Slot {
-    let Some(slot) = slot_of(s) else {
-        return Slot::scheduled(s);
-    };
-    let latest = latest_at_or_before(&slot, ts(now));
-    if latest.as_second() > s.next_due_at {
-        let missed = slots_between(&slot, ts(s.next_due_at), latest) as u32;
-        return Slot {
-            due_at: latest.as_second(),
-            week: s.week.saturating_add(missed),
-            late: true,
-        };
-    }
-    Slot {
-        due_at: s.next_due_at,
-        week: s.week,
-        late: now - s.next_due_at > grace_secs,
-    }
-}
-
-/// The nonce for a delivery: the same key always gives the same nonce (≤ 25 characters).
-pub fn nonce(key: DeliveryKey) -> String {
-    format!("{:x}.{:x}", key.subscription_id, key.due_at)
 }
 
 /// Runs until `shutdown` resolves.
@@ -113,19 +132,20 @@ pub async fn run(
     tracing::info!("delivery loop stopped");
 }
 
-/// How long to sleep when nothing could be claimed. At least a second: a reminder that is due but
-/// held by another worker's live claim (or released for a retry) must not make this loop spin.
 async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
-    let now = unix_now();
-    let horizon = now + cfg.idle.as_secs() as i64;
+    let now_ms = cfg.clock.now_ms();
+    let horizon = now_ms.div_euclid(1000) + cfg.idle.as_secs() as i64 + 1;
     match app.store.due(horizon, 1).await {
-        Ok(v) => match v.first() {
-            Some(s) => {
-                Duration::from_secs((s.next_due_at - now).clamp(1, cfg.idle.as_secs() as i64) as u64)
-            }
-            None => cfg.idle,
-        },
-        Err(_) => Duration::from_secs(5),
+        Ok(v) => sleep_for(
+            v.first().map(|s| s.next_due_at.saturating_mul(1000)),
+            now_ms,
+            cfg.idle,
+            cfg.poll,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the next due reminder");
+            cfg.poll.max(Duration::from_secs(5))
+        }
     }
 }
 
@@ -138,15 +158,30 @@ async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), S
             work.push((sub, d));
         }
     }
-    deliver_all(app, cfg.concurrency, work).await
+    let dms = dm_channels(app, &work).await?;
+    let mut p = Pipeline::new(app, cfg);
+    p.send_all(work, &dms).await;
+    p.finish().await
 }
 
-/// Claims one batch of due reminders for this worker.
-async fn claim(
-    app: Arc<App>,
-    cfg: DeliveryConfig,
-) -> Result<Vec<(Subscription, Delivery)>, StoreError> {
-    let now = unix_now();
+/// A claimed batch with the cached DM channels of its learners.
+type Batch = (Vec<(Subscription, Delivery)>, HashMap<i64, i64>);
+
+async fn dm_channels(
+    app: &App,
+    work: &[(Subscription, Delivery)],
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let users: Vec<i64> = work
+        .iter()
+        .filter(|(s, _)| s.target == Target::Dm)
+        .map(|(s, _)| s.owner_user_id)
+        .collect();
+    app.store.dm_channels(&users).await
+}
+
+/// Claims one batch of due reminders for this worker, with their DM channels.
+async fn claim(app: Arc<App>, cfg: DeliveryConfig) -> Result<Batch, StoreError> {
+    let now = cfg.clock.now();
     let lease = Lease {
         worker: &cfg.worker,
         now,
@@ -154,89 +189,51 @@ async fn claim(
     };
     let grace = cfg.grace_secs;
     let plan = move |s: &Subscription| plan_slot(s, now, grace);
-    app.store.claim_due_batch(&lease, cfg.batch, &plan).await
+    let work = app.store.claim_due_batch(&lease, cfg.batch, &plan).await?;
+    let dms = dm_channels(&app, &work).await?;
+    Ok((work, dms))
 }
 
 /// Claims one batch of due reminders and delivers them; returns how many were claimed.
 pub async fn tick(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
-    let batch = claim(app.clone(), cfg.clone()).await?;
-    let n = batch.len();
-    deliver_all(app, cfg.concurrency, batch).await?;
+    let (work, dms) = claim(app.clone(), cfg.clone()).await?;
+    let n = work.len();
+    let mut p = Pipeline::new(app, cfg);
+    p.send_all(work, &dms).await;
+    p.finish().await?;
     Ok(n)
 }
 
-/// Delivers everything due now, claiming the next batch while the current one is being sent so
-/// the sends never wait for the database; returns how many were claimed.
+/// Delivers everything due now; returns how many were claimed. The next batch is claimed while
+/// the current one is sent, and sends run on across batches, so a fan-out never waits for the
+/// database.
 pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreError> {
     let mut total = 0;
+    let mut p = Pipeline::new(app, cfg);
     let mut next = tokio::spawn(claim(app.clone(), cfg.clone()));
     loop {
-        let batch = next
+        let claimed = next
             .await
-            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")))??;
-        if batch.is_empty() {
-            return Ok(total);
-        }
-        total += batch.len();
-        next = tokio::spawn(claim(app.clone(), cfg.clone()));
-        deliver_all(app, cfg.concurrency, batch).await?;
-    }
-}
-
-/// How many sent reminders are marked per transaction.
-const MARK_GROUP: usize = 64;
-
-/// Delivers `work` with at most `limit` sends in flight, marking successes in groups.
-async fn deliver_all(
-    app: &Arc<App>,
-    limit: usize,
-    work: Vec<(Subscription, Delivery)>,
-) -> Result<(), StoreError> {
-    let dm_users: Vec<i64> = work
-        .iter()
-        .filter(|(s, _)| s.target == Target::Dm)
-        .map(|(s, _)| s.owner_user_id)
-        .collect();
-    let dms = app.store.dm_channels(&dm_users).await?;
-    let mut jobs: JoinSet<Result<Option<Sent>, StoreError>> = JoinSet::new();
-    let mut sent = Vec::new();
-    let mut first_error = None;
-    let mut collect =
-        |r: Option<Result<Result<Option<Sent>, StoreError>, tokio::task::JoinError>>,
-         sent: &mut Vec<Sent>| match r {
-            Some(Ok(Ok(Some(s)))) => sent.push(s),
-            Some(Ok(Err(e))) => {
-                tracing::error!(error = %e, "delivery failed; it will be retried");
-                first_error.get_or_insert(e);
+            .map_err(|e| StoreError::Invalid(format!("claim task: {e}")));
+        let (work, dms) = match claimed {
+            Ok(Ok(batch)) => batch,
+            Ok(Err(e)) | Err(e) => {
+                p.finish().await?;
+                return Err(e);
             }
-            _ => {}
         };
-    for (sub, d) in work {
-        while jobs.len() >= limit.max(1) {
-            let r = jobs.join_next().await;
-            collect(r, &mut sent);
+        if work.is_empty() {
+            break;
         }
-        if sent.len() >= MARK_GROUP {
-            flush(app, &mut sent).await?;
-        }
-        let app = app.clone();
-        let dm = dms.get(&sub.owner_user_id).copied();
-        jobs.spawn(async move { deliver(&app, &sub, &d, dm).await });
+        total += work.len();
+        next = tokio::spawn(claim(app.clone(), cfg.clone()));
+        p.send_all(work, &dms).await;
     }
-    while let Some(r) = jobs.join_next().await {
-        collect(Some(r), &mut sent);
-        if sent.len() >= MARK_GROUP {
-            flush(app, &mut sent).await?;
-        }
-    }
-    flush(app, &mut sent).await?;
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    p.finish().await?;
+    Ok(total)
 }
 
-/// Where a reminder goes; `known` holds DM channels looked up for the whole batch at once.
+/// Where a reminder goes; `known` is its DM channel from the cache, looked up with its batch.
 async fn channel_for(
     app: &App,
     sub: &Subscription,
@@ -253,25 +250,37 @@ async fn channel_for(
                 .create_dm(&sub.owner_user_id.to_string())
                 .await?;
             if let Ok(id) = c.parse::<i64>() {
-                let _ = app.store.put_dm_channel(sub.owner_user_id, id).await;
+                if let Err(e) = app.store.put_dm_channel(sub.owner_user_id, id).await {
+                    tracing::warn!(error = %e, "could not cache a DM channel");
+                }
             }
             Ok(c)
         }
     }
 }
 
-/// A sent reminder waiting to be marked (marks are committed in groups: one disk sync each).
-pub type Sent = (DeliveryKey, i64, i64, After);
-
-/// Marks sent reminders in one transaction, with their metrics.
-async fn flush(app: &App, sent: &mut Vec<Sent>) -> Result<(), StoreError> {
-    if sent.is_empty() {
-        return Ok(());
+/// Why a target is gone, for the subscription (`reason`) and for its owner (`notice`).
+fn gone(e: &RestError) -> (String, String) {
+    match e.code() {
+        Some(CANNOT_DM) => (
+            "DMs are closed".into(),
+            "Your weekly reminders are paused: I can't DM you. Allow direct messages from this \
+             server (server menu → Privacy Settings), then run `/remind resume`."
+                .into(),
+        ),
+        Some(UNKNOWN_CHANNEL) => (
+            "the channel no longer exists".into(),
+            "A study-group reminder you set up is paused: its channel no longer exists. \
+             Subscribe again in another channel."
+                .into(),
+        ),
+        _ => (
+            format!("access lost ({e})"),
+            "Your reminders are paused: I lost access to where they are posted. Fix my \
+             permissions there, then run `/remind resume`."
+                .into(),
+        ),
     }
-    sent.sort_by_key(|s| s.0);
-    app.store.mark_sent_many(sent).await?;
-    sent.clear();
-    Ok(())
 }
 
 /// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
@@ -281,6 +290,7 @@ pub async fn deliver(
     sub: &Subscription,
     d: &Delivery,
     dm: Option<i64>,
+    clock: Clock,
 ) -> Result<Option<Sent>, StoreError> {
     let cat = app.catalog();
     let audience = match sub.target {
@@ -304,7 +314,7 @@ pub async fn deliver(
         }
         Err(e) => Err(e),
     };
-    let now = unix_now();
+    let now = clock.now();
     match sent {
         Ok(message_id) => {
             let after = match (r.complete, slot_of(sub)) {
@@ -324,20 +334,7 @@ pub async fn deliver(
             return Ok(Some((d.key, message_id.parse().unwrap_or(0), now, after)));
         }
         Err(e) if e.is_target_gone() => {
-            let (reason, notice) = match (e.code(), &sub.target) {
-                (Some(CANNOT_DM), _) => (
-                    "DMs are closed".to_string(),
-                    "Your weekly reminders are paused: I can't DM you. Allow direct messages from this server, then run `/remind resume`.".to_string(),
-                ),
-                (Some(UNKNOWN_CHANNEL), _) => (
-                    "the channel no longer exists".to_string(),
-                    "A study-group reminder you set up is paused: its channel no longer exists. Subscribe again in another channel.".to_string(),
-                ),
-                _ => (
-                    format!("access lost ({e})"),
-                    "Your reminders are paused: I lost access to where they are posted. Fix my permissions, then run `/remind resume`.".to_string(),
-                ),
-            };
+            let (reason, notice) = gone(&e);
             app.store
                 .mark_failed_pause(d.key, &reason, &notice, now)
                 .await?;
@@ -345,79 +342,10 @@ pub async fn deliver(
             tracing::warn!(subscription = sub.id, %reason, "reminder target gone; subscription paused");
         }
         Err(e) => {
-            tracing::warn!(error = %e, subscription = sub.id, "send failed; retrying later");
-            app.store.release(d.key, now + 30).await?;
+            let retry = now + retry_backoff_secs(d.attempts);
+            tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
+            app.store.release(d.key, retry).await?;
         }
     }
     Ok(None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::Schedule;
-
-    fn sub(next_due_at: i64, week: u32) -> Subscription {
-        Subscription {
-            id: 1,
-            guild_id: None,
-            owner_user_id: 2,
-            target: Target::Dm,
-            schedule: Schedule {
-                weekday: 0,
-                hour: 9,
-                minute: 0,
-                tz: "UTC".into(),
-            },
-            pathway: None,
-            week,
-            next_due_at,
-            paused_reason: None,
-            paused_by_system: false,
-            notice_pending: None,
-            created_at: 0,
-            updated_at: 0,
-        }
-    }
-
-    #[test]
-    fn downtime_gives_one_late_reminder_for_the_current_week() {
-        // Monday 2026-01-05 09:00 UTC.
-        let monday = 1_767_603_600;
-        let week = 7 * 24 * 3600;
-        assert_eq!(
-            plan_slot(&sub(monday, 3), monday + 60, 900),
-            Slot {
-                due_at: monday,
-                week: 3,
-                late: false
-            }
-        );
-        assert_eq!(
-            plan_slot(&sub(monday, 3), monday + 3600, 900),
-            Slot {
-                due_at: monday,
-                week: 3,
-                late: true
-            }
-        );
-        // Down for three weeks and a day: one reminder, for the week we're in now.
-        let s = plan_slot(&sub(monday, 3), monday + 3 * week + 86_400, 900);
-        assert_eq!(
-            s,
-            Slot {
-                due_at: monday + 3 * week,
-                week: 6,
-                late: true
-            }
-        );
-        assert!(
-            nonce(DeliveryKey {
-                subscription_id: i64::MAX,
-                due_at: i64::from(u32::MAX)
-            })
-            .len()
-                <= 25
-        );
-    }
 }

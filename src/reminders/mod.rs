@@ -5,3 +5,5 @@ pub mod commands;
 pub mod content;
 pub mod delivery;
 pub mod schedule;
+#[cfg(test)]
+pub(crate) mod testkit;

@@ -1,17 +1,19 @@
 //! `/remind …`, the reminder buttons and `/remind` autocomplete: validated options in, the store
-//! changed (or nothing stored on any error), an ephemeral reply out.
+//! changed (or nothing stored on any error), an ephemeral reply out. `now` is a parameter, so
+//! replies (the next three times) are deterministic in tests.
+
+mod manage;
+#[cfg(test)]
+mod tests;
 
 use super::schedule::{self, discord_timestamp, TimestampStyle, WeeklySlot};
-use crate::app::{unix_now, App};
+use crate::app::App;
 use crate::reply::command::{integer, text, Command};
 use crate::reply::handle::{error, Outcome};
 use crate::reply::interaction::{option, perms, CommandOption, Interaction};
 use crate::reply::message::{Choice, Message, Response};
-use crate::store::{NewSubscription, Schedule, Subscription, Target};
+use crate::store::{NewSubscription, Schedule, StoreError, Subscription, Target};
 use jiff::Timestamp;
-
-mod manage;
-use manage::manage;
 
 /// The largest plan week accepted (ten years).
 pub const MAX_WEEK: i64 = 520;
@@ -32,18 +34,17 @@ fn id_option(opts: &[CommandOption], name: &str) -> Option<i64> {
     })
 }
 
+fn user_of(i: &Interaction) -> Option<i64> {
+    i.user_id().and_then(|u| u.parse().ok())
+}
+
 /// The slot a stored subscription fires at.
 pub fn slot_of(s: &Subscription) -> Option<WeeklySlot> {
-    let wd = [
-        jiff::civil::Weekday::Monday,
-        jiff::civil::Weekday::Tuesday,
-        jiff::civil::Weekday::Wednesday,
-        jiff::civil::Weekday::Thursday,
-        jiff::civil::Weekday::Friday,
-        jiff::civil::Weekday::Saturday,
-        jiff::civil::Weekday::Sunday,
-    ];
-    let day = *wd.get(s.schedule.weekday as usize)?;
+    use jiff::civil::Weekday::*;
+    let day = *[
+        Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+    ]
+    .get(s.schedule.weekday as usize)?;
     WeeklySlot::new(
         day,
         s.schedule.hour as i8,
@@ -62,7 +63,8 @@ fn next_three(slot: &WeeklySlot, now: Timestamp) -> String {
 }
 
 /// Whether the invoker may manage the group subscription of a channel: Manage Channels there
-/// (from the resolved channel's permissions when Discord sent them) or in general.
+/// (from the resolved channel's permissions, which Discord computes for the invoking member) or,
+/// when Discord sent none, the member's permissions where the interaction happened.
 fn can_manage_channel(i: &Interaction, channel: i64) -> bool {
     let in_channel = i
         .data
@@ -80,21 +82,18 @@ fn can_manage_channel(i: &Interaction, channel: i64) -> bool {
     }
 }
 
-/// Handles `/remind` commands, `rem|` buttons and `/remind` autocomplete.
-pub async fn handle(app: &App, i: &Interaction, cmd: &Command) -> Outcome {
-    let now = Timestamp::now();
-    match cmd {
-        Command::Complete { option, typed, .. } => complete(app, option, typed),
-        Command::Button { custom_id } => button(app, i, custom_id).await,
-        Command::Remind { sub, options } => {
-            let result = match sub.as_str() {
-                "subscribe" => subscribe(app, i, options, now).await,
-                other => manage(app, i, other, options, now).await,
-            };
-            result.unwrap_or_else(|e| error(format!("That didn't work: {e}. Nothing was changed.")))
+/// Handles `/remind` commands, `rem|` buttons and `/remind` autocomplete at `now`.
+pub async fn handle(app: &App, i: &Interaction, cmd: &Command, now: Timestamp) -> Outcome {
+    let result = match cmd {
+        Command::Complete { option, typed, .. } => return complete(app, option, typed),
+        Command::Button { custom_id } => manage::button(app, i, custom_id, now).await,
+        Command::Remind { sub, options } if sub == "subscribe" => {
+            subscribe(app, i, options, now).await
         }
-        _ => error("That isn't a reminder command."),
-    }
+        Command::Remind { sub, options } => manage::manage(app, i, sub, options, now).await,
+        _ => return error("That isn't a reminder command."),
+    };
+    result.unwrap_or_else(|e| error(format!("That didn't work: {e}. Nothing was changed.")))
 }
 
 fn complete(app: &App, option: &str, typed: &str) -> Outcome {
@@ -109,6 +108,7 @@ fn complete(app: &App, option: &str, typed: &str) -> Outcome {
             .pathways
             .iter()
             .filter(|p| p.background.to_lowercase().contains(&typed.to_lowercase()))
+            .take(25)
             .map(|p| Choice::new(&p.background, &p.background))
             .collect(),
         _ => Vec::new(),
@@ -116,90 +116,91 @@ fn complete(app: &App, option: &str, typed: &str) -> Outcome {
     Response::Autocomplete { choices }.into()
 }
 
+/// The validated options of `/remind subscribe`, or what is wrong with them.
+fn parse_subscribe(
+    app: &App,
+    o: &[CommandOption],
+) -> Result<(WeeklySlot, u32, Option<String>), String> {
+    let opt = |name| text(o, name, false).map_err(|e| e.to_string());
+    let slot = WeeklySlot::parse(
+        opt("day")?.as_deref(),
+        opt("time")?.as_deref(),
+        opt("timezone")?.as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
+    let week = integer(o, "start_week", 1, MAX_WEEK)
+        .map_err(|_| format!("`start_week` must be a week number from 1 to {MAX_WEEK}"))?
+        .unwrap_or(1) as u32;
+    let Some(p) = opt("pathway")? else {
+        return Ok((slot, week, None));
+    };
+    let cat = app.catalog();
+    let pathways = &cat.curriculum.pathways;
+    match pathways
+        .iter()
+        .find(|x| x.background.eq_ignore_ascii_case(&p))
+    {
+        Some(x) => Ok((slot, week, Some(x.background.clone()))),
+        None => Err(format!(
+            "there is no pathway `{p}`; choose one of: {}",
+            pathways
+                .iter()
+                .map(|x| x.background.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Where the reminders go, or the reason the invoker can't have that.
+fn target_of(i: &Interaction, o: &[CommandOption]) -> Result<Target, &'static str> {
+    let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
+    let role = id_option(o, "role");
+    let Some(channel) = id_option(o, "channel") else {
+        return match role {
+            Some(_) => Err("A role goes with a study-group `channel`."),
+            None => Ok(Target::Dm),
+        };
+    };
+    if guild.is_none() || !can_manage_channel(i, channel) {
+        return Err("Study-group reminders need **Manage Channels** on that channel.");
+    }
+    if role.is_some() && role == guild {
+        return Err("Pick the study group's role, not @everyone.");
+    }
+    Ok(Target::Channel {
+        channel_id: channel,
+        role_id: role,
+    })
+}
+
 async fn subscribe(
     app: &App,
     i: &Interaction,
     o: &[CommandOption],
     now: Timestamp,
-) -> Result<Outcome, crate::store::StoreError> {
-    let parsed = (|| -> Result<_, String> {
-        let slot = WeeklySlot::parse(
-            text(o, "day", false).map_err(|e| e.to_string())?.as_deref(),
-            text(o, "time", false)
-                .map_err(|e| e.to_string())?
-                .as_deref(),
-            text(o, "timezone", false)
-                .map_err(|e| e.to_string())?
-                .as_deref(),
-        )
-        .map_err(|e| e.to_string())?;
-        let week = integer(o, "start_week", 1, MAX_WEEK)
-            .map_err(|_| format!("`start_week` must be a week number from 1 to {MAX_WEEK}"))?
-            .unwrap_or(1) as u32;
-        let pathway = match text(o, "pathway", false).map_err(|e| e.to_string())? {
-            None => None,
-            Some(p) => {
-                let cat = app.catalog();
-                let found = cat
-                    .curriculum
-                    .pathways
-                    .iter()
-                    .find(|x| x.background.eq_ignore_ascii_case(&p));
-                match found {
-                    Some(x) => Some(x.background.clone()),
-                    None => {
-                        let names: Vec<&str> = cat
-                            .curriculum
-                            .pathways
-                            .iter()
-                            .map(|x| x.background.as_str())
-                            .collect();
-                        return Err(format!(
-                            "there is no pathway `{p}`; choose one of: {}",
-                            names.join(", ")
-                        ));
-                    }
-                }
-            }
-        };
-        Ok((slot, week, pathway))
-    })();
-    let (slot, week, pathway) = match parsed {
+) -> Result<Outcome, StoreError> {
+    let (slot, week, pathway) = match parse_subscribe(app, o) {
         Ok(x) => x,
-        Err(msg) => return Ok(error(format!("{msg}. Nothing was saved."))),
+        Err(msg) => {
+            let stop = if msg.ends_with(['.', '?', '!']) {
+                ""
+            } else {
+                "."
+            };
+            return Ok(error(format!("{msg}{stop} Nothing was saved.")));
+        }
     };
-    let Some(user) = i.user_id().and_then(|u| u.parse::<i64>().ok()) else {
+    let Some(user) = user_of(i) else {
         return Ok(error("I can't tell who you are."));
     };
-    let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
-    let next = schedule::next_after(&slot, now);
-    let channel = id_option(o, "channel");
-    let role = id_option(o, "role");
-    let target = match channel {
-        Some(c) => {
-            if guild.is_none() || !can_manage_channel(i, c) {
-                return Ok(error("Study-group reminders need **Manage Channels** on that channel. Nothing was saved."));
-            }
-            // The @everyone role shares the guild's id: mentioning it would ping the whole server.
-            if role.is_some() && role == guild {
-                return Ok(error(
-                    "Pick the study group's own role, not @everyone. Nothing was saved.",
-                ));
-            }
-            Target::Channel {
-                channel_id: c,
-                role_id: role,
-            }
-        }
-        None if role.is_some() => {
-            return Ok(error(
-                "A role goes with a study-group `channel`. Nothing was saved.",
-            ))
-        }
-        None => Target::Dm,
+    let target = match target_of(i, o) {
+        Ok(t) => t,
+        Err(msg) => return Ok(error(format!("{msg} Nothing was saved."))),
     };
+    let next = schedule::next_after(&slot, now);
     let new = NewSubscription {
-        guild_id: guild,
+        guild_id: i.guild_id.as_deref().and_then(|g| g.parse().ok()),
         owner_user_id: user,
         target: target.clone(),
         schedule: Schedule {
@@ -212,33 +213,13 @@ async fn subscribe(
         week,
         next_due_at: next.as_second(),
     };
+    let existing = match target {
+        Target::Dm => app.store.get_dm(user).await?,
+        Target::Channel { channel_id, .. } => app.store.get_group(channel_id).await?,
+    };
     if target == Target::Dm {
-        // A welcome DM first: if DMs are closed, say how to open them and store nothing.
-        let welcome = Message::text(format!(
-            "👋 You're subscribed to weekly reminders: every {slot}. Your first one arrives {}.",
-            discord_timestamp(next, TimestampStyle::Relative)
-        ));
-        let sent = match app.discord.create_dm(&user.to_string()).await {
-            Ok(dm) => app
-                .discord
-                .create_message(&dm, &welcome, None)
-                .await
-                .map(|_| dm),
-            Err(e) => Err(e),
-        };
-        match sent {
-            Ok(dm) => {
-                if let Ok(dm) = dm.parse::<i64>() {
-                    app.store.put_dm_channel(user, dm).await?;
-                }
-            }
-            Err(e) if e.code() == Some(crate::discord::rest::CANNOT_DM) => {
-                return Ok(error(
-                    "I can't send you DMs, so nothing was saved. Open them in this server's menu → \
-                     **Privacy Settings** → allow **Direct Messages**, then run `/remind subscribe` again.",
-                ))
-            }
-            Err(e) => return Ok(error(format!("I couldn't DM you ({e}). Nothing was saved; try again."))),
+        if let Err(reply) = welcome(app, user, &slot, next).await? {
+            return Ok(reply);
         }
     }
     app.store.subscribe(&new, now.as_second()).await?;
@@ -251,56 +232,57 @@ async fn subscribe(
         } => format!(
             "<#{channel_id}>{}",
             role_id
-                .map(|r| format!(", mentioning <@&{r}>"))
+                .map(|r| format!(", mentioning <@&{r}>,"))
                 .unwrap_or_default()
         ),
     };
+    let replaced = match existing {
+        Some(_) if target == Target::Dm => "\nThis replaces your previous subscription.",
+        Some(_) => "\nThis replaces the channel's previous study-group reminder.",
+        None => "",
+    };
     Ok(ok(format!(
-        "Subscribed: I'll remind {whom} every **{slot}**, starting at plan week {week}{}.\nNext reminders: {}",
-        pathway.map(|p| format!(" on the {p} pathway")).unwrap_or_default(),
+        "Subscribed: I'll remind {whom} every **{slot}**, starting at plan week {week}{}.\n\
+         Next reminders: {}{replaced}",
+        pathway
+            .map(|p| format!(" on the {p} pathway"))
+            .unwrap_or_default(),
         next_three(&slot, now)
     )))
 }
 
-async fn button(app: &App, i: &Interaction, custom_id: &str) -> Outcome {
-    let mut parts = custom_id.splitn(3, '|');
-    let (Some("rem"), Some(action), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-        return error("That button has expired.");
-    };
-    let Ok(id) = id.parse::<i64>() else {
-        return error("That button has expired.");
-    };
-    let s = match app.store.get(id).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return error("That reminder subscription no longer exists."),
-        Err(e) => return error(format!("I couldn't look that up: {e}")),
-    };
-    let me = i.user_id().and_then(|u| u.parse::<i64>().ok());
-    let allowed = me == Some(s.owner_user_id)
-        || matches!(s.target, Target::Channel { channel_id, .. } if can_manage_channel(i, channel_id));
-    if !allowed {
-        return error("These buttons are for the reminder's subscriber.");
-    }
-    let t = unix_now();
-    let result = match action {
-        "done" => Ok(format!(
-            "Nice work on week {}! See you next week.",
-            s.week.saturating_sub(1).max(1)
-        )),
-        "pause" => app
-            .store
-            .pause(id, "paused from a reminder", t)
+/// The welcome DM; `Err` is the reply when it could not be sent (nothing is stored then).
+async fn welcome(
+    app: &App,
+    user: i64,
+    slot: &WeeklySlot,
+    next: Timestamp,
+) -> Result<Result<(), Outcome>, StoreError> {
+    let text = Message::text(format!(
+        "👋 You're subscribed to weekly reminders: every {slot}. Your first one arrives {}.",
+        discord_timestamp(next, TimestampStyle::Relative)
+    ));
+    let sent = match app.discord.create_dm(&user.to_string()).await {
+        Ok(dm) => app
+            .discord
+            .create_message(&dm, &text, None)
             .await
-            .map(|_| "Paused. `/remind resume` starts them again.".into()),
-        "unsub" => app
-            .store
-            .unsubscribe(id)
-            .await
-            .map(|_| "Unsubscribed. No more reminders.".into()),
-        _ => return error("That button has expired."),
+            .map(|_| dm),
+        Err(e) => Err(e),
     };
-    match result {
-        Ok(text) => ok(text),
-        Err(e) => error(format!("That didn't work: {e}")),
+    match sent {
+        Ok(dm) => {
+            if let Ok(dm) = dm.parse::<i64>() {
+                app.store.put_dm_channel(user, dm).await?;
+            }
+            Ok(Ok(()))
+        }
+        Err(e) if e.code() == Some(crate::discord::rest::CANNOT_DM) => Ok(Err(error(
+            "I can't send you DMs, so nothing was saved. Open them in this server's menu → \
+             **Privacy Settings** → allow **Direct Messages**, then run `/remind subscribe` again.",
+        ))),
+        Err(e) => Ok(Err(error(format!(
+            "I couldn't DM you ({e}). Nothing was saved; try again."
+        )))),
     }
 }

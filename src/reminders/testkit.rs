@@ -1,0 +1,294 @@
+//! Test kit for the reminder modules: an in-memory Discord (nonce dedupe, closed DMs, deleted
+//! channels, scripted failures, every send stamped with the loop's clock) and a SQLite store
+//! wrapped so that tokio's paused clock never jumps while SQLite works on its own thread.
+
+use crate::app::{App, Discord};
+use crate::discord::rest::RestError;
+use crate::reminders::delivery::Clock;
+use crate::reply::{Catalog, Message};
+use crate::store::{
+    After, Backend, Delivery, DeliveryKey, Lease, NewSubscription, Result, SearchMiss, Slot, Store,
+    Subscription,
+};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The seed curriculum.
+pub fn catalog() -> Catalog {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = crate::config::Settings::from_vars(|k| match k {
+        "ALIASES_PATH" => Some(root.join("data/aliases.txt").display().to_string()),
+        _ => None,
+    })
+    .expect("settings");
+    crate::cli::load_catalog(&root.join("data/curriculum"), &settings)
+        .expect("the seed loads")
+        .0
+}
+
+/// A fresh SQLite store in a temporary directory, wrapped in [`Inhibited`].
+pub async fn store() -> Arc<Inhibited> {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "cb-reminders-{}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    ));
+    let url = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    let inner = inhibited(crate::store::open(&url, &Default::default()))
+        .await
+        .expect("store opens");
+    Arc::new(Inhibited {
+        inner,
+        calls: AtomicU64::new(0),
+    })
+}
+
+pub fn app(discord: Arc<MemDiscord>, store: Arc<Inhibited>) -> Arc<App> {
+    Arc::new(App::new(catalog(), discord, store))
+}
+
+/// One message the fake accepted.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub channel: String,
+    pub id: String,
+    pub message: Message,
+    pub nonce: Option<String>,
+    /// The clock's unix seconds when it was sent.
+    pub at: i64,
+}
+
+#[derive(Default)]
+struct MemState {
+    sent: Vec<Sent>,
+    nonces: HashMap<(String, String), String>,
+    /// "create_dm <user>" / "create_message <channel>", in order.
+    requests: Vec<String>,
+    closed_dms: HashSet<String>,
+    /// Channel id → the error every send there gets (deleted channel, lost access).
+    broken: HashMap<String, RestError>,
+    /// Channel id → errors for the next sends there, in order (transient failures).
+    scripted: HashMap<String, VecDeque<RestError>>,
+    next_id: u64,
+}
+
+/// An in-memory Discord behind the [`Discord`] trait.
+pub struct MemDiscord {
+    clock: Clock,
+    state: Mutex<MemState>,
+    count: tokio::sync::watch::Sender<usize>,
+}
+
+/// The DM channel the fake opens for `user`.
+pub fn dm_channel_of(user: i64) -> String {
+    (user + 5_000_000_000).to_string()
+}
+
+impl MemDiscord {
+    pub fn new(clock: Clock) -> Arc<MemDiscord> {
+        Arc::new(MemDiscord {
+            clock,
+            state: Mutex::new(MemState::default()),
+            count: tokio::sync::watch::channel(0).0,
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, MemState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn sent(&self) -> Vec<Sent> {
+        self.state().sent.clone()
+    }
+
+    pub fn sent_to(&self, channel: &str) -> Vec<Sent> {
+        self.sent()
+            .into_iter()
+            .filter(|s| s.channel == channel)
+            .collect()
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.state().requests.clone()
+    }
+
+    pub fn close_dms(&self, user: i64) {
+        self.state().closed_dms.insert(user.to_string());
+    }
+
+    pub fn break_channel(&self, channel: &str, e: RestError) {
+        self.state().broken.insert(channel.to_string(), e);
+    }
+
+    /// The next sends to `channel` fail with these errors, one each.
+    pub fn fail_next(&self, channel: &str, errors: Vec<RestError>) {
+        self.state()
+            .scripted
+            .entry(channel.to_string())
+            .or_default()
+            .extend(errors);
+    }
+
+    /// Waits (without a timer) until `n` messages were sent in all.
+    pub async fn wait_sent(&self, n: usize) {
+        let mut rx = self.count.subscribe();
+        let _ = rx.wait_for(|c| *c >= n).await;
+    }
+}
+
+pub fn discord_error(status: u16, code: u64) -> RestError {
+    RestError::Discord {
+        status,
+        code,
+        message: "fake".into(),
+    }
+}
+
+#[async_trait::async_trait]
+impl Discord for MemDiscord {
+    async fn create_message(
+        &self,
+        channel: &str,
+        message: &Message,
+        nonce: Option<&str>,
+    ) -> std::result::Result<String, RestError> {
+        let mut s = self.state();
+        s.requests.push(format!("create_message {channel}"));
+        if let Some(e) = s.scripted.get_mut(channel).and_then(VecDeque::pop_front) {
+            return Err(e);
+        }
+        if let Some(e) = s.broken.get(channel) {
+            return Err(match e {
+                RestError::Discord { status, code, .. } => discord_error(*status, *code),
+                other => RestError::Transport(other.to_string()),
+            });
+        }
+        let user = channel
+            .parse::<i64>()
+            .map(|c| (c - 5_000_000_000).to_string());
+        if user.is_ok_and(|u| s.closed_dms.contains(&u)) {
+            return Err(discord_error(403, crate::discord::rest::CANNOT_DM));
+        }
+        if let Some(n) = nonce {
+            if let Some(id) = s.nonces.get(&(channel.to_string(), n.to_string())) {
+                return Ok(id.clone());
+            }
+        }
+        s.next_id += 1;
+        let id = (900_000_000_000 + s.next_id).to_string();
+        if let Some(n) = nonce {
+            s.nonces
+                .insert((channel.to_string(), n.to_string()), id.clone());
+        }
+        s.sent.push(Sent {
+            channel: channel.to_string(),
+            id: id.clone(),
+            message: message.clone(),
+            nonce: nonce.map(str::to_string),
+            at: self.clock.now(),
+        });
+        let n = s.sent.len();
+        drop(s);
+        self.count.send_replace(n);
+        Ok(id)
+    }
+
+    async fn pin(&self, _: &str, _: &str) -> std::result::Result<(), RestError> {
+        Ok(())
+    }
+
+    async fn create_dm(&self, user: &str) -> std::result::Result<String, RestError> {
+        self.state().requests.push(format!("create_dm {user}"));
+        let id = user.parse::<i64>().map_err(|_| discord_error(400, 50035))?;
+        Ok(dm_channel_of(id))
+    }
+}
+
+/// Runs `f` while a blocking task is pending: tokio's paused clock does not auto-advance then,
+/// so no timer fires "early" while SQLite answers from its own thread.
+async fn inhibited<T>(f: impl Future<Output = T>) -> T {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let guard = tokio::task::spawn_blocking(move || {
+        let _ = rx.recv();
+    });
+    let out = f.await;
+    drop(tx);
+    let _ = guard.await;
+    out
+}
+
+/// A store whose every call runs [`inhibited`], counting calls (a spinning loop shows up as a
+/// huge count instead of a hang).
+pub struct Inhibited {
+    pub inner: Arc<dyn Store>,
+    pub calls: AtomicU64,
+}
+
+impl Inhibited {
+    fn count(&self) {
+        let n = self.calls.fetch_add(1, Ordering::Relaxed);
+        assert!(
+            n < 200_000,
+            "the store was called 200,000 times: a busy loop?"
+        );
+    }
+}
+
+macro_rules! through {
+    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
+        #[async_trait::async_trait]
+        impl Store for Inhibited {
+            fn backend(&self) -> Backend {
+                self.inner.backend()
+            }
+            async fn close(&self) {
+                inhibited(self.inner.close()).await
+            }
+            $( async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                self.count();
+                inhibited(self.inner.$name($($arg),*)).await
+            } )*
+        }
+    };
+}
+
+through! {
+    fn ping(&self) -> Result<()>;
+    fn subscribe(&self, new: &NewSubscription, now: i64) -> Result<Subscription>;
+    fn get(&self, id: i64) -> Result<Option<Subscription>>;
+    fn get_dm(&self, user_id: i64) -> Result<Option<Subscription>>;
+    fn get_group(&self, channel_id: i64) -> Result<Option<Subscription>>;
+    fn paused_groups(&self, guild_id: i64) -> Result<Vec<Subscription>>;
+    fn pause(&self, id: i64, reason: &str, now: i64) -> Result<bool>;
+    fn resume(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
+    fn unsubscribe(&self, id: i64) -> Result<bool>;
+    fn set_week(&self, id: i64, week: u32, now: i64) -> Result<bool>;
+    fn skip(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
+    fn take_notices(&self, user_id: i64) -> Result<Vec<String>>;
+    fn due(&self, now: i64, limit: u32) -> Result<Vec<Subscription>>;
+    fn claim(&self, sub_id: i64, slot: Slot, lease: &Lease<'_>) -> Result<Option<Delivery>>;
+    fn claim_due_batch(
+        &self,
+        lease: &Lease<'_>,
+        limit: u32,
+        plan: &(dyn for<'s> Fn(&'s Subscription) -> Slot + Sync)
+    ) -> Result<Vec<(Subscription, Delivery)>>;
+    fn mark_sent(&self, key: DeliveryKey, message_id: i64, sent_at: i64, after: After) -> Result<bool>;
+    fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> Result<u64>;
+    fn mark_failed_pause(&self, key: DeliveryKey, reason: &str, notice: &str, now: i64) -> Result<bool>;
+    fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
+    fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
+    fn prune_deliveries(&self, before: i64) -> Result<u64>;
+    fn dm_channel(&self, user_id: i64) -> Result<Option<i64>>;
+    fn dm_channels(&self, users: &[i64]) -> Result<HashMap<i64, i64>>;
+    fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
+    fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> Result<()>;
+    fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> Result<Vec<SearchMiss>>;
+}
