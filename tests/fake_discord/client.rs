@@ -100,7 +100,9 @@ async fn serenity_client_connects_receives_interactions_and_resumes() {
     }
     let stats = fake.gateway_stats();
     assert_eq!((stats.identifies, stats.resumes), (1, 2), "{stats:?}");
-    assert!(stats.replayed >= 1 && stats.heartbeats >= 1, "{stats:?}");
+    // Whether "during-drop" was replayed depends on how fast serenity reconnected (under load it
+    // may resume before the dispatch is queued); either way it was answered exactly once above.
+    assert!(stats.heartbeats >= 1, "{stats:?}");
     {
         let seen = seen.lock().expect("lock");
         assert_eq!((seen.ready, seen.guilds), (1, 1));
