@@ -110,9 +110,6 @@ impl App {
                 return failure;
             }
         }
-        if matches!(cmd, Command::Ping) {
-            out.response = Response::Pong;
-        }
         self.with_notices(i, out).await
     }
 

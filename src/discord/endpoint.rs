@@ -88,12 +88,6 @@ pub fn router(state: Endpoint) -> Router {
         .with_state(state)
 }
 
-fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn json(status: StatusCode, v: serde_json::Value) -> Response {
     (
         status,
@@ -110,7 +104,7 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
         h("x-signature-ed25519"),
         h("x-signature-timestamp"),
         &body,
-        now_unix(),
+        crate::app::unix_now(),
     ) {
         return json(
             StatusCode::UNAUTHORIZED,

@@ -5,7 +5,7 @@
 //! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
 
 mod pipeline;
-mod plan;
+pub(crate) mod plan;
 #[cfg(test)]
 mod tests;
 

@@ -148,15 +148,12 @@ fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {
     }
     let pages = hits.len().div_ceil(PAGE_SIZE);
     let page = page.min(pages - 1);
-    let mut embeds: Vec<Embed> = hits
+    let embeds: Vec<Embed> = hits
         .iter()
         .skip(page * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|&r| cards::resource_embed(c, &c.resources[r]))
         .collect();
-    if let Some(first) = embeds.first_mut() {
-        first.color = Some(cards::COLOR);
-    }
     let mut m = Message {
         content: Some(format!(
             "Resources for {} — {} match{}{}",

@@ -18,9 +18,7 @@ use jiff::Timestamp;
 /// The largest plan week accepted (ten years).
 pub const MAX_WEEK: i64 = 520;
 
-fn ts(unix: i64) -> Timestamp {
-    Timestamp::from_second(unix).unwrap_or(Timestamp::UNIX_EPOCH)
-}
+pub(crate) use crate::reminders::delivery::plan::ts;
 
 fn ok(text: impl Into<String>) -> Outcome {
     Response::Message(Message::text(text).ephemeral().within_limits()).into()
