@@ -94,7 +94,7 @@ async fn run() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let settings = curriculum_bot::config::Settings::from_vars(|_| None).unwrap();
     let (cat, _) =
-        curriculum_bot::cli::load_catalog(&root.join("data/curriculum"), &settings).unwrap();
+        curriculum_bot::load::load_catalog(&root.join("data/curriculum"), &settings).unwrap();
     let app = Arc::new(App::new(cat, rest.clone(), st));
     let before_requests = fake.requests().len();
     fake.set_global_limit(LIMIT, 50); // fresh counters for the fan-out

@@ -2,8 +2,9 @@
 //! handler (`App::handle`). Baseline in the same run: parsing and re-serializing the same JSON
 //! without handling it. Prints median and p99 per command; `cargo bench --bench handle`.
 
-use curriculum_bot::cli::{load_catalog, offline_app};
+use curriculum_bot::cli::offline_app;
 use curriculum_bot::config::Settings;
+use curriculum_bot::load::load_catalog;
 use curriculum_bot::reply::Interaction;
 use serde_json::json;
 use std::time::{Duration, Instant};

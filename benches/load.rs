@@ -29,7 +29,7 @@ fn main() {
         std::hint::black_box(parsed.check());
         let p = t.elapsed();
         let t = Instant::now();
-        std::hint::black_box(curriculum_bot::cli::load_catalog(&dir, &settings).unwrap());
+        std::hint::black_box(curriculum_bot::load::load_catalog(&dir, &settings).unwrap());
         let f = t.elapsed();
         if i >= 20 {
             read.push(r);

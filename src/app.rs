@@ -1,27 +1,12 @@
 //! The one handler: `Interaction` in, response out. The gateway, the HTTP interactions endpoint
 //! and `curriculum-bot ask` all call [`App::handle`]; there is no second copy of command logic.
 
-use crate::discord::rest::RestError;
 use crate::metrics::Metrics;
+use crate::ports::Discord;
 use crate::reply::interaction::perms;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
 use crate::store::Store;
 use std::sync::{Arc, RwLock};
-
-/// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
-#[async_trait::async_trait]
-pub trait Discord: Send + Sync {
-    /// Posts `message` in `channel`, returning the new message's id.
-    async fn create_message(
-        &self,
-        channel: &str,
-        message: &reply::Message,
-        nonce: Option<&str>,
-    ) -> Result<String, RestError>;
-    async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
-    /// Opens (or finds) the DM channel with `user`, returning its id.
-    async fn create_dm(&self, user: &str) -> Result<String, RestError>;
-}
 
 /// Shared state of a running bot.
 pub struct App {
@@ -245,7 +230,7 @@ impl App {
             return reply::handle::error("This instance has no curriculum folder to reload from.");
         };
         let loaded =
-            tokio::task::spawn_blocking(move || crate::cli::load_catalog(&path, &settings)).await;
+            tokio::task::spawn_blocking(move || crate::load::load_catalog(&path, &settings)).await;
         let (cat, diags) = match loaded {
             Ok(Ok(x)) => x,
             Ok(Err(e)) => return reply::handle::error(format!("Loading failed: {e}")),

@@ -1,12 +1,12 @@
 //! The subcommands behind the binary: `check`, `search`, `ask`, and loading the catalog they and
 //! the bot share. Output goes to the writers given, so tests can read it.
 
-use crate::app::{App, Discord};
+use crate::app::App;
 use crate::config::Settings;
-use crate::curriculum::{Diagnostic, Parsed};
-use crate::discord::rest::RestError;
+use crate::curriculum::Parsed;
+use crate::ports::Discord;
+use crate::ports::RestError;
 use crate::reply::{self, ask, Catalog};
-use crate::search::Aliases;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -14,33 +14,6 @@ use std::sync::Arc;
 /// Exit codes: 0 fine, 1 curriculum errors, 2 bad command or option.
 pub const EXIT_ERRORS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
-
-/// Loads the curriculum and aliases named by the settings.
-pub fn load_catalog(
-    path: &Path,
-    settings: &Settings,
-) -> Result<(Catalog, Vec<Diagnostic>), crate::load::LoadError> {
-    let parsed = crate::load::load(path, settings.curriculum_base_url.as_deref())?;
-    let (aliases, mut alias_diags) = load_aliases(&settings.aliases_path);
-    let mut diags = parsed.check();
-    diags.append(&mut alias_diags);
-    Ok((Catalog::new(parsed, &aliases), diags))
-}
-
-fn load_aliases(path: &Path) -> (Aliases, Vec<Diagnostic>) {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Aliases::parse(&path.display().to_string(), &text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Aliases::default(), Vec::new()),
-        Err(e) => (
-            Aliases::default(),
-            vec![Diagnostic::error(
-                &path.display().to_string(),
-                1,
-                format!("cannot read aliases: {e}"),
-            )],
-        ),
-    }
-}
 
 /// `check [PATH]`: prints diagnostics and a summary; exit 1 on errors.
 pub fn check(path: &Path, settings: &Settings, out: &mut dyn Write) -> std::io::Result<u8> {

@@ -10,6 +10,8 @@
 //! - [`app`]: the one async handler every transport calls, carrying out effects.
 //! - [`discord`]: the gateway (serenity) and the paced REST client.
 //! - [`cli`]: `check`, `search` and `ask`.
+//! - [`ports`]: the `Discord` trait (and its `RestError`) that effects and delivery call; below
+//!   `app`, implemented by `discord::rest`.
 //! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
 //! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
 //! - [`store`] storage behind one trait: SQLite (default, single instance) or PostgreSQL.
@@ -21,6 +23,7 @@ pub mod curriculum;
 pub mod discord;
 pub mod load;
 pub mod metrics;
+pub mod ports;
 pub mod reminders;
 pub mod reply;
 pub mod search;

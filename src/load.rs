@@ -1,7 +1,10 @@
 //! Reads a curriculum from disk (one page or a folder of `.md`/`.mdx` pages) and hands the text
 //! to the pure parser. An unreadable or binary page becomes a diagnostic, never a failure.
 
+use crate::config::Settings;
 use crate::curriculum::{self, Diagnostic, ParseOptions, Parsed, SourcePage};
+use crate::reply::Catalog;
+use crate::search::Aliases;
 use std::path::{Path, PathBuf};
 
 /// The largest page read; larger files are reported and skipped.
@@ -97,4 +100,31 @@ fn read_page(file: &Path) -> Result<String, String> {
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// Loads the curriculum and aliases named by the settings.
+pub fn load_catalog(
+    path: &Path,
+    settings: &Settings,
+) -> Result<(Catalog, Vec<Diagnostic>), LoadError> {
+    let parsed = load(path, settings.curriculum_base_url.as_deref())?;
+    let (aliases, mut alias_diags) = load_aliases(&settings.aliases_path);
+    let mut diags = parsed.check();
+    diags.append(&mut alias_diags);
+    Ok((Catalog::new(parsed, &aliases), diags))
+}
+
+fn load_aliases(path: &Path) -> (Aliases, Vec<Diagnostic>) {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Aliases::parse(&path.display().to_string(), &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Aliases::default(), Vec::new()),
+        Err(e) => (
+            Aliases::default(),
+            vec![Diagnostic::error(
+                &path.display().to_string(),
+                1,
+                format!("cannot read aliases: {e}"),
+            )],
+        ),
+    }
 }

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use curriculum_bot::{cli, config::Settings, discord, reminders, reply::ask::Asker};
+use curriculum_bot::{cli, config::Settings, discord, load, reminders, reply::ask::Asker};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -83,7 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(cli::check(&path, &settings, &mut out)?)
         }
         Cmd::Search { query, json, limit } => {
-            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             Ok(cli::search(&cat, &query, json, limit, &mut out)?)
         }
         Cmd::Ask {
@@ -91,7 +91,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             json,
             moderator,
         } => {
-            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             let app = rt.block_on(cli::offline_app(cat))?;
             let who = Asker {
                 moderator,
@@ -100,7 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
         }
         Cmd::Deliver => {
-            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             rt.block_on(async {
                 let rest = Arc::new(rest_client(&settings)?);
                 let store = open_store(&settings).await?;
@@ -117,7 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Cmd::Register => {
-            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             let rest = rest_client(&settings)?;
             let defs = curriculum_bot::reply::registry::definitions(&cat.curriculum);
             let n = rt.block_on(async {
@@ -129,12 +129,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Cmd::Serve => {
-            let (cat, _) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             rt.block_on(run_endpoint(&settings, cat))?;
             Ok(0)
         }
         Cmd::Run => {
-            let (cat, diags) = cli::load_catalog(&settings.curriculum_path, &settings)?;
+            let (cat, diags) = load::load_catalog(&settings.curriculum_path, &settings)?;
             for d in &diags {
                 tracing::warn!("{d}");
             }

@@ -1,8 +1,9 @@
 //! Slash commands through the one handler, data-driven: each case is an `ask` line and the reply
 //! rendered as text (`UPDATE_EXPECT=1 cargo test --test commands` to update the snapshots).
 
-use curriculum_bot::cli::{load_catalog, offline_app};
+use curriculum_bot::cli::offline_app;
 use curriculum_bot::config::Settings;
+use curriculum_bot::load::load_catalog;
 use curriculum_bot::reply::ask::{interaction, Asker};
 use curriculum_bot::reply::interaction::{CommandOption, Interaction, InteractionData};
 use curriculum_bot::reply::{registry, render, Response};

@@ -1,9 +1,10 @@
 //! The HTTP interactions endpoint over real HTTP on 127.0.0.1: signatures, PING, a command,
 //! health and metrics.
 
-use curriculum_bot::cli::{load_catalog, offline_app};
+use curriculum_bot::cli::offline_app;
 use curriculum_bot::config::Settings;
 use curriculum_bot::discord::endpoint::{self, Endpoint, HealthCheck};
+use curriculum_bot::load::load_catalog;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
 use std::sync::Arc;

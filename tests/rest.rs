@@ -3,7 +3,8 @@
 
 mod support;
 
-use curriculum_bot::discord::rest::{Rest, RestConfig, CANNOT_DM};
+use curriculum_bot::discord::rest::{Rest, RestConfig};
+use curriculum_bot::ports::CANNOT_DM;
 use curriculum_bot::reply::Message;
 use std::sync::Arc;
 use support::fake_discord::{FakeDiscord, Fault, Options};

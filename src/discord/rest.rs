@@ -2,6 +2,7 @@
 //! this client keeps under the global limit (governor), honours `Retry-After` on every 429
 //! (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
 
+use crate::ports::{Discord, RestError};
 use crate::reply::{Message, Response};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{json, Value};
@@ -9,50 +10,6 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
-
-/// Discord's JSON error codes the bot acts on.
-pub const CANNOT_DM: u64 = 50007;
-pub const UNKNOWN_CHANNEL: u64 = 10003;
-pub const MISSING_ACCESS: u64 = 50001;
-pub const MISSING_PERMISSIONS: u64 = 50013;
-
-#[derive(Debug, thiserror::Error)]
-pub enum RestError {
-    #[error("Discord answered {status} (code {code}): {message}")]
-    Discord {
-        status: u16,
-        code: u64,
-        message: String,
-    },
-    #[error("Discord kept failing ({status}) after {attempts} attempts")]
-    GaveUp { status: u16, attempts: u32 },
-    #[error("could not reach Discord: {0}")]
-    Transport(String),
-}
-
-impl RestError {
-    pub fn code(&self) -> Option<u64> {
-        match self {
-            RestError::Discord { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
-
-    /// The target is gone or closed to us for good: DMs closed, channel deleted, access lost.
-    pub fn is_target_gone(&self) -> bool {
-        matches!(
-            self,
-            RestError::Discord {
-                status: 403 | 404,
-                ..
-            }
-        )
-    }
-
-    pub fn is_missing_access(&self) -> bool {
-        matches!(self, RestError::Discord { status: 403, .. })
-    }
-}
 
 /// Settings of the REST client.
 #[derive(Debug, Clone)]
@@ -270,7 +227,7 @@ impl Rest {
 }
 
 #[async_trait::async_trait]
-impl crate::app::Discord for Rest {
+impl Discord for Rest {
     async fn create_message(
         &self,
         channel: &str,

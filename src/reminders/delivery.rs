@@ -16,7 +16,7 @@ use super::commands::slot_of;
 use super::content::{reminder, Audience};
 use super::schedule::next_after;
 use crate::app::App;
-use crate::discord::rest::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
+use crate::ports::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
 use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
 use pipeline::Pipeline;
 use plan::ts;

@@ -2,8 +2,9 @@
 //! channels, scripted failures, every send stamped with the loop's clock) and a SQLite store
 //! wrapped so that tokio's paused clock never jumps while SQLite works on its own thread.
 
-use crate::app::{App, Discord};
-use crate::discord::rest::RestError;
+use crate::app::App;
+use crate::ports::Discord;
+use crate::ports::RestError;
 use crate::reminders::delivery::Clock;
 use crate::reply::{Catalog, Message};
 use crate::store::{
@@ -23,7 +24,7 @@ pub fn catalog() -> Catalog {
         _ => None,
     })
     .expect("settings");
-    crate::cli::load_catalog(&root.join("data/curriculum"), &settings)
+    crate::load::load_catalog(&root.join("data/curriculum"), &settings)
         .expect("the seed loads")
         .0
 }
@@ -173,7 +174,7 @@ impl Discord for MemDiscord {
             .parse::<i64>()
             .map(|c| (c - 5_000_000_000).to_string());
         if user.is_ok_and(|u| s.closed_dms.contains(&u)) {
-            return Err(discord_error(403, crate::discord::rest::CANNOT_DM));
+            return Err(discord_error(403, crate::ports::CANNOT_DM));
         }
         if let Some(n) = nonce {
             if let Some(id) = s.nonces.get(&(channel.to_string(), n.to_string())) {

@@ -28,7 +28,7 @@ pub fn settings() -> Settings {
 
 pub fn catalog() -> curriculum_bot::reply::Catalog {
     let s = settings();
-    curriculum_bot::cli::load_catalog(&s.curriculum_path, &s)
+    curriculum_bot::load::load_catalog(&s.curriculum_path, &s)
         .expect("seed loads")
         .0
 }

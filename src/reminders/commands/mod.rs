@@ -275,7 +275,7 @@ async fn welcome(
             }
             Ok(Ok(()))
         }
-        Err(e) if e.code() == Some(crate::discord::rest::CANNOT_DM) => Ok(Err(error(
+        Err(e) if e.code() == Some(crate::ports::CANNOT_DM) => Ok(Err(error(
             "I can't send you DMs, so nothing was saved. Open them in this server's menu → \
              **Privacy Settings** → allow **Direct Messages**, then run `/remind subscribe` again.",
         ))),

@@ -3,7 +3,7 @@
 //! resumed with the same nonce.
 
 use super::*;
-use crate::app::Discord;
+use crate::ports::Discord;
 use crate::store::{DeliveryKey, DeliveryStatus, NewSubscription, Store};
 use std::sync::atomic::Ordering;
 

@@ -1,0 +1,65 @@
+//! Ports: the traits the bot's logic calls for I/O, below every module that uses or implements
+//! them. `Discord` is what effects and delivery need from Discord's REST API (the real one is
+//! `discord::rest::Rest`; tests use in-memory ones); `RestError` is its typed failure. The store's
+//! port is `store::Store`.
+
+use crate::reply;
+
+/// Discord's JSON error codes the bot acts on.
+pub const CANNOT_DM: u64 = 50007;
+pub const UNKNOWN_CHANNEL: u64 = 10003;
+pub const MISSING_ACCESS: u64 = 50001;
+pub const MISSING_PERMISSIONS: u64 = 50013;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RestError {
+    #[error("Discord answered {status} (code {code}): {message}")]
+    Discord {
+        status: u16,
+        code: u64,
+        message: String,
+    },
+    #[error("Discord kept failing ({status}) after {attempts} attempts")]
+    GaveUp { status: u16, attempts: u32 },
+    #[error("could not reach Discord: {0}")]
+    Transport(String),
+}
+
+impl RestError {
+    pub fn code(&self) -> Option<u64> {
+        match self {
+            RestError::Discord { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The target is gone or closed to us for good: DMs closed, channel deleted, access lost.
+    pub fn is_target_gone(&self) -> bool {
+        matches!(
+            self,
+            RestError::Discord {
+                status: 403 | 404,
+                ..
+            }
+        )
+    }
+
+    pub fn is_missing_access(&self) -> bool {
+        matches!(self, RestError::Discord { status: 403, .. })
+    }
+}
+
+/// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
+#[async_trait::async_trait]
+pub trait Discord: Send + Sync {
+    /// Posts `message` in `channel`, returning the new message's id.
+    async fn create_message(
+        &self,
+        channel: &str,
+        message: &reply::Message,
+        nonce: Option<&str>,
+    ) -> Result<String, RestError>;
+    async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
+    /// Opens (or finds) the DM channel with `user`, returning its id.
+    async fn create_dm(&self, user: &str) -> Result<String, RestError>;
+}
