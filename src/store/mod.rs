@@ -21,6 +21,7 @@
 //! subscription. `skip` moves only `next_due_at` (the plan week stays); `resume` takes a fresh
 //! `next_due_at` so a resumed subscription doesn't fire late.
 
+mod error;
 mod imp;
 mod lock;
 mod postgres;
@@ -28,12 +29,12 @@ mod sql;
 mod sqlite;
 mod types;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
@@ -43,32 +44,6 @@ pub use types::{
 
 /// `DATABASE_URL` when none is set: a file under `data/`, created with its directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("invalid DATABASE_URL: {0}")]
-    InvalidUrl(String),
-    #[error(
-        "another curriculum-bot is already delivering from {}; running two copies duplicates reminders",
-        .path.display()
-    )]
-    AlreadyRunning { path: PathBuf },
-    #[error("cannot prepare {}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot connect to {0}")]
-    Connect(String),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("invalid input: {0}")]
-    Invalid(String),
-    #[error("unexpected data in the database: {0}")]
-    Corrupt(String),
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
