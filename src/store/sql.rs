@@ -121,8 +121,8 @@ pub(crate) const AGE_MISSES: &str = "DELETE FROM search_misses WHERE last_at < $
 /// Keeps guild `$1`'s `$2` most frequent misses (the most recent among equals).
 pub(crate) const CAP_MISSES: &str = "DELETE FROM search_misses WHERE guild_id = $1 \
      AND query IN (SELECT query FROM (SELECT query, ROW_NUMBER() OVER (\
-     ORDER BY count DESC, last_at DESC, query) AS rank FROM search_misses WHERE guild_id = $1) \
-     AS ranked WHERE rank > $2)";
+     ORDER BY count DESC, last_at DESC, query) AS place FROM search_misses WHERE guild_id = $1) \
+     AS ranked WHERE place > $2)";
 pub(crate) const TOP_MISSES: &str = "SELECT query, count, last_at FROM search_misses \
      WHERE guild_id = $1 ORDER BY count DESC, last_at DESC, query LIMIT $2";
 

@@ -157,7 +157,9 @@ pub async fn tracks_migration_keeps_everything(fx: Arc<Fixture>) {
     let fresh = store.subscribe(&dm(24, T0), T0).await.unwrap();
     assert_eq!(again, 0);
     assert!(after.iter().all(|s| s.id < fresh.id), "ids are not reused");
-    check(tracked, expect![[r#"
+    check(
+        tracked,
+        expect![[r#"
         dm owner=21 guild=Some(1) day=2 07:30 Asia/Kathmandu pathway=Some("Data Scientists") week=4 next=T+300 active notice=None created=T-1000000 updated=T-100000 track=Some("mlops-engineering")
         dm owner=22 guild=None day=6 23:59 UTC pathway=None week=1 next=T+400 paused(member) notice=None created=T-999999 updated=T-99999 track=Some("mlops-engineering")
         channel=500 role=Some(7) owner=23 guild=Some(1) day=0 09:00 Europe/Berlin pathway=Some("Backend") week=12 next=T+500 paused(the channel is gone, system) notice=Some("Reminders in <#500> stopped.") created=T-999998 updated=T-99998 track=Some("mlops-engineering")
@@ -166,5 +168,6 @@ pub async fn tracks_migration_keeps_everything(fx: Arc<Fixture>) {
         owner 23: due=T-4800 week=11 late=false Failed by=Some("w1") lease=T-4740 attempts=1 message=None sent=None
         w2 holds 1 claim(s)
         dm channel of 21: Some(9021)
-        misses: [SearchMiss { query: "rust traits", count: 3, last_at: 1700000000 }]"#]]);
+        misses: [SearchMiss { query: "rust traits", count: 3, last_at: 1700000000 }]"#]],
+    );
 }
