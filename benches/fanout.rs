@@ -86,6 +86,7 @@ async fn run() {
                 tz: "UTC".into(),
             },
             pathway: None,
+            track: None,
             week: 1 + (u % 40) as u32,
             next_due_at: now - 5,
         };

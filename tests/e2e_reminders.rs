@@ -218,6 +218,7 @@ async fn force_due(bot: &harness::Bot, s: &curriculum_bot::store::Subscription) 
         target: s.target.clone(),
         schedule: s.schedule.clone(),
         pathway: s.pathway.clone(),
+        track: s.track.clone(),
         week: s.week,
         next_due_at: now - 5,
     };
@@ -237,6 +238,7 @@ async fn dm_subscriber(bot: &harness::Bot, user: u64, week: u32) {
             tz: "UTC".into(),
         },
         pathway: Some("Data Scientists".into()),
+        track: None,
         week,
         next_due_at: now - 5,
     };

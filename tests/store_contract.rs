@@ -6,10 +6,14 @@
 mod delivery;
 #[path = "store_contract/fixture.rs"]
 mod fixture;
+#[path = "store_contract/migration.rs"]
+mod migration;
 #[path = "store_contract/opening.rs"]
 mod opening;
 #[path = "store_contract/races.rs"]
 mod races;
+#[path = "store_contract/tracks.rs"]
+mod tracks;
 
 use std::sync::Arc;
 
@@ -17,7 +21,9 @@ use curriculum_bot::store::StoreError;
 use delivery::*;
 use expect_test::{expect, Expect};
 use fixture::*;
+use migration::*;
 use races::*;
+use tracks::*;
 
 /// Each contract test once per backend: `sqlite::name` and `postgres::name`.
 macro_rules! contract {
@@ -52,6 +58,11 @@ contract!(
     release_retries_later,
     dm_channel_cache,
     search_misses,
+    member_tracks,
+    channel_tracks,
+    subscription_tracks,
+    search_misses_are_capped_and_aged,
+    tracks_migration_keeps_everything,
 );
 
 fn check(actual: String, expect: Expect) {

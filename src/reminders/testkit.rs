@@ -8,8 +8,8 @@ use crate::ports::RestError;
 use crate::reminders::delivery::Clock;
 use crate::reply::{Catalog, Message};
 use crate::store::{
-    After, Backend, Delivery, DeliveryKey, Lease, NewSubscription, Result, SearchMiss, Slot, Store,
-    Subscription,
+    After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, Result,
+    SearchMiss, Slot, Store, Subscription,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -292,4 +292,12 @@ through! {
     fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
     fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> Result<()>;
     fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> Result<Vec<SearchMiss>>;
+    fn assign_untracked_subscriptions(&self, track: &str) -> Result<u64>;
+    fn set_member_track(&self, guild_id: Option<i64>, user_id: i64, track: &str, now: i64) -> Result<()>;
+    fn member_track(&self, guild_id: Option<i64>, user_id: i64) -> Result<Option<String>>;
+    fn clear_member_track(&self, guild_id: Option<i64>, user_id: i64) -> Result<bool>;
+    fn set_channel_track(&self, guild_id: i64, channel_id: i64, track: &str, now: i64) -> Result<()>;
+    fn channel_track(&self, channel_id: i64) -> Result<Option<String>>;
+    fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
+    fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
 }

@@ -5,15 +5,18 @@
 //!
 //! [`Store`]: super::Store
 
+pub(in crate::store) mod inherent;
+
 /// Names the expansion uses (glob-imported, so a backend's own imports take precedence).
 pub(in crate::store) mod prelude {
     pub(in crate::store) use super::super::sql;
     pub(in crate::store) use super::super::types::{
-        limit_i64, normalize_query, validate, week_i32, DeliveryRow, MissRow, SubRow,
+        limit_i64, normalize_query, validate, validate_track, week_i32, DeliveryRow, MissRow,
+        SubRow,
     };
     pub(in crate::store) use super::super::{
-        After, Delivery, DeliveryKey, Lease, NewSubscription, SearchMiss, Slot, Store,
-        Subscription, Target,
+        After, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, SearchMiss, Slot,
+        Store, Subscription, Target, MAX_MISSES_PER_GUILD, MISS_MAX_AGE_SECS,
     };
 }
 
@@ -24,50 +27,7 @@ macro_rules! impl_store {
         use $crate::store::imp::prelude::*;
         type R<T> = $crate::store::Result<T>;
 
-        impl $ty {
-            async fn claim_on(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                sub_id: i64,
-                slot: Slot,
-                lease: &Lease<'_>,
-            ) -> R<Option<Delivery>> {
-                let row = sqlx::query_as::<_, DeliveryRow>(sql::CLAIM)
-                    .bind(sub_id)
-                    .bind(slot.due_at)
-                    .bind(week_i32(slot.week)?)
-                    .bind(lease.worker)
-                    .bind(lease.until)
-                    .bind(slot.late)
-                    .bind(lease.now)
-                    .fetch_optional(&mut *conn)
-                    .await;
-                match row {
-                    Ok(row) => row.map(Delivery::try_from).transpose(),
-                    Err(e) if sql::is_fk_violation(&e) => Ok(None),
-                    Err(e) => Err(e.into()),
-                }
-            }
-
-            async fn subs(&self, stmt: &'static str, id: i64) -> R<Vec<Subscription>> {
-                let rows = sqlx::query_as::<_, SubRow>(stmt)
-                    .bind(id)
-                    .fetch_all(&self.read)
-                    .await?;
-                rows.into_iter().map(Subscription::try_from).collect()
-            }
-
-            async fn sub(&self, stmt: &'static str, id: i64) -> R<Option<Subscription>> {
-                Ok(self.subs(stmt, id).await?.into_iter().next())
-            }
-
-            /// Runs a write; `true` when it changed a row.
-            async fn update<'q>(
-                &self,
-                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
-            ) -> R<bool> {
-                Ok(q.execute(&self.write).await?.rows_affected() > 0)
-            }
-        }
+        $crate::store::imp::inherent::impl_inherent!($ty, $db);
 
         #[async_trait::async_trait]
         impl Store for $ty {
@@ -107,6 +67,7 @@ macro_rules! impl_store {
                     .bind(week_i32(new.week)?)
                     .bind(new.next_due_at)
                     .bind(now)
+                    .bind(new.track.as_deref())
                     .fetch_one(&self.write)
                     .await?;
                 row.try_into()
@@ -353,25 +314,84 @@ macro_rules! impl_store {
                 Ok(())
             }
             async fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> R<()> {
-                if let Some(query) = normalize_query(query) {
-                    let guild = sql::miss_guild(guild_id);
-                    self.update(
-                        sqlx::query(sql::RECORD_MISS)
-                            .bind(guild)
-                            .bind(query)
-                            .bind(now),
-                    )
-                    .await?;
+                match normalize_query(query) {
+                    Some(query) => {
+                        self.record_miss_capped(sql::guild_key(guild_id), query, now)
+                            .await
+                    }
+                    None => Ok(()),
                 }
-                Ok(())
             }
             async fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> R<Vec<SearchMiss>> {
                 let rows = sqlx::query_as::<_, MissRow>(sql::TOP_MISSES)
-                    .bind(sql::miss_guild(guild_id))
+                    .bind(sql::guild_key(guild_id))
                     .bind(limit_i64(limit))
                     .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(SearchMiss::from).collect())
+            }
+
+            async fn assign_untracked_subscriptions(&self, track: &str) -> R<u64> {
+                let q = sqlx::query(sql::ASSIGN_UNTRACKED).bind(validate_track(track)?);
+                Ok(q.execute(&self.write).await?.rows_affected())
+            }
+            async fn set_member_track(
+                &self,
+                guild_id: Option<i64>,
+                user_id: i64,
+                track: &str,
+                now: i64,
+            ) -> R<()> {
+                let q = sqlx::query(sql::SET_MEMBER_TRACK)
+                    .bind(sql::guild_key(guild_id))
+                    .bind(user_id)
+                    .bind(validate_track(track)?)
+                    .bind(now);
+                self.update(q).await.map(drop)
+            }
+            async fn member_track(&self, guild_id: Option<i64>, user_id: i64) -> R<Option<String>> {
+                let q = sqlx::query_scalar(sql::MEMBER_TRACK)
+                    .bind(sql::guild_key(guild_id))
+                    .bind(user_id);
+                Ok(q.fetch_optional(&self.read).await?)
+            }
+            async fn clear_member_track(&self, guild_id: Option<i64>, user_id: i64) -> R<bool> {
+                let q = sqlx::query(sql::CLEAR_MEMBER_TRACK)
+                    .bind(sql::guild_key(guild_id))
+                    .bind(user_id);
+                self.update(q).await
+            }
+            async fn set_channel_track(
+                &self,
+                guild_id: i64,
+                channel_id: i64,
+                track: &str,
+                now: i64,
+            ) -> R<()> {
+                let q = sqlx::query(sql::SET_CHANNEL_TRACK)
+                    .bind(channel_id)
+                    .bind(guild_id)
+                    .bind(validate_track(track)?)
+                    .bind(now);
+                self.update(q).await.map(drop)
+            }
+            async fn channel_track(&self, channel_id: i64) -> R<Option<String>> {
+                let q = sqlx::query_scalar(sql::CHANNEL_TRACK).bind(channel_id);
+                Ok(q.fetch_optional(&self.read).await?)
+            }
+            async fn channel_tracks(&self, guild_id: i64) -> R<Vec<ChannelTrack>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(sql::CHANNEL_TRACKS)
+                    .bind(guild_id)
+                    .fetch_all(&self.read)
+                    .await?;
+                let tied = rows
+                    .into_iter()
+                    .map(|(channel_id, track)| ChannelTrack { channel_id, track });
+                Ok(tied.collect())
+            }
+            async fn clear_channel_track(&self, channel_id: i64) -> R<bool> {
+                self.update(sqlx::query(sql::CLEAR_CHANNEL_TRACK).bind(channel_id))
+                    .await
             }
         }
     };

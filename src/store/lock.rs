@@ -26,9 +26,9 @@ impl InstanceLock {
     /// Takes the lock for `db` or reports who holds it.
     pub(crate) fn acquire(db: &Path) -> Result<InstanceLock, StoreError> {
         let path = lock_path(db);
-        let io = |source| StoreError::Io {
+        let io = |error| StoreError::Io {
             path: path.clone(),
-            source,
+            error,
         };
         let file = OpenOptions::new()
             .create(true)

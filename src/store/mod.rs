@@ -20,7 +20,14 @@
 //! again from anywhere replaces it, keeping its id); a channel has at most one group
 //! subscription. `skip` moves only `next_due_at` (the plan week stays); `resume` takes a fresh
 //! `next_due_at` so a resumed subscription doesn't fire late.
+//!
+//! Tracks (issue 8) are stored as slugs; which exist is the site's business. A member's track is
+//! kept per guild (DMs count as one guild); where they chose none, their latest choice made
+//! anywhere applies (one bot serves one site, so it names a track of the same site). A channel's
+//! track is kept per channel. Subscriptions made before tracks have none until the app calls
+//! [`Store::assign_untracked_subscriptions`] at start-up.
 
+mod error;
 mod imp;
 mod lock;
 mod postgres;
@@ -28,47 +35,22 @@ mod sql;
 mod sqlite;
 mod types;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
-    normalize_query, After, Delivery, DeliveryKey, DeliveryStatus, Lease, NewSubscription,
-    Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISS_QUERY_CHARS,
+    normalize_query, After, ChannelTrack, Delivery, DeliveryKey, DeliveryStatus, Lease,
+    NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
+    MAX_MISS_QUERY_CHARS, MAX_TRACK_CHARS, MISS_MAX_AGE_SECS,
 };
 
 /// `DATABASE_URL` when none is set: a file under `data/`, created with its directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("invalid DATABASE_URL: {0}")]
-    InvalidUrl(String),
-    #[error(
-        "another curriculum-bot is already delivering from {}; running two copies duplicates reminders",
-        .path.display()
-    )]
-    AlreadyRunning { path: PathBuf },
-    #[error("cannot prepare {}: {source}", .path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot connect to {0}")]
-    Connect(String),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("invalid input: {0}")]
-    Invalid(String),
-    #[error("unexpected data in the database: {0}")]
-    Corrupt(String),
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -127,7 +109,8 @@ pub trait Store: Send + Sync {
 
     // ---- subscriptions ----
     /// Creates or replaces: one DM subscription per user, one group subscription per channel.
-    /// Replacing keeps the id and creation time and makes the subscription active again.
+    /// Replacing keeps the id and creation time (and the track when `new.track` is `None`) and
+    /// makes the subscription active again.
     async fn subscribe(&self, new: &NewSubscription, now: i64) -> Result<Subscription>;
     async fn get(&self, id: i64) -> Result<Option<Subscription>>;
     async fn get_dm(&self, user_id: i64) -> Result<Option<Subscription>>;
@@ -197,8 +180,40 @@ pub trait Store: Send + Sync {
     async fn dm_channels(&self, users: &[i64]) -> Result<std::collections::HashMap<i64, i64>>;
     async fn put_dm_channel(&self, user_id: i64, channel_id: i64) -> Result<()>;
     /// Counts a search with no result (`guild_id` `None` = DMs); the query is normalized with
-    /// [`normalize_query`] and ignored when empty.
+    /// [`normalize_query`] and ignored when empty. Bounded: misses of any guild not seen for
+    /// [`MISS_MAX_AGE_SECS`] before `now` are dropped, and the guild keeps its
+    /// [`MAX_MISSES_PER_GUILD`] most frequent (then most recent) misses.
     async fn record_miss(&self, guild_id: Option<i64>, query: &str, now: i64) -> Result<()>;
     /// The most frequent misses, then the most recent.
     async fn top_misses(&self, guild_id: Option<i64>, limit: u32) -> Result<Vec<SearchMiss>>;
+
+    // ---- tracks (slugs, at most MAX_TRACK_CHARS; see the module notes) ----
+    /// Subscriptions made before tracks (no track) join `track`; returns how many. Nothing else
+    /// about them changes. The app calls it at start-up with the site's one track.
+    async fn assign_untracked_subscriptions(&self, track: &str) -> Result<u64>;
+    /// Remembers the member's track in a guild (`None` = direct messages).
+    async fn set_member_track(
+        &self,
+        guild_id: Option<i64>,
+        user_id: i64,
+        track: &str,
+        now: i64,
+    ) -> Result<()>;
+    /// The member's track in that guild, else their latest choice made anywhere.
+    async fn member_track(&self, guild_id: Option<i64>, user_id: i64) -> Result<Option<String>>;
+    /// Forgets the choice made in that guild; `false` when there was none.
+    async fn clear_member_track(&self, guild_id: Option<i64>, user_id: i64) -> Result<bool>;
+    /// Ties a channel to a track (replacing its previous one).
+    async fn set_channel_track(
+        &self,
+        guild_id: i64,
+        channel_id: i64,
+        track: &str,
+        now: i64,
+    ) -> Result<()>;
+    async fn channel_track(&self, channel_id: i64) -> Result<Option<String>>;
+    /// The guild's channels tied to a track, by channel id.
+    async fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
+    /// Unties the channel; `false` when it wasn't tied.
+    async fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
 }

@@ -9,17 +9,17 @@ macro_rules! upsert_subscription {
         concat!(
             "INSERT INTO subscriptions (guild_id, owner_user_id, kind, channel_id, role_id, weekday, \
              hour, minute, tz, pathway, week, next_due_at, paused_reason, paused_by_system, \
-             notice_pending, created_at, updated_at) \
+             notice_pending, created_at, updated_at, track) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, FALSE, NULL, \
-             $13, $13) ON CONFLICT ",
+             $13, $13, $14) ON CONFLICT ",
             $conflict,
             " DO UPDATE SET guild_id = excluded.guild_id, ",
             $owner,
             "role_id = excluded.role_id, weekday = excluded.weekday, hour = excluded.hour, \
              minute = excluded.minute, tz = excluded.tz, pathway = excluded.pathway, \
              week = excluded.week, next_due_at = excluded.next_due_at, paused_reason = NULL, \
-             paused_by_system = FALSE, updated_at = excluded.updated_at \
-             RETURNING *"
+             paused_by_system = FALSE, updated_at = excluded.updated_at, \
+             track = COALESCE(excluded.track, subscriptions.track) RETURNING *"
         )
     };
 }
@@ -116,11 +116,38 @@ pub(crate) const RECORD_MISS: &str = "INSERT INTO search_misses (guild_id, query
      VALUES ($1, $2, 1, $3) ON CONFLICT (guild_id, query) DO UPDATE \
      SET count = search_misses.count + 1, last_at = CASE WHEN excluded.last_at > \
      search_misses.last_at THEN excluded.last_at ELSE search_misses.last_at END";
+/// Drops the misses (of every guild) not seen since `$1`; served by `search_misses_by_last_at`.
+pub(crate) const AGE_MISSES: &str = "DELETE FROM search_misses WHERE last_at < $1";
+/// Keeps guild `$1`'s `$2` most frequent misses (the most recent among equals).
+pub(crate) const CAP_MISSES: &str = "DELETE FROM search_misses WHERE guild_id = $1 \
+     AND query IN (SELECT query FROM (SELECT query, ROW_NUMBER() OVER (\
+     ORDER BY count DESC, last_at DESC, query) AS place FROM search_misses WHERE guild_id = $1) \
+     AS ranked WHERE place > $2)";
 pub(crate) const TOP_MISSES: &str = "SELECT query, count, last_at FROM search_misses \
      WHERE guild_id = $1 ORDER BY count DESC, last_at DESC, query LIMIT $2";
 
-/// `search_misses.guild_id` for direct messages.
-pub(crate) fn miss_guild(guild_id: Option<i64>) -> i64 {
+/// Subscriptions made before tracks join the given one.
+pub(crate) const ASSIGN_UNTRACKED: &str = "UPDATE subscriptions SET track = $1 WHERE track IS NULL";
+
+/// `$1` is the guild (0 = direct messages).
+pub(crate) const SET_MEMBER_TRACK: &str = "INSERT INTO member_tracks (guild_id, user_id, \
+     track, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (guild_id, user_id) DO UPDATE \
+     SET track = excluded.track, updated_at = excluded.updated_at";
+/// The choice made in guild `$1`, else the member's latest choice anywhere.
+pub(crate) const MEMBER_TRACK: &str = "SELECT track FROM member_tracks WHERE user_id = $2 \
+     ORDER BY CASE WHEN guild_id = $1 THEN 0 ELSE 1 END, updated_at DESC, guild_id LIMIT 1";
+pub(crate) const CLEAR_MEMBER_TRACK: &str =
+    "DELETE FROM member_tracks WHERE guild_id = $1 AND user_id = $2";
+pub(crate) const SET_CHANNEL_TRACK: &str = "INSERT INTO channel_tracks (channel_id, guild_id, \
+     track, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (channel_id) DO UPDATE \
+     SET guild_id = excluded.guild_id, track = excluded.track, updated_at = excluded.updated_at";
+pub(crate) const CHANNEL_TRACK: &str = "SELECT track FROM channel_tracks WHERE channel_id = $1";
+pub(crate) const CHANNEL_TRACKS: &str =
+    "SELECT channel_id, track FROM channel_tracks WHERE guild_id = $1 ORDER BY channel_id";
+pub(crate) const CLEAR_CHANNEL_TRACK: &str = "DELETE FROM channel_tracks WHERE channel_id = $1";
+
+/// `search_misses.guild_id` (and `member_tracks.guild_id`) for direct messages.
+pub(crate) fn guild_key(guild_id: Option<i64>) -> i64 {
     guild_id.unwrap_or(0)
 }
 

@@ -78,9 +78,9 @@ impl SqliteStore {
 fn create_parent(path: &Path) -> Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
-            .map_err(|source| StoreError::Io {
+            .map_err(|error| StoreError::Io {
                 path: dir.to_path_buf(),
-                source,
+                error,
             }),
         _ => Ok(()),
     }

@@ -35,6 +35,8 @@ pub struct NewSubscription {
     pub target: Target,
     pub schedule: Schedule,
     pub pathway: Option<String>,
+    /// The track's slug. Replacing a subscription with `None` keeps the track it had.
+    pub track: Option<String>,
     /// The plan week the next reminder is about (>= 1).
     pub week: u32,
     pub next_due_at: i64,
@@ -49,6 +51,9 @@ pub struct Subscription {
     pub target: Target,
     pub schedule: Schedule,
     pub pathway: Option<String>,
+    /// The track's slug; `None` for a subscription made before tracks (see
+    /// [`Store::assign_untracked_subscriptions`](super::Store::assign_untracked_subscriptions)).
+    pub track: Option<String>,
     /// The plan week the next reminder is about (>= 1).
     pub week: u32,
     /// The instant of the next weekly slot.
@@ -147,6 +152,16 @@ pub struct Delivery {
     pub sent_at: Option<i64>,
 }
 
+/// A channel tied to a track by its moderators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelTrack {
+    pub channel_id: i64,
+    pub track: String,
+}
+
+/// The longest track slug stored, in characters.
+pub const MAX_TRACK_CHARS: usize = 100;
+
 /// A search that found nothing, counted per guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchMiss {
@@ -157,6 +172,11 @@ pub struct SearchMiss {
 
 /// The longest normalized query stored, in characters.
 pub const MAX_MISS_QUERY_CHARS: usize = 200;
+/// The most distinct misses kept per guild: recording one more evicts the least frequent (the
+/// least recent among equals).
+pub const MAX_MISSES_PER_GUILD: u32 = 500;
+/// A miss not seen for this long (90 days, in seconds) is dropped.
+pub const MISS_MAX_AGE_SECS: i64 = 90 * 24 * 3600;
 
 /// Lower-cases, collapses white space and caps the length; `None` when nothing is left.
 pub fn normalize_query(query: &str) -> Option<String> {
@@ -184,6 +204,7 @@ pub(crate) struct SubRow {
     minute: i32,
     tz: String,
     pathway: Option<String>,
+    track: Option<String>,
     week: i32,
     next_due_at: i64,
     paused_reason: Option<String>,
@@ -225,6 +246,7 @@ impl TryFrom<SubRow> for Subscription {
                 tz: r.tz,
             },
             pathway: r.pathway,
+            track: r.track,
             week: narrow("week", r.week)?,
             next_due_at: r.next_due_at,
             paused_reason: r.paused_reason,
@@ -298,6 +320,9 @@ impl From<MissRow> for SearchMiss {
 pub(crate) fn validate(new: &NewSubscription) -> Result<(), StoreError> {
     let s = &new.schedule;
     week_i32(new.week)?;
+    if let Some(track) = &new.track {
+        validate_track(track)?;
+    }
     let problem = if s.weekday > 6 {
         format!("weekday {} is not 0 (Monday) to 6 (Sunday)", s.weekday)
     } else if s.hour > 23 || s.minute > 59 {
@@ -306,6 +331,21 @@ pub(crate) fn validate(new: &NewSubscription) -> Result<(), StoreError> {
         "the time zone is empty".to_string()
     } else {
         return Ok(());
+    };
+    Err(StoreError::Invalid(problem))
+}
+
+/// A track slug as stored: not empty, no surrounding white space or control characters, at
+/// most [`MAX_TRACK_CHARS`] characters. Which slugs exist is the site's business, not the store's.
+pub(crate) fn validate_track(track: &str) -> Result<&str, StoreError> {
+    let problem = if track.chars().count() > MAX_TRACK_CHARS {
+        format!("a track slug has at most {MAX_TRACK_CHARS} characters")
+    } else if track.trim().is_empty() {
+        "the track is empty".to_string()
+    } else if track.trim() != track || track.chars().any(char::is_control) {
+        format!("the track {track:?} has white space around it or control characters")
+    } else {
+        return Ok(track);
     };
     Err(StoreError::Invalid(problem))
 }

@@ -136,6 +136,7 @@ pub async fn seed_due_dms(
             target: curriculum_bot::store::Target::Dm,
             schedule: schedule.clone(),
             pathway: None,
+            track: None,
             week: 1 + (u % 40) as u32,
             next_due_at: now - 5,
         };

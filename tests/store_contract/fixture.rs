@@ -123,6 +123,7 @@ pub fn dm(user: i64, next_due_at: i64) -> NewSubscription {
             tz: "UTC".into(),
         },
         pathway: None,
+        track: None,
         week: 1,
         next_due_at,
     }

@@ -208,6 +208,8 @@ async fn subscribe(
             tz: slot.tz_name().to_string(),
         },
         pathway: pathway.clone(),
+        // The track is wired in with the /track work (issue 8); `None` keeps a replaced one.
+        track: None,
         week,
         next_due_at: next.as_second(),
     };

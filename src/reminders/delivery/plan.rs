@@ -82,6 +82,7 @@ mod tests {
                 tz: tz.into(),
             },
             pathway: None,
+            track: None,
             week,
             next_due_at,
             paused_reason: None,

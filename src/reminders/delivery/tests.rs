@@ -105,6 +105,7 @@ impl Rig {
                 tz: slot.tz_name().to_string(),
             },
             pathway: None,
+            track: None,
             week,
             next_due_at: schedule::next_after(slot, ts(now)).as_second(),
         };

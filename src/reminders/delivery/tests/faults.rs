@@ -127,6 +127,7 @@ async fn a_crash_between_send_and_mark_is_resumed_with_the_same_nonce() {
         target: Target::Dm,
         schedule: new_week.schedule.clone(),
         pathway: None,
+        track: None,
         week: 4,
         next_due_at: MONDAY_9,
     };
