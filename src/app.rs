@@ -3,6 +3,7 @@
 
 use crate::metrics::Metrics;
 use crate::ports::Discord;
+use crate::reminders::commands::RemindCtx;
 use crate::reply::interaction::perms;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
 use crate::store::Store;
@@ -77,14 +78,14 @@ impl App {
             Command::Report => return self.report(i).await,
             Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
             Command::Remind { .. } => {
-                let out = crate::reminders::commands::handle(self, i, &cmd, now()).await;
+                let out = self.remind(i, &cmd).await;
                 return self.with_notices(i, out).await;
             }
             Command::Complete { command, .. } if command == "remind" => {
-                return crate::reminders::commands::handle(self, i, &cmd, now()).await
+                return self.remind(i, &cmd).await
             }
             Command::Button { custom_id } if custom_id.starts_with("rem|") => {
-                return crate::reminders::commands::handle(self, i, &cmd, now()).await
+                return self.remind(i, &cmd).await
             }
             _ => {}
         }
@@ -96,6 +97,18 @@ impl App {
             }
         }
         self.with_notices(i, out).await
+    }
+
+    /// `/remind …`, its autocomplete and the reminder buttons, with only what they need.
+    async fn remind(&self, i: &Interaction, cmd: &Command) -> Outcome {
+        let catalog = self.catalog();
+        let ctx = RemindCtx {
+            store: &*self.store,
+            discord: &*self.discord,
+            catalog: &catalog,
+            delivery: &self.delivery,
+        };
+        crate::reminders::commands::handle(&ctx, i, cmd, now()).await
     }
 
     /// Tells a member about reminders the bot had to pause (DMs closed, channel gone) the next
