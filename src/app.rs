@@ -19,6 +19,8 @@ pub struct App {
     pub delivery: Arc<tokio::sync::Notify>,
     /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
+    /// Dropped with the app, after the store (e.g. `ask`'s scratch folder). Declared last.
+    keep: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl App {
@@ -30,7 +32,14 @@ impl App {
             metrics: Metrics::default(),
             delivery: Arc::new(tokio::sync::Notify::new()),
             source: None,
+            keep: Vec::new(),
         }
+    }
+
+    /// Keeps `guard` alive as long as the app; it is dropped after the store.
+    pub fn keeping(mut self, guard: impl std::any::Any + Send + Sync) -> App {
+        self.keep.push(Box::new(guard));
+        self
     }
 
     /// Lets moderators reload the curriculum from `path`.
