@@ -1,10 +1,12 @@
 //! The one handler: `Interaction` in, response out. The gateway, the HTTP interactions endpoint
 //! and `curriculum-bot ask` all call [`App::handle`]; there is no second copy of command logic.
+//! `App` holds the shared state and routes: curriculum commands to `reply` (carrying out their
+//! effects), `/remind` to `reminders::commands` with a narrow [`RemindCtx`], `/report` and
+//! `/curriculum` to `moderation`.
 
 use crate::metrics::Metrics;
 use crate::ports::Discord;
 use crate::reminders::commands::RemindCtx;
-use crate::reply::interaction::perms;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
 use crate::store::Store;
 use std::sync::{Arc, RwLock};
@@ -84,8 +86,15 @@ impl App {
             Err(e) => return reply::handle::command_error(&e),
         };
         match &cmd {
-            Command::Report => return self.report(i).await,
-            Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
+            Command::Report => return crate::moderation::report(&*self.store, i).await,
+            Command::Curriculum { reload } => {
+                let (out, reloaded) =
+                    crate::moderation::curriculum(self.source.as_ref(), i, *reload).await;
+                if let Some(cat) = reloaded {
+                    self.replace_catalog(cat);
+                }
+                return out;
+            }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
                 return self.with_notices(i, out).await;
@@ -220,56 +229,4 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-impl App {
-    /// `/report`: what members searched for and did not find, in this server.
-    async fn report(&self, i: &Interaction) -> Outcome {
-        if !i.member_can(perms::MANAGE_GUILD) {
-            return reply::handle::error(
-                "Only moderators with **Manage Server** can see the search report.",
-            );
-        }
-        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
-        match self.store.top_misses(guild, 20).await {
-            Ok(misses) => {
-                let rows: Vec<(String, u64)> =
-                    misses.into_iter().map(|m| (m.query, m.count)).collect();
-                Response::Message(reply::cards::misses_report(&rows).ephemeral()).into()
-            }
-            Err(e) => reply::handle::error(format!("I couldn't read the report: {e}")),
-        }
-    }
-
-    /// `/curriculum reload|validate`: reads the curriculum from disk again.
-    async fn curriculum(&self, i: &Interaction, reload: bool) -> Outcome {
-        if !i.member_can(perms::MANAGE_GUILD) {
-            return reply::handle::error(
-                "Only moderators with **Manage Server** can reload or validate the curriculum.",
-            );
-        }
-        let Some((path, settings)) = self.source.clone() else {
-            return reply::handle::error("This instance has no curriculum folder to reload from.");
-        };
-        let loaded =
-            tokio::task::spawn_blocking(move || crate::load::load_catalog(&path, &settings)).await;
-        let (cat, diags) = match loaded {
-            Ok(Ok(x)) => x,
-            Ok(Err(e)) => return reply::handle::error(format!("Loading failed: {e}")),
-            Err(e) => return reply::handle::error(format!("Loading failed: {e}")),
-        };
-        let lines: Vec<String> = diags.iter().take(15).map(|d| format!("• `{d}`")).collect();
-        let summary = crate::curriculum::summary(&cat.curriculum);
-        let errors = cat.errors;
-        let verb = if reload && errors == 0 {
-            self.replace_catalog(cat);
-            "Reloaded"
-        } else if reload {
-            "Not reloaded (fix the errors first)"
-        } else {
-            "Checked"
-        };
-        let text = format!("{verb}: {summary}.\n{}", lines.join("\n"));
-        Response::Message(reply::Message::text(text).ephemeral().within_limits()).into()
-    }
 }
