@@ -3,7 +3,7 @@
 //! `UPDATE_EXPECT=1 cargo test --lib reminders::commands` updates the snapshots.
 
 use super::access::NOT_YOURS;
-use super::tests::run;
+use super::tests::{check, run};
 use crate::reminders::content::{reminder, Audience};
 use expect_test::expect;
 
@@ -12,6 +12,76 @@ const SETUP: [(&str, &str); 2] = [
     ("member", "/remind subscribe"),
     ("mod", "/remind subscribe channel:<#600> role:<@&700>"),
 ];
+
+#[test]
+fn buttons_act_for_the_subscriber_only() {
+    check(
+        &[
+            ("member", "/remind subscribe start_week:4"),
+            ("mod", "/remind subscribe channel:<#600> role:<@&700>"),
+            ("otherdm", "button rem|done|dm"),
+            ("other", "button rem|pause|dm"),
+            ("mod", "button rem|unsub|dm"),
+            ("dm", "button rem|done|dm"),
+            ("dm", "button rem|pause|dm"),
+            ("other", "button rem|pause|group"),
+            ("member", "button rem|unsub|group"),
+            ("mod", "button rem|pause|group"),
+            ("dm", "button rem|unsub|dm"),
+            ("dm", "button rem|unsub|dm"),
+            ("member", "button rem|nope|dm"),
+            ("member", "button rem|done|x"),
+        ],
+        expect![[r#"
+            > member: /remind subscribe start_week:4 [ephemeral]
+            (only you can see this)
+            Subscribed: I'll remind you by DM every **Monday 09:00 (UTC)**, starting at plan week 4.
+            Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
+            > mod: /remind subscribe channel:<#600> role:<@&700> [ephemeral]
+            (only you can see this)
+            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Monday 09:00 (UTC)**, starting at plan week 1.
+            Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
+            > otherdm: button rem|done|dm [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > other: button rem|pause|dm [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > mod: button rem|unsub|dm [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > dm: button rem|done|dm [ephemeral]
+            (only you can see this)
+            Nice work on week 3! See you next week.
+            > dm: button rem|pause|dm [ephemeral]
+            (only you can see this)
+            Paused. `/remind resume` starts them again.
+            > other: button rem|pause|group [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > member: button rem|unsub|group [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > mod: button rem|pause|group [ephemeral]
+            (only you can see this)
+            Paused. `/remind resume` starts them again.
+            > dm: button rem|unsub|dm [ephemeral]
+            (only you can see this)
+            Unsubscribed. No more reminders.
+            > dm: button rem|unsub|dm [ephemeral] [error]
+            (only you can see this)
+            There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
+            > member: button rem|nope|dm [ephemeral] [error]
+            (only you can see this)
+            That button has expired.
+            > member: button rem|done|x [ephemeral] [error]
+            (only you can see this)
+            That button has expired.
+            = discord: ["create_dm 1001", "create_message 5000001001"]
+            = group 600: #2 Channel { channel_id: 600, role_id: Some(700) } Schedule { weekday: 0, hour: 9, minute: 0, tz: "UTC" } week 1 next 1773046800 paused Some("paused from a reminder") pathway None
+        "#]],
+    );
+}
 
 #[test]
 fn a_moderator_of_another_server_cannot_manage_a_study_group() {
