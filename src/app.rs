@@ -1,9 +1,12 @@
 //! The one handler: `Interaction` in, response out. The gateway, the HTTP interactions endpoint
 //! and `curriculum-bot ask` all call [`App::handle`]; there is no second copy of command logic.
+//! `App` holds the shared state and routes: curriculum commands to `reply` (carrying out their
+//! effects), `/remind` to `reminders::commands` with a narrow [`RemindCtx`], `/report` and
+//! `/curriculum` to `moderation`.
 
 use crate::metrics::Metrics;
 use crate::ports::Discord;
-use crate::reply::interaction::perms;
+use crate::reminders::commands::RemindCtx;
 use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
 use crate::store::Store;
 use std::sync::{Arc, RwLock};
@@ -18,6 +21,8 @@ pub struct App {
     pub delivery: Arc<tokio::sync::Notify>,
     /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
+    /// Dropped with the app, after the store (e.g. `ask`'s scratch folder). Declared last.
+    keep: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl App {
@@ -29,7 +34,14 @@ impl App {
             metrics: Metrics::default(),
             delivery: Arc::new(tokio::sync::Notify::new()),
             source: None,
+            keep: Vec::new(),
         }
+    }
+
+    /// Keeps `guard` alive as long as the app; it is dropped after the store.
+    pub fn keeping(mut self, guard: impl std::any::Any + Send + Sync) -> App {
+        self.keep.push(Box::new(guard));
+        self
     }
 
     /// Lets moderators reload the curriculum from `path`.
@@ -74,17 +86,24 @@ impl App {
             Err(e) => return reply::handle::command_error(&e),
         };
         match &cmd {
-            Command::Report => return self.report(i).await,
-            Command::Curriculum { reload } => return self.curriculum(i, *reload).await,
+            Command::Report => return crate::moderation::report(&*self.store, i).await,
+            Command::Curriculum { reload } => {
+                let (out, reloaded) =
+                    crate::moderation::curriculum(self.source.as_ref(), i, *reload).await;
+                if let Some(cat) = reloaded {
+                    self.replace_catalog(cat);
+                }
+                return out;
+            }
             Command::Remind { .. } => {
-                let out = crate::reminders::commands::handle(self, i, &cmd, now()).await;
+                let out = self.remind(i, &cmd).await;
                 return self.with_notices(i, out).await;
             }
             Command::Complete { command, .. } if command == "remind" => {
-                return crate::reminders::commands::handle(self, i, &cmd, now()).await
+                return self.remind(i, &cmd).await
             }
             Command::Button { custom_id } if custom_id.starts_with("rem|") => {
-                return crate::reminders::commands::handle(self, i, &cmd, now()).await
+                return self.remind(i, &cmd).await
             }
             _ => {}
         }
@@ -96,6 +115,18 @@ impl App {
             }
         }
         self.with_notices(i, out).await
+    }
+
+    /// `/remind …`, its autocomplete and the reminder buttons, with only what they need.
+    async fn remind(&self, i: &Interaction, cmd: &Command) -> Outcome {
+        let catalog = self.catalog();
+        let ctx = RemindCtx {
+            store: &*self.store,
+            discord: &*self.discord,
+            catalog: &catalog,
+            delivery: &self.delivery,
+        };
+        crate::reminders::commands::handle(&ctx, i, cmd, now()).await
     }
 
     /// Tells a member about reminders the bot had to pause (DMs closed, channel gone) the next
@@ -198,56 +229,4 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-impl App {
-    /// `/report`: what members searched for and did not find, in this server.
-    async fn report(&self, i: &Interaction) -> Outcome {
-        if !i.member_can(perms::MANAGE_GUILD) {
-            return reply::handle::error(
-                "Only moderators with **Manage Server** can see the search report.",
-            );
-        }
-        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
-        match self.store.top_misses(guild, 20).await {
-            Ok(misses) => {
-                let rows: Vec<(String, u64)> =
-                    misses.into_iter().map(|m| (m.query, m.count)).collect();
-                Response::Message(reply::cards::misses_report(&rows).ephemeral()).into()
-            }
-            Err(e) => reply::handle::error(format!("I couldn't read the report: {e}")),
-        }
-    }
-
-    /// `/curriculum reload|validate`: reads the curriculum from disk again.
-    async fn curriculum(&self, i: &Interaction, reload: bool) -> Outcome {
-        if !i.member_can(perms::MANAGE_GUILD) {
-            return reply::handle::error(
-                "Only moderators with **Manage Server** can reload or validate the curriculum.",
-            );
-        }
-        let Some((path, settings)) = self.source.clone() else {
-            return reply::handle::error("This instance has no curriculum folder to reload from.");
-        };
-        let loaded =
-            tokio::task::spawn_blocking(move || crate::load::load_catalog(&path, &settings)).await;
-        let (cat, diags) = match loaded {
-            Ok(Ok(x)) => x,
-            Ok(Err(e)) => return reply::handle::error(format!("Loading failed: {e}")),
-            Err(e) => return reply::handle::error(format!("Loading failed: {e}")),
-        };
-        let lines: Vec<String> = diags.iter().take(15).map(|d| format!("• `{d}`")).collect();
-        let summary = crate::curriculum::summary(&cat.curriculum);
-        let errors = cat.errors;
-        let verb = if reload && errors == 0 {
-            self.replace_catalog(cat);
-            "Reloaded"
-        } else if reload {
-            "Not reloaded (fix the errors first)"
-        } else {
-            "Checked"
-        };
-        let text = format!("{verb}: {summary}.\n{}", lines.join("\n"));
-        Response::Message(reply::Message::text(text).ephemeral().within_limits()).into()
-    }
 }

@@ -150,18 +150,34 @@ pub async fn ask(
 }
 
 /// An `App` for offline use (`ask`, tests): effects are dry-run and the store is a throwaway
-/// SQLite file, so `ask` never competes with a running bot for its database.
+/// SQLite file in its own temporary folder, so `ask` never competes with a running bot for its
+/// database. The folder is removed when the `App` is dropped.
 pub async fn offline_app(cat: Catalog) -> Result<Arc<App>, crate::store::StoreError> {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!(
+    let scratch = ScratchDir(std::env::temp_dir().join(format!(
         "curriculum-bot-ask-{}-{n}-{nanos}",
         std::process::id()
-    ));
-    let url = format!("sqlite://{}/ask.db?mode=rwc", dir.display());
+    )));
+    let url = format!("sqlite://{}/ask.db?mode=rwc", scratch.0.display());
     let store = crate::store::open(&url, &crate::store::OpenOptions::default()).await?;
-    Ok(Arc::new(App::new(cat, Arc::new(DryRun), store)))
+    Ok(Arc::new(
+        App::new(cat, Arc::new(DryRun), store).keeping(scratch),
+    ))
+}
+
+/// A temporary folder, removed (with what is in it) when dropped.
+struct ScratchDir(std::path::PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.0) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(path = %self.0.display(), error = %e, "could not remove a scratch folder");
+            }
+        }
+    }
 }

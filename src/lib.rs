@@ -7,7 +7,8 @@
 //! - [`reply`] PURE: Interaction -> Command -> Response within Discord's limits.
 //! - [`load`]: reads curriculum pages from disk for the parser.
 //! - [`config`]: settings from the environment and `.env`, validated.
-//! - [`app`]: the one async handler every transport calls, carrying out effects.
+//! - [`app`]: the one async handler every transport calls; it routes and carries out effects.
+//! - [`moderation`]: `/report` and `/curriculum reload|validate` (the store, the disk).
 //! - [`discord`]: the gateway (serenity) and the paced REST client.
 //! - [`cli`]: `check`, `search` and `ask`.
 //! - [`ports`]: the `Discord` trait (and its `RestError`) that effects and delivery call; below
@@ -23,6 +24,7 @@ pub mod curriculum;
 pub mod discord;
 pub mod load;
 pub mod metrics;
+pub mod moderation;
 pub mod ports;
 pub mod reminders;
 pub mod reply;

@@ -444,3 +444,64 @@ fn zero_result_searches_are_counted_per_guild_for_the_report() {
         assert!(text.contains("Nothing to report"), "per guild: {text}");
     });
 }
+
+fn click(custom_id: &str) -> Interaction {
+    Interaction {
+        kind: 3,
+        data: Some(InteractionData {
+            custom_id: Some(custom_id.into()),
+            component_type: Some(2),
+            ..Default::default()
+        }),
+        ..ask_line("/help", false)
+    }
+}
+
+fn custom_ids(r: &Response) -> Vec<String> {
+    r.message()
+        .map(|m| &m.components)
+        .into_iter()
+        .flatten()
+        .flat_map(|row| &row.components)
+        .filter_map(|b| b.custom_id.clone())
+        .collect()
+}
+
+#[test]
+fn paging_button_queries_are_cleaned_and_capped_like_typed_ones() {
+    // NUL and a right-to-left override in a (hand-made) button: they don't reach new buttons.
+    let (r, failed) = run(&click("res|0|ml\u{0}\u{202E}"));
+    assert!(!failed, "{}", render::text(&r));
+    let ids = custom_ids(&r);
+    assert_eq!(ids.len(), 2, "{r:?}");
+    for id in &ids {
+        assert!(
+            !id.chars()
+                .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)),
+            "{id:?}"
+        );
+    }
+    assert_eq!(ids[1], "res|1|ml");
+    // Longer than a typed query may be: refused like an expired button, nothing searched.
+    let (r, failed) = run(&click(&format!("res|0|{}", "ml ".repeat(100))));
+    assert!(failed && render::text(&r).contains("expired"), "{r:?}");
+    // A long query still yields ids within Discord's 100 characters.
+    let id = curriculum_bot::reply::handle::page_id(12, &"é".repeat(200));
+    assert_eq!(id.chars().count(), 100, "{id}");
+    let (r, _) = run(&click(&format!("res|1|{}", "ml ".repeat(40))));
+    let ids = custom_ids(&r);
+    assert!(!ids.is_empty() && ids.iter().all(|id| id.chars().count() <= 100));
+}
+
+#[test]
+fn unknown_curriculum_subcommands_are_escaped() {
+    let (r, failed) = run(&with_option(
+        "curriculum",
+        "[x](https://evil.example)@everyone",
+        json!("y"),
+    ));
+    let text = render::text(&r);
+    assert!(failed, "{text}");
+    assert!(text.contains("\\[x\\]\\(https://evil.example\\)"), "{text}");
+    assert!(!text.contains("@everyone"), "{text}");
+}

@@ -442,11 +442,24 @@ async fn managing_a_subscription_and_its_buttons() {
         .last()
         .cloned()
         .expect("reminder");
-    let pause = format!("rem|pause|{id}");
-    let stranger = fake.invoker(fake.ids().moderator, perms::MEMBER);
-    let click = fake.send_component(&pause, &message, &stranger).await;
+    // Its buttons name no subscription id: the click's user and channel say whose it is.
+    let ids: Vec<String> = message["components"][0]["components"]
+        .as_array()
+        .expect("buttons")
+        .iter()
+        .map(|b| b["custom_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3, "{message}");
+    assert!(
+        ids.iter().all(|c| !c.chars().any(|ch| ch.is_ascii_digit())),
+        "{ids:?}"
+    );
+    let pause = ids.iter().find(|c| c.contains("pause")).expect("pause");
+    let unsub = ids.iter().find(|c| c.contains("unsub")).expect("unsub");
+    let stranger = fake.invoker(fake.ids().moderator, perms::MODERATOR);
+    let click = fake.send_component(pause, &message, &stranger).await;
     let cb = fake.wait_callback(click, T).await.unwrap();
-    assert!(cb.ephemeral() && content(&cb.body).contains("for the reminder's subscriber"));
+    assert!(cb.ephemeral() && content(&cb.body).contains("no reminder here that you can manage"));
     assert!(bot
         .app
         .store
@@ -456,7 +469,8 @@ async fn managing_a_subscription_and_its_buttons() {
         .unwrap()
         .paused_reason
         .is_none());
-    let click = fake.send_component(&pause, &message, &member).await;
+    let in_dm = fake.dm_invoker(member.user);
+    let click = fake.send_component(pause, &message, &in_dm).await;
     fake.wait_callback(click, T).await.unwrap();
     assert!(bot
         .app
@@ -467,9 +481,7 @@ async fn managing_a_subscription_and_its_buttons() {
         .unwrap()
         .paused_reason
         .is_some());
-    let click = fake
-        .send_component(&format!("rem|unsub|{id}"), &message, &member)
-        .await;
+    let click = fake.send_component(unsub, &message, &in_dm).await;
     fake.wait_callback(click, T).await.unwrap();
     assert!(
         bot.app.store.get(id).await.unwrap().is_none(),

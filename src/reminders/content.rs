@@ -30,17 +30,24 @@ pub fn last_week(c: &Curriculum) -> u32 {
     modules.max(plan).max(1)
 }
 
-/// The reminder for plan week `week` of subscription `id`, due at `due` (unix seconds); `late`
+/// The custom_id of a reminder button: the action and whether it is on a study group's reminder,
+/// never the subscription's id (the click's channel and user say whose it is; see
+/// `reminders::commands::access`).
+pub fn button_id(action: &str, group: bool) -> String {
+    format!("rem|{action}|{}", if group { "group" } else { "dm" })
+}
+
+/// The reminder for plan week `week` of a subscription, due at `due` (unix seconds); `late`
 /// reminders say when they were due.
 pub fn reminder(
     c: &Curriculum,
-    id: i64,
     week: u32,
     pathway: Option<&str>,
     due: i64,
     late: bool,
     audience: Audience,
 ) -> Reminder {
+    let group = matches!(audience, Audience::Group { .. });
     let (role_mention, allowed) = match audience {
         Audience::Group { role: Some(r) } => (
             format!("<@&{r}> "),
@@ -132,9 +139,9 @@ pub fn reminder(
         content: Some(format!("{role_mention}Your weekly check-in is here.")),
         embeds: vec![embed],
         components: vec![Component::row(vec![
-            Component::button(3, "Done this week", &format!("rem|done|{id}"), false),
-            Component::button(2, "Pause", &format!("rem|pause|{id}"), false),
-            Component::button(4, "Unsubscribe", &format!("rem|unsub|{id}"), false),
+            Component::button(3, "Done this week", &button_id("done", group), false),
+            Component::button(2, "Pause", &button_id("pause", group), false),
+            Component::button(4, "Unsubscribe", &button_id("unsub", group), false),
         ])],
         allowed_mentions: allowed,
         ..Message::default()
@@ -162,15 +169,7 @@ mod tests {
     }
 
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
-        let r = reminder(
-            &curriculum(),
-            7,
-            week,
-            pathway,
-            1_800_000_000,
-            late,
-            audience,
-        );
+        let r = reminder(&curriculum(), week, pathway, 1_800_000_000, late, audience);
         let mut s = render::text(&crate::reply::Response::Message(r.message.clone()));
         s.push_str(&format!(
             "complete={} mentions={:?}\n",

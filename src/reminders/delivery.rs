@@ -299,7 +299,6 @@ pub async fn deliver(
     };
     let r = reminder(
         &cat.curriculum,
-        sub.id,
         d.week,
         sub.pathway.as_deref(),
         d.key.due_at,

@@ -124,7 +124,12 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
             match sub {
                 "reload" => Command::Curriculum { reload: true },
                 "validate" => Command::Curriculum { reload: false },
-                other => return Err(CommandError::Unknown(format!("curriculum {other}"))),
+                other => {
+                    return Err(CommandError::Unknown(format!(
+                        "curriculum {}",
+                        escape_name(other)
+                    )))
+                }
             }
         }
         "remind" => {
@@ -217,10 +222,18 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Control characters out, runs of whitespace folded to one space, trimmed.
+/// Control characters and bidirectional formatting characters (which can reverse how the rest
+/// of a message reads) out, runs of whitespace folded to one space, trimmed.
 pub fn clean(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c.is_control())
+    s.split(|c: char| c.is_whitespace() || c.is_control() || super::message::is_bidi_control(c))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A query carried in a button's custom_id, cleaned and capped like a typed one: `None` when
+/// nothing is left or it is longer than [`MAX_QUERY`].
+pub fn clean_query(raw: &str) -> Option<String> {
+    let q = clean(raw);
+    (!q.is_empty() && q.chars().count() <= MAX_QUERY).then_some(q)
 }

@@ -4,7 +4,9 @@
 use super::cards::{self, quoted};
 use super::command::{Command, CommandError};
 use super::interaction::{perms, Interaction};
-use super::message::{escape, Choice, Component, Embed, Message, Response, CHOICES_MAX};
+use super::message::{
+    escape, Choice, Component, Embed, Message, Response, CHOICES_MAX, CUSTOM_ID_MAX,
+};
 use super::Catalog;
 use crate::search::Kind;
 
@@ -111,16 +113,21 @@ fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
     hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
 }
 
-/// `custom_id` of a paging button: `res|<page>|<query>`.
+/// `custom_id` of a paging button: `res|<page>|<query>`, the query cleaned and cut so that the
+/// whole id fits Discord's 100 characters.
 pub fn page_id(page: usize, query: &str) -> String {
-    let q: String = query.chars().take(80).collect();
-    format!("res|{page}|{q}")
+    let head = format!("res|{page}|");
+    let room = CUSTOM_ID_MAX.saturating_sub(head.chars().count());
+    let q: String = super::command::clean(query).chars().take(room).collect();
+    format!("{head}{}", q.trim_end())
 }
 
+/// `(page, query)` of a paging button; the query gets the same cleaning and cap as a typed one
+/// (a custom_id comes from the client and can hold anything).
 fn parse_page_id(id: &str) -> Option<(usize, String)> {
     let rest = id.strip_prefix("res|")?;
     let (page, query) = rest.split_once('|')?;
-    Some((page.parse().ok()?, query.to_string()))
+    Some((page.parse().ok()?, super::command::clean_query(query)?))
 }
 
 fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {

@@ -15,6 +15,7 @@ pub const EMBEDS_TOTAL_MAX: usize = 6000;
 pub const EMBEDS_PER_MESSAGE: usize = 10;
 pub const CHOICES_MAX: usize = 25;
 pub const CHOICE_MAX: usize = 100;
+pub const CUSTOM_ID_MAX: usize = 100;
 
 /// `allowed_mentions`: by default nothing may be pinged; a group reminder may allow one role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,7 +89,7 @@ impl Component {
             kind: 2,
             style: Some(style),
             label: Some(label.to_string()),
-            custom_id: Some(truncate(custom_id, 100)),
+            custom_id: Some(truncate(custom_id, CUSTOM_ID_MAX)),
             disabled: disabled.then_some(true),
             components: Vec::new(),
         }
@@ -269,10 +270,21 @@ pub fn escape(s: &str) -> String {
             }
             '@' => out.push_str("@\u{200b}"),
             c if c.is_control() => out.push(' '),
+            c if is_bidi_control(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// The Unicode bidirectional formatting characters: LRM, RLM, ALM, the embeddings and overrides
+/// (U+202A–U+202E) and the isolates (U+2066–U+2069). Echoed, they can reverse how the rest of a
+/// message reads.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! PURE. The one handler's core: an [`Interaction`] is parsed into a [`Command`], answered from a
 //! [`Catalog`] and rendered as a Discord payload within Discord's limits. The gateway, the HTTP
-//! endpoint and `curriculum-bot ask` all go through `crate::app::handle`, which calls this.
+//! endpoint and `curriculum-bot ask` all go through `crate::app::App::handle`, which calls this.
 
 pub mod ask;
 pub mod cards;

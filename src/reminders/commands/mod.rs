@@ -2,18 +2,41 @@
 //! changed (or nothing stored on any error), an ephemeral reply out. `now` is a parameter, so
 //! replies (the next three times) are deterministic in tests.
 
+pub mod access;
 mod manage;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_access;
 
-use super::schedule::{self, discord_timestamp, TimestampStyle, WeeklySlot};
-use crate::app::App;
+use super::schedule::{self, discord_timestamp, SlotError, TimestampStyle, WeeklySlot};
+use crate::ports::Discord;
+use crate::reply::cards::quoted;
 use crate::reply::command::{integer, text, Command};
 use crate::reply::handle::{error, Outcome};
-use crate::reply::interaction::{option, perms, CommandOption, Interaction};
+use crate::reply::interaction::{CommandOption, Interaction};
 use crate::reply::message::{Choice, Message, Response};
-use crate::store::{NewSubscription, Schedule, StoreError, Subscription, Target};
+use crate::reply::Catalog;
+use crate::store::{NewSubscription, Schedule, Store, StoreError, Subscription, Target};
+use access::{snowflake, user_of, NOT_YOURS};
 use jiff::Timestamp;
+
+/// What the reminder commands need, and nothing more: the store, Discord (for the welcome DM),
+/// the curriculum (pathways, previews) and the delivery loop's wake-up.
+#[derive(Clone, Copy)]
+pub struct RemindCtx<'a> {
+    pub store: &'a dyn Store,
+    pub discord: &'a dyn Discord,
+    pub catalog: &'a Catalog,
+    /// Poked when a subscription's next due time changes.
+    pub delivery: &'a tokio::sync::Notify,
+}
+
+impl RemindCtx<'_> {
+    fn wake_delivery(&self) {
+        self.delivery.notify_one();
+    }
+}
 
 /// The largest plan week accepted (ten years).
 pub const MAX_WEEK: i64 = 520;
@@ -22,18 +45,6 @@ pub(crate) use crate::reminders::delivery::plan::ts;
 
 fn ok(text: impl Into<String>) -> Outcome {
     Response::Message(Message::text(text).ephemeral().within_limits()).into()
-}
-
-fn id_option(opts: &[CommandOption], name: &str) -> Option<i64> {
-    option(opts, name)?.value.as_ref().and_then(|v| match v {
-        serde_json::Value::String(s) => s.parse().ok(),
-        serde_json::Value::Number(n) => n.as_i64(),
-        _ => None,
-    })
-}
-
-fn user_of(i: &Interaction) -> Option<i64> {
-    i.user_id().and_then(|u| u.parse().ok())
 }
 
 /// The slot a stored subscription fires at.
@@ -60,48 +71,33 @@ fn next_three(slot: &WeeklySlot, now: Timestamp) -> String {
         .join(", ")
 }
 
-/// Whether the invoker may manage the group subscription of a channel: Manage Channels there
-/// (from the resolved channel's permissions, which Discord computes for the invoking member) or,
-/// when Discord sent none, the member's permissions where the interaction happened.
-fn can_manage_channel(i: &Interaction, channel: i64) -> bool {
-    let in_channel = i
-        .data
-        .as_ref()
-        .and_then(|d| d.resolved.as_ref())
-        .and_then(|r| {
-            r["channels"][channel.to_string()]["permissions"]
-                .as_str()
-                .map(str::to_owned)
-        })
-        .and_then(|p| p.parse::<u64>().ok());
-    match in_channel {
-        Some(p) => p & (perms::MANAGE_CHANNELS | perms::ADMINISTRATOR) != 0,
-        None => i.member_can(perms::MANAGE_CHANNELS),
-    }
-}
-
 /// Handles `/remind` commands, `rem|` buttons and `/remind` autocomplete at `now`.
-pub async fn handle(app: &App, i: &Interaction, cmd: &Command, now: Timestamp) -> Outcome {
+pub async fn handle(
+    ctx: &RemindCtx<'_>,
+    i: &Interaction,
+    cmd: &Command,
+    now: Timestamp,
+) -> Outcome {
     let result = match cmd {
-        Command::Complete { option, typed, .. } => return complete(app, option, typed),
-        Command::Button { custom_id } => manage::button(app, i, custom_id, now).await,
+        Command::Complete { option, typed, .. } => return complete(ctx, option, typed),
+        Command::Button { custom_id } => manage::button(ctx, i, custom_id, now).await,
         Command::Remind { sub, options } if sub == "subscribe" => {
-            subscribe(app, i, options, now).await
+            subscribe(ctx, i, options, now).await
         }
-        Command::Remind { sub, options } => manage::manage(app, i, sub, options, now).await,
+        Command::Remind { sub, options } => manage::manage(ctx, i, sub, options, now).await,
         _ => return error("That isn't a reminder command."),
     };
     result.unwrap_or_else(|e| error(format!("That didn't work: {e}. Nothing was changed.")))
 }
 
-fn complete(app: &App, option: &str, typed: &str) -> Outcome {
+fn complete(ctx: &RemindCtx<'_>, option: &str, typed: &str) -> Outcome {
     let choices = match option {
         "timezone" => schedule::tz_autocomplete(typed, 25)
             .into_iter()
             .map(|z| Choice::new(&z, &z))
             .collect(),
-        "pathway" => app
-            .catalog()
+        "pathway" => ctx
+            .catalog
             .curriculum
             .pathways
             .iter()
@@ -114,9 +110,10 @@ fn complete(app: &App, option: &str, typed: &str) -> Outcome {
     Response::Autocomplete { choices }.into()
 }
 
-/// The validated options of `/remind subscribe`, or what is wrong with them.
+/// The validated options of `/remind subscribe`, or what is wrong with them (member input in
+/// the message is escaped).
 fn parse_subscribe(
-    app: &App,
+    ctx: &RemindCtx<'_>,
     o: &[CommandOption],
 ) -> Result<(WeeklySlot, u32, Option<String>), String> {
     let opt = |name| text(o, name, false).map_err(|e| e.to_string());
@@ -125,22 +122,22 @@ fn parse_subscribe(
         opt("time")?.as_deref(),
         opt("timezone")?.as_deref(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| slot_error(&e))?;
     let week = integer(o, "start_week", 1, MAX_WEEK)
         .map_err(|_| format!("`start_week` must be a week number from 1 to {MAX_WEEK}"))?
         .unwrap_or(1) as u32;
     let Some(p) = opt("pathway")? else {
         return Ok((slot, week, None));
     };
-    let cat = app.catalog();
-    let pathways = &cat.curriculum.pathways;
+    let pathways = &ctx.catalog.curriculum.pathways;
     match pathways
         .iter()
         .find(|x| x.background.eq_ignore_ascii_case(&p))
     {
         Some(x) => Ok((slot, week, Some(x.background.clone()))),
         None => Err(format!(
-            "there is no pathway `{p}`; choose one of: {}",
+            "there is no pathway {}; choose one of: {}",
+            quoted(&p),
             pathways
                 .iter()
                 .map(|x| x.background.as_str())
@@ -150,21 +147,41 @@ fn parse_subscribe(
     }
 }
 
+/// A slot error with the member's input escaped: the schedule module quotes it raw (`"…"`).
+fn slot_error(e: &SlotError) -> String {
+    let input = match e {
+        SlotError::UnknownDay { input }
+        | SlotError::BadTimeFormat { input }
+        | SlotError::HourOutOfRange { input, .. }
+        | SlotError::MinuteOutOfRange { input }
+        | SlotError::UnknownZone { input, .. } => input,
+        _ => return e.to_string(),
+    };
+    let text = e.to_string();
+    match text.strip_prefix(&format!("{input:?}")) {
+        Some(rest) => format!("{}{rest}", quoted(input)),
+        None => crate::reply::message::escape(&text),
+    }
+}
+
 /// Where the reminders go, or the reason the invoker can't have that.
-fn target_of(i: &Interaction, o: &[CommandOption]) -> Result<Target, &'static str> {
-    let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
-    let role = id_option(o, "role");
-    let Some(channel) = id_option(o, "channel") else {
+fn target_of(i: &Interaction, o: &[CommandOption]) -> Result<Target, String> {
+    let guild = i.guild_id.as_deref().and_then(access::parse_snowflake);
+    let role = snowflake(o, "role").map_err(|e| e.to_string())?;
+    let Some(channel) = snowflake(o, "channel").map_err(|e| e.to_string())? else {
         return match role {
-            Some(_) => Err("A role goes with a study-group `channel`."),
+            Some(_) => Err("A role goes with a study-group `channel`.".into()),
             None => Ok(Target::Dm),
         };
     };
-    if guild.is_none() || !can_manage_channel(i, channel) {
-        return Err("Study-group reminders need **Manage Channels** on that channel.");
+    if guild.is_none() {
+        return Err("Study-group reminders are set up in a server channel, not in DMs.".into());
+    }
+    if !access::can_manage_channel(i, channel) {
+        return Err("Study-group reminders need **Manage Channels** on that channel.".into());
     }
     if role.is_some() && role == guild {
-        return Err("Pick the study group's role, not @everyone.");
+        return Err("Pick the study group's role, not @everyone.".into());
     }
     Ok(Target::Channel {
         channel_id: channel,
@@ -173,12 +190,12 @@ fn target_of(i: &Interaction, o: &[CommandOption]) -> Result<Target, &'static st
 }
 
 async fn subscribe(
-    app: &App,
+    ctx: &RemindCtx<'_>,
     i: &Interaction,
     o: &[CommandOption],
     now: Timestamp,
 ) -> Result<Outcome, StoreError> {
-    let (slot, week, pathway) = match parse_subscribe(app, o) {
+    let (slot, week, pathway) = match parse_subscribe(ctx, o) {
         Ok(x) => x,
         Err(msg) => {
             let stop = if msg.ends_with(['.', '?', '!']) {
@@ -198,7 +215,7 @@ async fn subscribe(
     };
     let next = schedule::next_after(&slot, now);
     let new = NewSubscription {
-        guild_id: i.guild_id.as_deref().and_then(|g| g.parse().ok()),
+        guild_id: i.guild_id.as_deref().and_then(access::parse_snowflake),
         owner_user_id: user,
         target: target.clone(),
         schedule: Schedule {
@@ -214,16 +231,22 @@ async fn subscribe(
         next_due_at: next.as_second(),
     };
     let existing = match target {
-        Target::Dm => app.store.get_dm(user).await?,
-        Target::Channel { channel_id, .. } => app.store.get_group(channel_id).await?,
+        Target::Dm => ctx.store.get_dm(user).await?,
+        Target::Channel { channel_id, .. } => match ctx.store.get_group(channel_id).await? {
+            // A channel of another server (its id typed here): not this server's to replace.
+            Some(s) if !access::may_manage(i, &s) => {
+                return Ok(error(format!("{NOT_YOURS} Nothing was saved.")))
+            }
+            found => found,
+        },
     };
     if target == Target::Dm {
-        if let Err(reply) = welcome(app, user, &slot, next).await? {
+        if let Err(reply) = welcome(ctx, user, &slot, next).await? {
             return Ok(reply);
         }
     }
-    app.store.subscribe(&new, now.as_second()).await?;
-    app.wake_delivery();
+    ctx.store.subscribe(&new, now.as_second()).await?;
+    ctx.wake_delivery();
     let whom = match target {
         Target::Dm => "you by DM".to_string(),
         Target::Channel {
@@ -253,7 +276,7 @@ async fn subscribe(
 
 /// The welcome DM; `Err` is the reply when it could not be sent (nothing is stored then).
 async fn welcome(
-    app: &App,
+    ctx: &RemindCtx<'_>,
     user: i64,
     slot: &WeeklySlot,
     next: Timestamp,
@@ -262,8 +285,8 @@ async fn welcome(
         "👋 You're subscribed to weekly reminders: every {slot}. Your first one arrives {}.",
         discord_timestamp(next, TimestampStyle::Relative)
     ));
-    let sent = match app.discord.create_dm(&user.to_string()).await {
-        Ok(dm) => app
+    let sent = match ctx.discord.create_dm(&user.to_string()).await {
+        Ok(dm) => ctx
             .discord
             .create_message(&dm, &text, None)
             .await
@@ -273,7 +296,7 @@ async fn welcome(
     match sent {
         Ok(dm) => {
             if let Ok(dm) = dm.parse::<i64>() {
-                app.store.put_dm_channel(user, dm).await?;
+                ctx.store.put_dm_channel(user, dm).await?;
             }
             Ok(Ok(()))
         }
