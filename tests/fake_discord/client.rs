@@ -49,9 +49,7 @@ impl serenity::client::EventHandler for Bot {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serenity_client_connects_receives_interactions_and_resumes() {
-    let Some(fake) = FakeDiscord::start_or_skip(Options::default()).await else {
-        return;
-    };
+    let fake = FakeDiscord::start(Options::default()).await;
     let seen = Arc::new(Mutex::new(Seen::default()));
     let http = serenity::http::HttpBuilder::new(fake.token())
         .proxy(fake.base_url())

@@ -78,14 +78,10 @@ pub struct FakeDiscord {
 }
 
 impl FakeDiscord {
-    /// Binds 127.0.0.1:0 and serves. Panics when the spec is missing: check
-    /// `support::skip_without_spec` first, or use [`FakeDiscord::start_or_skip`].
+    /// Binds 127.0.0.1:0 and serves. Loads Discord's OpenAPI spec first: a missing or
+    /// unparsable spec panics here, in the test, so the test fails instead of skipping.
     pub async fn start(opts: Options) -> FakeDiscord {
-        assert!(
-            spec::spec().is_some(),
-            "Discord's OpenAPI spec is missing at {}",
-            spec::SPEC_PATH
-        );
+        spec::spec();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -108,14 +104,6 @@ impl FakeDiscord {
             let _ = axum::serve(listener, app).await;
         });
         FakeDiscord { shared, server }
-    }
-
-    /// `start`, or `None` (with a printed note) when the spec file is absent.
-    pub async fn start_or_skip(opts: Options) -> Option<FakeDiscord> {
-        match super::skip_without_spec() {
-            true => None,
-            false => Some(FakeDiscord::start(opts).await),
-        }
     }
 
     /// `http://127.0.0.1:PORT`: serenity's proxy base (it appends `/api/v10/...`).
