@@ -88,5 +88,5 @@ async fn sigkill_during_fan_out_loses_and_duplicates_nothing() {
     let posts = fake.requests_to("POST /channels/*/messages").len();
     eprintln!("{killed_mid_run} of {KILLS} kills landed mid fan-out; {posts} create-message requests for {SUBSCRIBERS} reminders");
     let _ = std::fs::remove_dir_all(&dir);
-    fake.take_violations();
+    fake.assert_no_violations();
 }

@@ -329,5 +329,5 @@ async fn says_plainly_when_it_cannot_pin() {
     let text = cb.body["data"]["content"].as_str().unwrap_or_default();
     assert!(text.contains("Pin Messages"), "{text}");
     assert!(fake.pins(fake.channel_id()).is_empty());
-    fake.take_violations();
+    fake.assert_no_violations();
 }

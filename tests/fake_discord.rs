@@ -284,3 +284,28 @@ async fn every_payload_deserializes_into_serenity_models() {
     }
     fake.assert_no_violations();
 }
+
+/// A violation nobody asserted on fails the test: dropping the fake panics with the list.
+#[test]
+fn unread_violations_fail_the_test_when_the_fake_is_dropped() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let fake = rt.block_on(FakeDiscord::start(Options::default()));
+    let status = rt.block_on(async {
+        let url = format!("{}/api/v10/no/such/route", fake.base_url());
+        let resp = reqwest::Client::new()
+            .get(url)
+            .header("Authorization", format!("Bot {}", fake.token()))
+            .send()
+            .await
+            .expect("send");
+        resp.status().as_u16()
+    });
+    assert_eq!((status, fake.violations().len()), (404, 1));
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(fake)));
+    let message = dropped.expect_err("the drop panics");
+    let text = message.downcast_ref::<String>().expect("a panic message");
+    assert!(
+        text.contains("1 violation(s)") && text.contains("GET /no/such/route"),
+        "{text}"
+    );
+}

@@ -75,5 +75,5 @@ async fn errors_are_retried_or_typed() {
         .unwrap_err();
     assert_eq!(err.code(), Some(CANNOT_DM));
     assert!(err.is_target_gone());
-    fake.take_violations();
+    fake.assert_no_violations();
 }

@@ -395,5 +395,8 @@ async fn faults_answer_like_discord() {
         ),
         (404, 6)
     );
-    fake.take_violations();
+    assert_eq!(
+        fake.take_violations(),
+        ["POST /interactions/1/x/callback: callback for an unknown interaction or token"]
+    );
 }

@@ -49,7 +49,8 @@ pub struct Options {
     pub global_limit: Option<(u32, u32)>,
     /// How long `send_*` waits for a gateway session to dispatch to.
     pub ready_timeout: Duration,
-    /// Panic on drop when violations were recorded and nobody looked at them.
+    /// Panic on drop when violations were recorded and nobody looked at them. Tests keep it on
+    /// (a violation always fails an end-to-end test); only benchmarks turn it off.
     pub check_on_drop: bool,
     /// Check the fake's own response bodies against the spec (turn off in benchmarks).
     pub check_responses: bool,
