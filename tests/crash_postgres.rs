@@ -22,8 +22,7 @@ fn deliver(fake: &FakeDiscord, db: &str) -> std::process::Child {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_one_killed_each_reminder_exactly_once() {
-    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("note: skipping: TEST_DATABASE_URL is not set (PostgreSQL)");
+    let Some(base) = support::postgres::database_url() else {
         return;
     };
     let fake = FakeDiscord::start(Options::default()).await;
