@@ -68,6 +68,11 @@
 //! `wait_ready`, `drop_gateway()` (TCP drop), `close_gateway(code)`, `invalidate_sessions`,
 //! `withhold_heartbeat_acks`, `gateway_stats()` (`identifies`, `resumes`, `replayed`, ...),
 //! `wait_resumes(n, timeout)`, `sessions()`, `dispatch_event(guild, "EVENT", data)`.
+//! Dispatches to a disconnected session wait in its log; RESUME replays those above the client's
+//! seq, then RESUMED (`replays()`: client seq, replayed seqs, RESUMED's seq). `hold_resumes()`
+//! leaves RESUMEs unanswered until `release_resumes()` (`wait_held_resumes(n, timeout)`), so a
+//! test can dispatch while the client is certainly disconnected. `dispatches("EVENT")` lists
+//! what was dispatched, with session, shard and seq.
 //!
 //! # Interactions (all return the interaction id)
 //! - `send_command(name, options, member_permissions)` from the default learner;

@@ -25,6 +25,7 @@ use tokio::task::JoinHandle;
 
 pub use api::SessionInfo;
 pub use faults::{Fault, GlobalLimitStats, RouteMatcher, ALWAYS};
+pub use gateway::{Dispatch, Replay};
 pub use interactions::{InteractionKind, Invoker};
 pub use state::{GatewayStats, InteractionRecord, RecordedCallback, RecordedRequest};
 pub use world::{perms, GuildInfo, Ids, World};
