@@ -22,13 +22,10 @@ fn deliver(fake: &FakeDiscord, db: &str) -> std::process::Child {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_one_killed_each_reminder_exactly_once() {
-    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("note: skipping: TEST_DATABASE_URL is not set (PostgreSQL)");
+    let Some(base) = support::postgres::database_url() else {
         return;
     };
-    let Some(fake) = FakeDiscord::start_or_skip(Options::default()).await else {
-        return;
-    };
+    let fake = FakeDiscord::start(Options::default()).await;
     let schema = format!(
         "crash_{}_{}",
         std::process::id(),
@@ -89,5 +86,5 @@ async fn two_workers_one_killed_each_reminder_exactly_once() {
         "killed one worker after {at_kill} of {SUBSCRIBERS}; the other finished; {:?} from start",
         t0.elapsed()
     );
-    fake.take_violations();
+    fake.assert_no_violations();
 }

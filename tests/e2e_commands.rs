@@ -10,7 +10,7 @@ use support::fake_discord::{perms, FakeDiscord, Fault, Options};
 
 const T: Duration = Duration::from_secs(5);
 
-async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
+async fn setup() -> (FakeDiscord, harness::Bot) {
     harness::setup().await
 }
 
@@ -31,9 +31,7 @@ fn embed_titles(body: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registers_commands_and_answers_resource_mlflow() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let cmds = fake.wait_commands(Some(fake.guild_id()), T).await;
     let names: Vec<&str> = cmds.iter().filter_map(|c| c["name"].as_str()).collect();
     for n in [
@@ -58,9 +56,7 @@ async fn registers_commands_and_answers_resource_mlflow() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_prints_the_payload_the_bot_sends() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let app = curriculum_bot::cli::offline_app(harness::catalog())
         .await
         .unwrap();
@@ -101,9 +97,7 @@ async fn ask_prints_the_payload_the_bot_sends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_answers_within_the_deadline() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let opts = json!([{ "name": "query", "type": 3, "value": "kub", "focused": true }]);
     let id = fake
         .send_autocomplete("resource", opts, perms::MEMBER)
@@ -120,9 +114,7 @@ async fn autocomplete_answers_within_the_deadline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_results_with_buttons() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let id = fake
         .send_command("resource", q("query", json!("ml")), perms::MEMBER)
         .await;
@@ -152,9 +144,7 @@ async fn pages_results_with_buttons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pins_for_a_moderator_and_refuses_a_member() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let id = fake
         .send_command_as("pin", q("module", json!("1")), &fake.member())
         .await;
@@ -176,9 +166,7 @@ async fn pins_for_a_moderator_and_refuses_a_member() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survives_a_gateway_disconnect() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     fake.drop_gateway();
     assert!(
         fake.wait_resumes(1, Duration::from_secs(20)).await,
@@ -195,9 +183,7 @@ async fn survives_a_gateway_disconnect() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recovers_from_429_and_502_without_losing_the_reply() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     fake.inject(
         "POST /interactions/*/*/callback",
         Fault::rate_limited(0.3),
@@ -227,9 +213,7 @@ async fn recovers_from_429_and_502_without_losing_the_reply() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_clear_ephemeral_answers() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     let long = "y".repeat(6000);
     let cases: Vec<(&str, Value)> = vec![
         ("resource", q("query", json!(""))),
@@ -264,9 +248,7 @@ async fn bad_input_gets_clear_ephemeral_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echoed_mentions_never_ping() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     for (name, options) in [
         (
             "search",
@@ -297,9 +279,7 @@ async fn echoed_mentions_never_ping() {
 /// dropped as unreadable until the gateway put the type back from the variant.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serenity_interactions_keep_their_type_and_options() {
-    let Some(fake) = FakeDiscord::start_or_skip(Options::default()).await else {
-        return;
-    };
+    let fake = FakeDiscord::start(Options::default()).await;
     use support::fake_discord::InteractionKind;
     let kinds = [
         (
@@ -335,9 +315,7 @@ async fn serenity_interactions_keep_their_type_and_options() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn says_plainly_when_it_cannot_pin() {
-    let Some((fake, _bot)) = setup().await else {
-        return;
-    };
+    let (fake, _bot) = setup().await;
     // The bot may post but not pin here: Discord answers the pin with 403 / 50013.
     fake.set_bot_permissions(
         fake.channel_id(),
@@ -351,5 +329,5 @@ async fn says_plainly_when_it_cannot_pin() {
     let text = cb.body["data"]["content"].as_str().unwrap_or_default();
     assert!(text.contains("Pin Messages"), "{text}");
     assert!(fake.pins(fake.channel_id()).is_empty());
-    fake.take_violations();
+    fake.assert_no_violations();
 }

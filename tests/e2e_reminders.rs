@@ -12,7 +12,7 @@ use support::fake_discord::{perms, FakeDiscord, Fault};
 
 const T: Duration = Duration::from_secs(5);
 
-async fn setup() -> Option<(FakeDiscord, harness::Bot)> {
+async fn setup() -> (FakeDiscord, harness::Bot) {
     harness::setup().await
 }
 
@@ -34,9 +34,7 @@ async fn remind(fake: &FakeDiscord, options: Value, who: &support::fake_discord:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscribing_sends_a_welcome_dm_and_lists_the_next_three_times() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let member = fake.member();
     let cb = remind(&fake, sub("subscribe", json!([])), &member).await;
     let text = content(&cb);
@@ -93,9 +91,7 @@ async fn subscribing_sends_a_welcome_dm_and_lists_the_next_three_times() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_and_closed_dms_store_nothing() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let member = fake.member();
     for (opts, says) in [
         (
@@ -143,14 +139,12 @@ async fn bad_input_and_closed_dms_store_nothing() {
             .is_none(),
         "nothing stored"
     );
-    fake.take_violations();
+    fake.assert_no_violations();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn study_groups_need_manage_channels_and_mention_only_their_role() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let ids = fake.ids().clone();
     let opts = sub(
         "subscribe",
@@ -247,9 +241,7 @@ async fn dm_subscriber(bot: &harness::Bot, user: u64, week: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delivers_once_with_a_nonce_and_advances_the_week() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let user = fake.ids().member;
     dm_subscriber(&bot, user, 2).await;
     let cfg = DeliveryConfig::default();
@@ -280,9 +272,7 @@ async fn delivers_once_with_a_nonce_and_advances_the_week() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_dms_pause_the_subscription_and_the_member_is_told() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let user = fake.ids().member;
     dm_subscriber(&bot, user, 1).await;
     fake.close_dms(user);
@@ -305,14 +295,12 @@ async fn closed_dms_pause_the_subscription_and_the_member_is_told() {
         "told next time: {}",
         cb.body
     );
-    fake.take_violations();
+    fake.assert_no_violations();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_channel_pauses_the_group_and_moderators_see_it() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let ids = fake.ids().clone();
     let opts = sub(
         "subscribe",
@@ -345,14 +333,12 @@ async fn a_deleted_channel_pauses_the_group_and_moderators_see_it() {
         .contains("no longer exists"));
     let cb = remind(&fake, sub("status", json!([])), &fake.moderator()).await;
     assert!(content(&cb).contains("paused"), "{}", content(&cb));
-    fake.take_violations();
+    fake.assert_no_violations();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_and_bad_gateways_are_retried_never_dropped() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let (a, b) = (fake.ids().member, fake.ids().moderator);
     dm_subscriber(&bot, a, 1).await;
     dm_subscriber(&bot, b, 1).await;
@@ -377,9 +363,7 @@ async fn rate_limits_and_bad_gateways_are_retried_never_dropped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn managing_a_subscription_and_its_buttons() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let member = fake.member();
     remind(&fake, sub("subscribe", json!([])), &member).await;
     let id = bot
@@ -492,9 +476,7 @@ async fn managing_a_subscription_and_its_buttons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_loop_wakes_on_notify_and_stops_on_shutdown() {
-    let Some((fake, bot)) = setup().await else {
-        return;
-    };
+    let (fake, bot) = setup().await;
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let stopped = stop.clone();
     let cfg = DeliveryConfig {

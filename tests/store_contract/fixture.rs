@@ -13,6 +13,10 @@ use curriculum_bot::store::{
 };
 use sqlx::Connection;
 
+/// `TEST_DATABASE_URL`, counting skips (one note per run of this binary says how many).
+#[path = "../support/postgres.rs"]
+mod postgres;
+
 /// The reference instant of the tests; times print relative to it.
 pub const T0: i64 = 1_700_000_000;
 pub const WEEK: i64 = 7 * 24 * 3600;
@@ -60,10 +64,7 @@ pub fn sqlite_fixture() -> Fixture {
 }
 
 async fn pg_fixture() -> Option<Fixture> {
-    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("note: TEST_DATABASE_URL is not set; skipping the PostgreSQL run");
-        return None;
-    };
+    let base = postgres::database_url()?;
     let schema = unique("store_test");
     let mut admin = sqlx::PgConnection::connect(&base)
         .await

@@ -8,7 +8,7 @@
 //!
 //! #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 //! async fn answers_resource() {
-//!     let Some(fake) = FakeDiscord::start_or_skip(Options::default()).await else { return };
+//!     let fake = FakeDiscord::start(Options::default()).await;
 //!     // Point the real serenity client at the fake (the only way serenity 0.12.5 honours a
 //!     // proxy is with its own rate limiter disabled):
 //!     let http = serenity::http::HttpBuilder::new(fake.token())
@@ -45,8 +45,9 @@
 //!   `/channels/{c}/pins/{m}` and `/channels/{c}/messages/pins/{m}` (needs Manage Messages or Pin
 //!   Messages → else 403/50013; unknown message → 10008). DMs closed (`close_dms`) → 403/50007;
 //!   deleted channel (`delete_channel`) → 404/10003.
-//! - Every request is matched to the OpenAPI operation and validated (path and query params,
-//!   JSON body as JSON Schema 2020-12); Discord's extra limits are checked too (content ≤ 2000,
+//! - Every request is matched to an operation of Discord's OpenAPI spec, pinned in
+//!   `tests/discord-api-spec/` (a missing or unparsable spec fails `start`), and validated
+//!   (path and query params, JSON body as JSON Schema 2020-12); Discord's extra limits are checked too (content ≤ 2000,
 //!   embeds ≤ 6000 chars, no empty message, autocomplete ≤ 25 choices of ≤ 100 chars).
 //!   A mismatch answers 400/50035 and is recorded as a violation, as are unknown routes (404),
 //!   a wrong `Authorization` (401), late or double callbacks. `assert_no_violations()` fails the
@@ -67,6 +68,11 @@
 //! `wait_ready`, `drop_gateway()` (TCP drop), `close_gateway(code)`, `invalidate_sessions`,
 //! `withhold_heartbeat_acks`, `gateway_stats()` (`identifies`, `resumes`, `replayed`, ...),
 //! `wait_resumes(n, timeout)`, `sessions()`, `dispatch_event(guild, "EVENT", data)`.
+//! Dispatches to a disconnected session wait in its log; RESUME replays those above the client's
+//! seq, then RESUMED (`replays()`: client seq, replayed seqs, RESUMED's seq). `hold_resumes()`
+//! leaves RESUMEs unanswered until `release_resumes()` (`wait_held_resumes(n, timeout)`), so a
+//! test can dispatch while the client is certainly disconnected. `dispatches("EVENT")` lists
+//! what was dispatched, with session, shard and seq.
 //!
 //! # Interactions (all return the interaction id)
 //! - `send_command(name, options, member_permissions)` from the default learner;
@@ -107,15 +113,4 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fake_discord;
-
-/// True (after printing a note) when Discord's OpenAPI spec is absent: the caller returns early.
-pub fn skip_without_spec() -> bool {
-    let missing = fake_discord::spec::spec().is_none();
-    if missing {
-        eprintln!(
-            "note: skipping: Discord's OpenAPI spec is not at {}",
-            fake_discord::spec::SPEC_PATH
-        );
-    }
-    missing
-}
+pub mod postgres;

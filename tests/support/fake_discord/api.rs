@@ -306,7 +306,8 @@ impl FakeDiscord {
         self.shared.read().violations.clone()
     }
 
-    /// Returns and clears the violations (for tests that provoke them on purpose).
+    /// Returns and clears the violations (for tests that provoke them on purpose: assert on them).
+    #[must_use = "a test that provokes violations asserts on them"]
     pub fn take_violations(&self) -> Vec<String> {
         self.shared.update(|s| std::mem::take(&mut s.violations))
     }

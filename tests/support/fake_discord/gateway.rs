@@ -1,6 +1,9 @@
 //! The gateway websocket at `/gateway`: HELLO, IDENTIFY → READY (+ GUILD_CREATE with the GUILDS
 //! intent), heartbeats and their ACKs, RESUME with replay of missed dispatches, and dispatching
-//! events to the session that serves a guild's shard. Frames are uncompressed JSON text (serenity
+//! events to the session that serves a guild's shard. Dispatches for a disconnected session wait
+//! in its log and are replayed, with their sequence numbers, before RESUMED; every replay is
+//! recorded. `hold_resumes` keeps RESUMEs unanswered until `release_resumes`, so a test can
+//! dispatch while the client is provably disconnected. Frames are uncompressed JSON text (serenity
 //! asks for payload compression in IDENTIFY, which Discord treats as optional).
 
 use std::sync::atomic::Ordering;
@@ -15,6 +18,38 @@ use tokio::sync::mpsc;
 use super::payloads;
 use super::state::{ConnHandle, Outgoing, Session, Shared, State};
 use super::world::World;
+use super::FakeDiscord;
+
+/// Test control of RESUME handling, and the record of replays.
+#[derive(Debug, Default)]
+pub struct Control {
+    hold_resumes: bool,
+    /// RESUMEs received while held: the connection and the payload's `d`.
+    held: Vec<(ConnHandle, Value)>,
+    replays: Vec<Replay>,
+}
+
+/// One successful RESUME: what the client had seen, what was replayed, and RESUMED's seq.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replay {
+    pub session: String,
+    /// The `seq` the client sent in RESUME: the last dispatch it had received.
+    pub client_seq: u64,
+    /// Sequence numbers of the dispatches replayed, in order (all above `client_seq`).
+    pub replayed: Vec<u64>,
+    /// The sequence number of the RESUMED dispatch that followed the replay.
+    pub resumed_seq: u64,
+}
+
+/// A dispatch as logged in a session (sent, or waiting for a RESUME).
+#[derive(Clone, Debug)]
+pub struct Dispatch {
+    pub session: String,
+    pub shard: [u32; 2],
+    pub seq: u64,
+    pub event: String,
+    pub data: Value,
+}
 
 /// `GET /gateway?v=10&encoding=json`, upgraded to a websocket.
 pub async fn upgrade(AxState(shared): AxState<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
@@ -162,6 +197,19 @@ fn identify(shared: &Shared, conn: &ConnHandle, d: &Value) {
 }
 
 fn resume(shared: &Shared, conn: &ConnHandle, d: &Value) {
+    let held = shared.update(|s| {
+        let ctl = &mut s.gateway_ctl;
+        if ctl.hold_resumes {
+            ctl.held.push((conn.clone(), d.clone()));
+        }
+        ctl.hold_resumes
+    });
+    if !held {
+        answer_resume(shared, conn, d);
+    }
+}
+
+fn answer_resume(shared: &Shared, conn: &ConnHandle, d: &Value) {
     let session_id = d["session_id"].as_str().unwrap_or("").to_owned();
     let seq = d["seq"].as_u64().unwrap_or(0);
     let token_ok =
@@ -177,7 +225,7 @@ fn resume(shared: &Shared, conn: &ConnHandle, d: &Value) {
             return;
         }
         s.gateway.resumes += 1;
-        let mut replayed = 0;
+        let mut replayed = Vec::new();
         if let Some(session) = s.sessions.get_mut(&session_id) {
             session.resumes += 1;
             if let Some(old) = session.conn.replace(conn.clone()) {
@@ -188,17 +236,24 @@ fn resume(shared: &Shared, conn: &ConnHandle, d: &Value) {
             for (n, frame) in &session.log {
                 if *n > seq {
                     let _ = conn.tx.send(Outgoing::Frame(frame.clone()));
-                    replayed += 1;
+                    replayed.push(*n);
                 }
             }
         }
-        s.gateway.replayed += replayed;
+        s.gateway.replayed += replayed.len() as u64;
         push(
             s,
             &session_id,
             "RESUMED",
             json!({"_trace": ["[\"fake-discord-gateway\"]"]}),
         );
+        let resumed_seq = s.sessions.get(&session_id).map_or(0, |sess| sess.seq);
+        s.gateway_ctl.replays.push(Replay {
+            session: session_id.clone(),
+            client_seq: seq,
+            replayed,
+            resumed_seq,
+        });
     });
 }
 
@@ -255,5 +310,66 @@ pub fn invalidate_all(s: &mut State, resumable: bool) {
             let _ = conn.tx.send(Outgoing::Frame(frame.to_string()));
         }
         session.invalid |= !resumable;
+    }
+}
+
+impl FakeDiscord {
+    /// From now on RESUMEs wait unanswered (no replay, no RESUMED, the session stays
+    /// disconnected) until [`FakeDiscord::release_resumes`].
+    pub fn hold_resumes(&self) {
+        self.shared.update(|s| s.gateway_ctl.hold_resumes = true);
+    }
+
+    /// Waits until `n` RESUMEs are being held.
+    pub async fn wait_held_resumes(&self, n: usize, timeout: std::time::Duration) -> bool {
+        let held = self
+            .shared
+            .wait_for(timeout, |s| (s.gateway_ctl.held.len() >= n).then_some(()));
+        held.await.is_some()
+    }
+
+    /// Answers the held RESUMEs (replay + RESUMED) and stops holding. Returns how many.
+    pub fn release_resumes(&self) -> usize {
+        let held = self.shared.update(|s| {
+            s.gateway_ctl.hold_resumes = false;
+            std::mem::take(&mut s.gateway_ctl.held)
+        });
+        // A connection that closed while held has nobody to answer.
+        let open: Vec<_> = held
+            .into_iter()
+            .filter(|(c, _)| !c.tx.is_closed())
+            .collect();
+        for (conn, d) in &open {
+            answer_resume(&self.shared, conn, d);
+        }
+        open.len()
+    }
+
+    /// Every successful RESUME so far, in order.
+    pub fn replays(&self) -> Vec<Replay> {
+        self.shared.read().gateway_ctl.replays.clone()
+    }
+
+    /// Dispatches of `event` (e.g. `"INTERACTION_CREATE"`) over all sessions, by session and seq.
+    pub fn dispatches(&self, event: &str) -> Vec<Dispatch> {
+        let s = self.shared.read();
+        let mut out: Vec<Dispatch> = s
+            .sessions
+            .values()
+            .flat_map(|sess| {
+                sess.log.iter().filter_map(move |(seq, frame)| {
+                    let v: Value = serde_json::from_str(frame).ok()?;
+                    (v["t"] == event).then(|| Dispatch {
+                        session: sess.id.clone(),
+                        shard: sess.shard,
+                        seq: *seq,
+                        event: event.to_owned(),
+                        data: v["d"].clone(),
+                    })
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.session, a.seq).cmp(&(&b.session, b.seq)));
+        out
     }
 }

@@ -25,6 +25,7 @@ use tokio::task::JoinHandle;
 
 pub use api::SessionInfo;
 pub use faults::{Fault, GlobalLimitStats, RouteMatcher, ALWAYS};
+pub use gateway::{Dispatch, Replay};
 pub use interactions::{InteractionKind, Invoker};
 pub use state::{GatewayStats, InteractionRecord, RecordedCallback, RecordedRequest};
 pub use world::{perms, GuildInfo, Ids, World};
@@ -49,7 +50,8 @@ pub struct Options {
     pub global_limit: Option<(u32, u32)>,
     /// How long `send_*` waits for a gateway session to dispatch to.
     pub ready_timeout: Duration,
-    /// Panic on drop when violations were recorded and nobody looked at them.
+    /// Panic on drop when violations were recorded and nobody looked at them. Tests keep it on
+    /// (a violation always fails an end-to-end test); only benchmarks turn it off.
     pub check_on_drop: bool,
     /// Check the fake's own response bodies against the spec (turn off in benchmarks).
     pub check_responses: bool,
@@ -78,14 +80,10 @@ pub struct FakeDiscord {
 }
 
 impl FakeDiscord {
-    /// Binds 127.0.0.1:0 and serves. Panics when the spec is missing: check
-    /// `support::skip_without_spec` first, or use [`FakeDiscord::start_or_skip`].
+    /// Binds 127.0.0.1:0 and serves. Loads Discord's OpenAPI spec first: a missing or
+    /// unparsable spec panics here, in the test, so the test fails instead of skipping.
     pub async fn start(opts: Options) -> FakeDiscord {
-        assert!(
-            spec::spec().is_some(),
-            "Discord's OpenAPI spec is missing at {}",
-            spec::SPEC_PATH
-        );
+        spec::spec();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
@@ -108,14 +106,6 @@ impl FakeDiscord {
             let _ = axum::serve(listener, app).await;
         });
         FakeDiscord { shared, server }
-    }
-
-    /// `start`, or `None` (with a printed note) when the spec file is absent.
-    pub async fn start_or_skip(opts: Options) -> Option<FakeDiscord> {
-        match super::skip_without_spec() {
-            true => None,
-            false => Some(FakeDiscord::start(opts).await),
-        }
     }
 
     /// `http://127.0.0.1:PORT`: serenity's proxy base (it appends `/api/v10/...`).

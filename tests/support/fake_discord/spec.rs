@@ -18,21 +18,27 @@ use serde_json::{json, Value};
 pub use super::spec_util::multipart_payload_json;
 use super::spec_util::{apply_errata, explain, query_value};
 
-/// Path of the spec, relative to the crate (it is never copied into the repository).
+/// Discord's OpenAPI description, pinned in the repository (source commit in its README).
 pub const SPEC_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/discord-api-spec/openapi.json"
+    "/tests/discord-api-spec/openapi.json"
 );
 
-/// The loaded spec, or `None` when the file is absent (callers skip their test then).
-pub fn spec() -> Option<&'static Spec> {
-    static SPEC: OnceLock<Option<Spec>> = OnceLock::new();
+/// The loaded spec. A missing or unparsable file panics: every test that talks to the fake
+/// fails then, none skips.
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH).ok()?;
-        let doc: Value = serde_json::from_str(&text).ok()?;
-        Some(Spec::new(doc))
+        let text = std::fs::read_to_string(SPEC_PATH)
+            .unwrap_or_else(|e| panic!("Discord's OpenAPI spec: cannot read {SPEC_PATH}: {e}"));
+        let doc: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("Discord's OpenAPI spec: {SPEC_PATH} is not JSON: {e}"));
+        assert!(
+            doc["paths"].as_object().is_some_and(|p| !p.is_empty()),
+            "Discord's OpenAPI spec: {SPEC_PATH} has no `paths`"
+        );
+        Spec::new(doc)
     })
-    .as_ref()
 }
 
 /// A parsed OpenAPI document with a cache of compiled validators.

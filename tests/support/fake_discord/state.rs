@@ -149,6 +149,7 @@ pub struct State {
     pub global_limit: Option<GlobalLimit>,
     pub sessions: HashMap<String, Session>,
     pub gateway: GatewayStats,
+    pub gateway_ctl: super::gateway::Control,
     pub withhold_acks: bool,
 }
 

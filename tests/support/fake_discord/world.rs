@@ -130,8 +130,10 @@ pub struct World {
 }
 
 impl World {
-    /// The test guild plus `extra_guilds` small ones (id `guild + 1000·k`, one `#general` each,
-    /// channel id = guild id + 1), for sharding tests.
+    /// The test guild plus `extra_guilds` small ones (id `guild + (k << 22)`, one `#general`
+    /// each, channel id = guild id + 1), for sharding tests: extra guild `k` is created `k` ms
+    /// after the test guild, so `(id >> 22) % shards` gives consecutive guilds consecutive shards
+    /// and any `shards` ≤ guild count gets guilds on every shard.
     pub fn new(token: &str, extra_guilds: u32) -> World {
         let ids = Ids::fixed();
         let channel = |id, guild, name: &str, position| ChannelInfo {
@@ -176,7 +178,7 @@ impl World {
         };
         let mut guilds = vec![main];
         for k in 1..=u64::from(extra_guilds) {
-            let id = ids.guild + 1000 * k;
+            let id = ids.guild + (k << 22);
             guilds.push(GuildInfo {
                 id,
                 name: format!("Extra Guild {k}"),

@@ -1,0 +1,38 @@
+//! PostgreSQL tests run only when `TEST_DATABASE_URL` is set. Without it they skip, each skip is
+//! counted, and the test binary says so once, as it exits, with the real count:
+//! `note: PostgreSQL tests skipped: 14 (TEST_DATABASE_URL is not set)`. Every PostgreSQL test
+//! gets its URL from [`database_url`], so none can skip silently. Also compiled into the
+//! store contract (`tests/store_contract/fixture.rs`), which does not use the fake Discord.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// `TEST_DATABASE_URL`, or `None` after counting the calling test as skipped (it returns then).
+pub fn database_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            if SKIPPED.fetch_add(1, Ordering::SeqCst) == 0 {
+                // libtest captures what a passing test prints, so the note is written at exit.
+                // SAFETY: C's `atexit` is thread-safe and `report` is a plain function that
+                // neither panics nor captures anything.
+                unsafe { atexit(report) };
+            }
+            None
+        }
+    }
+}
+
+extern "C" {
+    fn atexit(callback: extern "C" fn()) -> std::os::raw::c_int;
+}
+
+extern "C" fn report() {
+    let skipped = SKIPPED.load(Ordering::SeqCst);
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "note: PostgreSQL tests skipped: {skipped} (TEST_DATABASE_URL is not set)"
+    );
+}
