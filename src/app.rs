@@ -107,6 +107,13 @@ impl App {
             }
             _ => {}
         }
+        let cmd = match cmd {
+            Command::Roadmap { track, .. } => Command::Roadmap {
+                track,
+                marker_week: self.subscriber_week(i).await,
+            },
+            other => other,
+        };
         let cat = self.catalog();
         let mut out = reply::answer(&cat, i, &cmd);
         for effect in std::mem::take(&mut out.effects) {
@@ -153,6 +160,18 @@ impl App {
             *m = std::mem::take(m).within_limits();
         }
         out
+    }
+
+    /// The plan week of the member's own (DM) reminder subscription, for `/roadmap`'s marker.
+    async fn subscriber_week(&self, i: &Interaction) -> Option<u32> {
+        let user = i.user_id()?.parse::<i64>().ok()?;
+        match self.store.get_dm(user).await {
+            Ok(s) => s.map(|s| s.week),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the member's subscription");
+                None
+            }
+        }
     }
 
     /// Wakes the delivery loop (a subscription changed).
@@ -203,6 +222,7 @@ fn metric_name(i: &Interaction) -> &'static str {
         "plan",
         "help",
         "pin",
+        "roadmap",
         "report",
         "curriculum",
         "remind",

@@ -126,6 +126,18 @@ pub async fn ask(
     who: &ask::Asker,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    ask_with_png(app, line, json, who, None, out).await
+}
+
+/// [`ask`], also writing the reply's first attached file (`/roadmap`'s picture) to `png`.
+pub async fn ask_with_png(
+    app: &App,
+    line: &str,
+    json: bool,
+    who: &ask::Asker,
+    png: Option<&std::path::Path>,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let defs = reply::registry::definitions(&app.catalog().curriculum);
     let interaction = match ask::interaction(line, &defs, who) {
         Ok(i) => i,
@@ -145,6 +157,14 @@ pub async fn ask(
         )?;
     } else {
         write!(out, "{}", reply::render::text(&outcome.response))?;
+    }
+    if let Some(path) = png {
+        let Some(file) = outcome.response.files().first() else {
+            writeln!(out, "error: this reply has no picture to write")?;
+            return Ok(EXIT_USAGE);
+        };
+        std::fs::write(path, &file.bytes)?;
+        writeln!(out, "wrote {} ({} bytes)", path.display(), file.bytes.len())?;
     }
     Ok(if outcome.failed { EXIT_USAGE } else { 0 })
 }

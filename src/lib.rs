@@ -5,6 +5,7 @@
 //! - [`curriculum`] PURE: the typed model and the Markdown parser.
 //! - [`search`] PURE: one ranked, typo-tolerant index over everything, plus autocomplete.
 //! - [`reply`] PURE: Interaction -> Command -> Response within Discord's limits.
+//! - [`roadmap`] PURE: a track's timeline as SVG, and its PNG (resvg, bundled font).
 //! - [`load`]: reads curriculum pages from disk for the parser.
 //! - [`config`]: settings from the environment and `.env`, validated.
 //! - [`app`]: the one async handler every transport calls; it routes and carries out effects.
@@ -28,5 +29,6 @@ pub mod moderation;
 pub mod ports;
 pub mod reminders;
 pub mod reply;
+pub mod roadmap;
 pub mod search;
 pub mod store;

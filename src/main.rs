@@ -48,6 +48,9 @@ enum Cmd {
         /// Ask as a moderator (Manage Messages, Manage Channels, Manage Server).
         #[arg(long)]
         moderator: bool,
+        /// Write the reply's picture (e.g. `/roadmap`'s) to this PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
     },
 }
 
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             line,
             json,
             moderator,
+            png,
         } => {
             let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             let app = rt.block_on(cli::offline_app(cat))?;
@@ -97,7 +101,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 moderator,
                 ..Asker::default()
             };
-            Ok(rt.block_on(cli::ask(&app, &line, json, &who, &mut out))?)
+            let png = png.as_deref();
+            Ok(rt.block_on(cli::ask_with_png(&app, &line, json, &who, png, &mut out))?)
         }
         Cmd::Deliver => {
             let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;

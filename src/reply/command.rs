@@ -28,6 +28,11 @@ pub enum Command {
     Pin {
         module: String,
     },
+    /// `/roadmap [track]`: the timeline picture; the app fills in the member's plan week.
+    Roadmap {
+        track: Option<String>,
+        marker_week: Option<u32>,
+    },
     /// Moderators: what members searched for and did not find.
     Report,
     /// Moderators: reload or validate the curriculum from disk.
@@ -117,6 +122,10 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
         "help" => Command::Help,
         "pin" => Command::Pin {
             module: text(opts, "module", true)?.unwrap_or_default(),
+        },
+        "roadmap" => Command::Roadmap {
+            track: text(opts, "track", false)?,
+            marker_week: None,
         },
         "report" => Command::Report,
         "curriculum" => {

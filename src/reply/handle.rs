@@ -95,6 +95,9 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command) -> Outcome {
         Command::Plan => public(Message::embed(cards::plan_embed(c))).into(),
         Command::Help => public(Message::embed(help(cat))).into(),
         Command::Pin { module } => pin(cat, i, module),
+        Command::Roadmap { track, marker_week } => {
+            super::roadmap::answer(cat, track.as_deref(), *marker_week)
+        }
         Command::Complete {
             command,
             option,

@@ -52,6 +52,35 @@ pub struct Embed {
     pub footer: Option<Footer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<u32>,
+    /// A picture, e.g. `attachment://roadmap.png` for a file uploaded with the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<EmbedImage>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmbedImage {
+    pub url: String,
+}
+
+/// A file uploaded with a message: multipart part `files[n]`, where n is its index. Not JSON;
+/// the payload refers to it through [`Attachment`] and `attachment://{name}`.
+#[derive(Clone, Default, PartialEq)]
+pub struct File {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for File {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "File({}, {} bytes)", self.name, self.bytes.len())
+    }
+}
+
+/// `attachments[]` of a payload: `id` is the index of the file's `files[n]` part.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: String,
+    pub filename: String,
 }
 
 /// A button (type 2) inside an action row (type 1).
@@ -106,9 +135,27 @@ pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<u64>,
     pub allowed_mentions: AllowedMentions,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub attachments: Vec<Attachment>,
+    /// Uploaded with the message as multipart parts; transports send them (see `attachments`).
+    #[serde(skip)]
+    pub files: Vec<File>,
 }
 
 impl Message {
+    /// Uploads `bytes` as `name` with this message (referred to as `attachment://{name}`).
+    pub fn with_file(mut self, name: &str, bytes: Vec<u8>) -> Message {
+        self.attachments.push(Attachment {
+            id: self.files.len().to_string(),
+            filename: name.to_string(),
+        });
+        self.files.push(File {
+            name: name.to_string(),
+            bytes,
+        });
+        self
+    }
+
     pub fn text(content: impl Into<String>) -> Message {
         Message {
             content: Some(content.into()),
@@ -239,6 +286,11 @@ impl Response {
             Some(d) => serde_json::json!({ "type": kind, "data": d }),
             None => serde_json::json!({ "type": kind }),
         }
+    }
+
+    /// The files to upload with this response (multipart), if any.
+    pub fn files(&self) -> &[File] {
+        self.message().map_or(&[], |m| &m.files)
     }
 
     pub fn message(&self) -> Option<&Message> {

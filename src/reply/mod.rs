@@ -10,6 +10,7 @@ pub mod interaction;
 pub mod message;
 pub mod registry;
 pub mod render;
+pub mod roadmap;
 
 pub use command::{Command, CommandError};
 pub use handle::{answer, Effect, Outcome};

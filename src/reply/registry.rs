@@ -80,6 +80,8 @@ pub fn definitions(c: &Curriculum) -> Vec<Value> {
         json!({ "name": "path", "description": "The learning pathway for your background", "options": [path] }),
         json!({ "name": "plan", "description": "The getting-started action plan" }),
         json!({ "name": "help", "description": "What this bot can do" }),
+        json!({ "name": "roadmap", "description": "The track's timeline as a picture, with your week marked",
+                "options": [opt(STRING, "track", "Which track (default: yours)", false)] }),
         json!({ "name": "remind", "description": "Weekly action-plan reminders", "options": remind_subs() }),
         json!({ "name": "pin", "description": "Post and pin a module card (moderators)",
                 "default_member_permissions": manage_messages, "contexts": [0],

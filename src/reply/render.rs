@@ -51,6 +51,12 @@ fn message(s: &mut String, m: &Message) {
         if let Some(f) = &e.footer {
             let _ = writeln!(s, "   — {}", f.text);
         }
+        if let Some(i) = &e.image {
+            let _ = writeln!(s, "   [image: {}]", i.url);
+        }
+    }
+    for f in &m.files {
+        let _ = writeln!(s, "   (attached: {})", f.name);
     }
     let buttons: Vec<String> = m
         .components
