@@ -223,9 +223,10 @@ async fn run_endpoint(
     })?);
     let store = open_store(settings).await?;
     let app = Arc::new(
-        curriculum_bot::app::App::new(cat, rest, store.clone())
+        curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    let followup = rest;
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -236,7 +237,12 @@ async fn run_endpoint(
     tracing::info!(addr = %settings.http_bind, "serving interactions");
     endpoint::serve(
         listener,
-        endpoint::Endpoint { app, key, health },
+        endpoint::Endpoint {
+            app,
+            key,
+            health,
+            followup: Some(followup),
+        },
         discord::gateway::shutdown_signal(),
     )
     .await?;

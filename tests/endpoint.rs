@@ -25,6 +25,7 @@ async fn start() -> Server {
         app: offline_app(cat).await.unwrap(),
         key: key.verifying_key(),
         health,
+        followup: None,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

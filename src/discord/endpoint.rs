@@ -77,6 +77,9 @@ pub struct Endpoint {
     pub app: Arc<App>,
     pub key: VerifyingKey,
     pub health: HealthCheck,
+    /// Fills in deferred replies (`PATCH …/@original`): a reply with files (`/roadmap`'s
+    /// picture) can't be a multipart HTTP response, so it is deferred and uploaded by this.
+    pub followup: Option<Arc<crate::discord::rest::Rest>>,
 }
 
 pub fn router(state: Endpoint) -> Router {
@@ -124,6 +127,14 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
         return json(StatusCode::OK, serde_json::json!({ "type": 1 }));
     }
     let out = s.app.handle(&i).await;
+    if let Some(deferred) = crate::discord::multipart::deferred_for(&out.response) {
+        if let (Some(rest), Some(m)) = (s.followup.clone(), out.response.message().cloned()) {
+            tokio::spawn(crate::discord::multipart::fill_deferred(rest, i, m));
+            return json(StatusCode::OK, deferred);
+        }
+        let plain = crate::discord::multipart::without_files(out.response);
+        return json(StatusCode::OK, plain.to_json());
+    }
     json(StatusCode::OK, out.response.to_json())
 }
 

@@ -3,4 +3,5 @@
 
 pub mod endpoint;
 pub mod gateway;
+pub mod multipart;
 pub mod rest;

@@ -11,6 +11,13 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+/// A request body: JSON, or multipart (`payload_json` + `files[n]`) when files are uploaded.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    Json(&'a Value),
+    Form(&'a Value, &'a [crate::reply::message::File]),
+}
+
 /// Settings of the REST client.
 #[derive(Debug, Clone)]
 pub struct RestConfig {
@@ -71,6 +78,18 @@ impl Rest {
         body: Option<&Value>,
         exempt: bool,
     ) -> Result<Value, RestError> {
+        self.call_with(method, path, body.map(Body::Json), exempt)
+            .await
+    }
+
+    /// [`Rest::call`] with a JSON or a multipart body (rebuilt for every attempt).
+    pub(crate) async fn call_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        exempt: bool,
+    ) -> Result<Value, RestError> {
         let url = format!("{}{path}", self.api);
         let mut backoff = Duration::from_millis(250);
         let mut last_status = 0;
@@ -86,9 +105,11 @@ impl Rest {
                 .http
                 .request(method.clone(), &url)
                 .header("Authorization", &self.auth);
-            if let Some(b) = body {
-                req = req.json(b);
-            }
+            req = match body {
+                Some(Body::Json(b)) => req.json(b),
+                Some(Body::Form(json, files)) => req.multipart(super::multipart::form(json, files)),
+                None => req,
+            };
             let resp = match req.send().await {
                 Ok(r) => r,
                 Err(e) if e.is_timeout() || e.is_connect() => {
@@ -147,14 +168,14 @@ impl Rest {
         response: &Response,
     ) -> Result<(), RestError> {
         let path = format!("/interactions/{id}/{token}/callback");
-        self.call(
-            reqwest::Method::POST,
-            &path,
-            Some(&response.to_json()),
-            true,
-        )
-        .await
-        .map(|_| ())
+        let json = response.to_json();
+        let body = match response.files() {
+            [] => Body::Json(&json),
+            files => Body::Form(&json, files),
+        };
+        self.call_with(reqwest::Method::POST, &path, Some(body), true)
+            .await
+            .map(|_| ())
     }
 
     pub async fn create_dm(&self, user: &str) -> Result<String, RestError> {

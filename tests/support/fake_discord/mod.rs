@@ -7,6 +7,7 @@ mod content;
 mod faults;
 pub mod gateway;
 mod interactions;
+pub mod multipart;
 pub mod payloads;
 mod rest;
 mod routes;

@@ -112,6 +112,13 @@ async fn handle(
     };
     let content_type = header(&headers, "content-type");
     let body = parse_body(&content_type, &raw);
+    if content_type.starts_with("multipart/form-data") {
+        let (files, problems) = super::multipart::check(&path, &content_type, &raw, body.as_ref());
+        let problems = problems
+            .into_iter()
+            .map(|p| format!("{method} {path}: {p}"));
+        shared.update(|s| (s.uploads.extend(files), s.violations.extend(problems)));
+    }
     let mut rec = RecordedRequest {
         method: method.clone(),
         path: path.clone(),

@@ -151,6 +151,8 @@ pub struct State {
     pub gateway: GatewayStats,
     pub gateway_ctl: super::gateway::Control,
     pub withhold_acks: bool,
+    /// Files uploaded in multipart requests.
+    pub uploads: Vec<super::multipart::Upload>,
 }
 
 impl State {
