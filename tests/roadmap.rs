@@ -241,3 +241,36 @@ fn labels_are_escaped_and_fitted() {
     );
     assert_eq!(svg::fit("anything", 5.0, 12.0), None);
 }
+
+/// `docs/roadmap-example.png` (shown in the README) is the seed's roadmap for a subscriber in
+/// week 20, as `/roadmap` sends it; `UPDATE_EXPECT=1` rewrites it.
+#[test]
+fn committed_example_matches_what_roadmap_sends() {
+    let out = reply_roadmap::answer(&catalog(), None, Some(20));
+    let sent = &out.response.files()[0];
+    assert_eq!(sent.name, "roadmap.png");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/roadmap-example.png");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &sent.bytes).unwrap();
+    }
+    let committed = decode(&std::fs::read(&path).unwrap());
+    let fresh = decode(&sent.bytes);
+    assert_eq!(
+        (committed.width(), committed.height()),
+        (fresh.width(), fresh.height())
+    );
+    let differing = committed
+        .pixels()
+        .iter()
+        .zip(fresh.pixels())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        differing * 100 <= fresh.pixels().len(),
+        "{differing} pixels differ: run with UPDATE_EXPECT=1"
+    );
+    let input = seed(Some(20));
+    let (top, bottom) = svg::marker_span(&input);
+    let x = svg::marker_x(&input).unwrap();
+    assert!((top + 2..bottom - 2).all(|y| is_marker(&committed, x, y)));
+}

@@ -87,3 +87,37 @@ async fn roadmap_is_a_multipart_reply_with_the_subscribers_week_marked() {
     );
     fake.assert_no_violations();
 }
+
+#[test]
+fn the_fake_rejects_uploads_that_dont_match_their_attachments() {
+    use support::fake_discord::multipart::check;
+    let ct = "multipart/form-data; boundary=XyZ";
+    let png = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0, 1];
+    let body = |payload: &str, file_field: &str| {
+        let mut b = Vec::new();
+        b.extend_from_slice(b"--XyZ\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n");
+        b.extend_from_slice(b"Content-Type: application/json\r\n\r\n");
+        b.extend_from_slice(payload.as_bytes());
+        b.extend_from_slice(b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"");
+        b.extend_from_slice(file_field.as_bytes());
+        b.extend_from_slice(b"\"; filename=\"roadmap.png\"\r\nContent-Type: image/png\r\n\r\n");
+        b.extend_from_slice(&png);
+        b.extend_from_slice(b"\r\n--XyZ--\r\n");
+        b
+    };
+    let good = r#"{"type":4,"data":{"attachments":[{"id":"0","filename":"roadmap.png"}],
+        "embeds":[{"image":{"url":"attachment://roadmap.png"}}]}}"#;
+    let v: serde_json::Value = serde_json::from_str(good).unwrap();
+    let (uploads, problems) = check("/x", ct, &body(good, "files[0]"), Some(&v));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(uploads[0].bytes, png, "binary content kept, CR LF included");
+
+    let (_, problems) = check("/x", ct, &body(good, "files[1]"), Some(&v));
+    assert_eq!(problems.len(), 2, "id 0 has no part, files[1] is unlisted: {problems:?}");
+    let other = good.replace("attachment://roadmap.png", "attachment://other.png");
+    let v: serde_json::Value = serde_json::from_str(&other).unwrap();
+    let (_, problems) = check("/x", ct, &body(&other, "files[0]"), Some(&v));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let (_, problems) = check("/x", ct, &body(good, "files[0]"), None);
+    assert!(problems[0].contains("payload_json"), "no JSON payload: {problems:?}");
+}
