@@ -274,3 +274,44 @@ fn committed_example_matches_what_roadmap_sends() {
     let x = svg::marker_x(&input).unwrap();
     assert!((top + 2..bottom - 2).all(|y| is_marker(&committed, x, y)));
 }
+
+#[test]
+fn ask_png_writes_the_picture_and_refuses_replies_without_one() {
+    use curriculum_bot::cli::{ask_with_png, offline_app};
+    use curriculum_bot::reply::ask::Asker;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("roadmap-ask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (pic, none) = (dir.join("out.png"), dir.join("none.png"));
+    let (code, text, code2, text2) = rt.block_on(async {
+        let app = offline_app(catalog()).await.unwrap();
+        let who = Asker::default();
+        let mut out = Vec::new();
+        let code = ask_with_png(&app, "/roadmap", false, &who, Some(&pic), &mut out).await;
+        let mut out2 = Vec::new();
+        let code2 = ask_with_png(&app, "/plan", false, &who, Some(&none), &mut out2).await;
+        (code.unwrap(), out, code2.unwrap(), out2)
+    });
+    let text = String::from_utf8(text).unwrap();
+    assert_eq!(code, 0, "{text}");
+    let first: Vec<&str> = text.lines().take(5).collect();
+    expect![[r###"
+        [
+            "",
+            "## Getting Started with MLOps Engineering — roadmap",
+            "   Subscribe with `/remind subscribe` to see your week marked.",
+            "   [image: attachment://roadmap.png]",
+            "   (attached: roadmap.png)",
+        ]
+    "###]]
+    .assert_debug_eq(&first);
+    let p = decode(&std::fs::read(&pic).unwrap());
+    assert_eq!((p.width(), p.height()), svg::size(&seed(None)));
+    assert_ne!(code2, 0);
+    assert!(String::from_utf8(text2).unwrap().contains("no picture"));
+    assert!(!none.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

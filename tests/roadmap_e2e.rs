@@ -113,11 +113,18 @@ fn the_fake_rejects_uploads_that_dont_match_their_attachments() {
     assert_eq!(uploads[0].bytes, png, "binary content kept, CR LF included");
 
     let (_, problems) = check("/x", ct, &body(good, "files[1]"), Some(&v));
-    assert_eq!(problems.len(), 2, "id 0 has no part, files[1] is unlisted: {problems:?}");
+    assert_eq!(
+        problems.len(),
+        2,
+        "id 0 has no part, files[1] is unlisted: {problems:?}"
+    );
     let other = good.replace("attachment://roadmap.png", "attachment://other.png");
     let v: serde_json::Value = serde_json::from_str(&other).unwrap();
     let (_, problems) = check("/x", ct, &body(&other, "files[0]"), Some(&v));
     assert_eq!(problems.len(), 1, "{problems:?}");
     let (_, problems) = check("/x", ct, &body(good, "files[0]"), None);
-    assert!(problems[0].contains("payload_json"), "no JSON payload: {problems:?}");
+    assert!(
+        problems[0].contains("payload_json"),
+        "no JSON payload: {problems:?}"
+    );
 }
