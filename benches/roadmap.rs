@@ -1,5 +1,5 @@
-//! Rendering one roadmap (`/roadmap`'s picture for the seed curriculum, with a marker): SVG build
-//! + rasterising + PNG encoding, p50/p99 over 300 runs after 20 warm-up runs. Baselines in the
+//! Rendering one roadmap (`/roadmap`'s picture for the seed curriculum, with a marker): SVG build,
+//! rasterising and PNG encoding, p50/p99 over 300 runs after 20 warm-up runs. Baselines in the
 //! same run: PNG-encoding a blank picture of the same size (the floor any PNG reply pays), and
 //! rendering the same layout with its text removed (what the text costs). Checks its own output
 //! (decodes, right size, marker present) and prints a markdown table row for BENCHMARKS.md;
