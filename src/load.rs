@@ -279,7 +279,10 @@ pub fn load_catalog(
     let mut diags = parsed.check();
     diags.append(&mut alias_diags);
     for d in diags.iter().take(MAX_LOGGED) {
-        tracing::warn!("{d}");
+        match d.severity {
+            Severity::Note => tracing::info!("{d}"),
+            _ => tracing::warn!("{d}"),
+        }
     }
     if diags.len() > MAX_LOGGED {
         tracing::warn!(

@@ -412,3 +412,78 @@ fn resolve_links(c: &mut Curriculum, prefix: &str, routing: &Routing) {
         }
     }
 }
+
+impl Curriculum {
+    /// The track a section's page belongs to (`None` for a root page of the site).
+    pub fn track_of_section(&self, section: usize) -> Option<usize> {
+        self.pages[self.sections[section].page].track
+    }
+
+    /// A track by slug or label (case-insensitive).
+    pub fn track_by_name(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        self.tracks
+            .iter()
+            .position(|t| t.slug.eq_ignore_ascii_case(name))
+            .or_else(|| {
+                self.tracks
+                    .iter()
+                    .position(|t| t.label.eq_ignore_ascii_case(name))
+            })
+    }
+
+    /// Every place resource `r` is listed, its first place first.
+    pub fn resource_places(&self, r: usize) -> Vec<Place> {
+        let res = &self.resources[r];
+        let first = Place {
+            section: res.section,
+            topic: res.topic,
+            origin: res.origin.clone(),
+        };
+        std::iter::once(first)
+            .chain(res.places.iter().cloned())
+            .collect()
+    }
+
+    /// The tracks resource `r` is listed in, in the order of its places, without repeats.
+    pub fn resource_tracks(&self, r: usize) -> Vec<usize> {
+        let res = &self.resources[r];
+        let mut out = Vec::new();
+        for s in std::iter::once(res.section).chain(res.places.iter().map(|p| p.section)) {
+            if let Some(t) = self.track_of_section(s) {
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+
+    /// "Track › Module 2 › Section" for a place (the module when the page is a module's page;
+    /// no track for a site page), for "also in: …" labels.
+    pub fn place_label(&self, section: usize) -> String {
+        let s = &self.sections[section];
+        let page = &self.pages[s.page];
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(t) = page.track {
+            parts.push(self.tracks[t].label.clone());
+        }
+        if let Some(m) = page.module {
+            parts.push(format!("Module {}", self.modules[m].number));
+        }
+        parts.push(s.title.clone());
+        parts.join(" › ")
+    }
+
+    /// The resources listed in the given sections (a module's content), in page order.
+    pub fn resources_in(&self, sections: &[usize]) -> Vec<usize> {
+        let wanted: std::collections::HashSet<usize> = sections.iter().copied().collect();
+        (0..self.resources.len())
+            .filter(|&r| {
+                self.resource_places(r)
+                    .iter()
+                    .any(|p| wanted.contains(&p.section))
+            })
+            .collect()
+    }
+}
