@@ -67,7 +67,7 @@ pub fn load(path: &Path, base_url: Option<&str>) -> Result<Parsed, LoadError> {
     let prefix = if root.as_os_str().is_empty() {
         String::new()
     } else {
-        format!("{}/", root.display())
+        format!("{}/", root.display().to_string().trim_end_matches('/'))
     };
     let mut pages = Vec::new();
     let mut diagnostics = std::mem::take(&mut found.diagnostics);

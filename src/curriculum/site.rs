@@ -25,7 +25,7 @@ pub struct Track {
     pub dir: String,
     /// The folder's route below the docs root.
     pub route: String,
-    /// The track's page: its index page, else its overview.
+    /// The track's page: its index page, else its overview, else its first page.
     pub url: Option<String>,
     /// The page holding the module list, pathways or plan (the first such in sidebar order).
     pub overview: Option<usize>,
@@ -186,10 +186,15 @@ pub(super) fn layout(
         .collect();
     keyed.sort_by(|&(a, ta), &(b, tb)| {
         let file = |i: usize| pages[i].path.rsplit('/').next().unwrap_or("");
+        // A category's index page first, then sidebar_position, number prefix and name.
         let key = |i: usize| {
             let sp = front[i].sidebar_position;
             let np = number_prefix(stem(file(i)));
-            (sp.is_none(), sp, np.is_none(), np)
+            let index = matches!(
+                stem(file(i)).to_ascii_lowercase().as_str(),
+                "index" | "readme"
+            );
+            (!index, sp.is_none(), sp, np.is_none(), np)
         };
         (ta.is_some(), ta)
             .cmp(&(tb.is_some(), tb))
@@ -325,7 +330,8 @@ pub(super) fn finish(c: &mut Curriculum, opts: &ParseOptions) {
             .iter()
             .copied()
             .find(|&p| c.pages[p].route == t.route);
-        t.url = index.or(t.overview).and_then(|p| c.pages[p].url.clone());
+        t.url = (index.or(t.overview).or(t.pages.first().copied()))
+            .and_then(|p| c.pages[p].url.clone());
         if t.description.is_none() {
             t.description = t.overview.map(|p| c.pages[p].title.clone());
         }
