@@ -7,6 +7,9 @@ use super::model::*;
 use super::{Diagnostic, Parsed, Severity};
 use std::collections::{HashMap, HashSet};
 
+/// Distinct missing pages reported one by one; the rest are summed up in one diagnostic.
+pub const MAX_BROKEN_TARGETS: usize = 1000;
+
 impl Parsed {
     /// Every diagnostic for this site, sorted by file and line.
     pub fn check(&self) -> Vec<Diagnostic> {
@@ -46,6 +49,19 @@ impl Parsed {
                 l.origin.clone(),
                 l.dest.clone(),
                 1,
+            ));
+        }
+        let mut broken: Vec<_> = broken.into_iter().collect();
+        broken.sort_by(|a, b| (&a.1 .0.file, a.1 .0.line).cmp(&(&b.1 .0.file, b.1 .0.line)));
+        if broken.len() > MAX_BROKEN_TARGETS {
+            let rest = broken.split_off(MAX_BROKEN_TARGETS);
+            let links: usize = rest.iter().map(|e| e.1 .2).sum();
+            out.push(warning(
+                &rest[0].1 .0,
+                format!(
+                    "and {links} more links to {} other pages that are not in the curriculum folder",
+                    rest.len()
+                ),
             ));
         }
         for (joined, (origin, dest, n)) in broken {
@@ -105,7 +121,8 @@ impl Parsed {
                 ));
             }
         }
-        for t in &c.tracks {
+        // A lone page or folder of resources needs no overview; a track of a site does.
+        for t in c.tracks.iter().filter(|_| c.tracks.len() > 1) {
             if t.overview.is_none() {
                 let file = t.pages.first().map_or(&t.dir, |&p| &c.pages[p].path);
                 let origin = Origin {
