@@ -138,7 +138,6 @@ fn empty_page() {
         "",
         expect![[r#"
             page empty.md "empty.md" slug=None pos=None
-            empty.md:1: warning: track `curriculum` has no overview: no page lists its modules, pathways or plan
         "#]],
     );
 }
