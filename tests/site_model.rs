@@ -150,14 +150,14 @@ fn check_summarises_each_track() {
         None,
         View::Check,
         expect![[r#"
-        exit 0
-        <site>/03-community/2021-11-meetup-notes.md:1: warning: track `community` has no overview: no page lists its modules, pathways or plan
-        site: 1 root pages
-        track cloud-security "Cloud Security": 3 pages, 3 modules (7-10 weeks + ongoing), 0 pathways, 2 plan phases, overview 02-cloud-security/index.md, https://learn.example.org/academy/tracks/cloud-security
-        track data-engineering "Data Engineering": 4 pages, 4 modules (19-23 weeks + ongoing), 2 pathways, 3 plan phases, overview 01-data-engineering/getting-started.md, https://learn.example.org/academy/tracks/data-engineering/getting-started
-        track community "Community Projects": 2 pages, 0 modules, 0 pathways, 0 plan phases, no overview, https://learn.example.org/academy/tracks/community/2021-11-meetup-notes
-        ok: 10 pages, 14 sections, 17 topics, 9 resources, 7 modules, 2 pathways, 5 plan phases (0 errors, 1 warnings)
-    "#]],
+            exit 0
+            <site>/03-community/2021-11-meetup-notes.md:1: warning: track `community` has no overview: no page lists its modules, pathways or plan
+            site: 1 root pages
+            track cloud-security "Cloud Security": 3 pages, 3 modules (7-10 weeks + ongoing), 0 pathways, 2 plan phases, overview 02-cloud-security/index.md, https://learn.example.org/academy/tracks/cloud-security
+            track data-engineering "Data Engineering": 4 pages, 4 modules (19-23 weeks + ongoing), 2 pathways, 3 plan phases, overview 01-data-engineering/getting-started.md, https://learn.example.org/academy/tracks/data-engineering/getting-started
+            track community "Community Projects": 2 pages, 0 modules, 0 pathways, 0 plan phases, no overview, https://learn.example.org/academy/tracks/community/2021-11-meetup-notes
+            ok: 10 pages, 14 sections, 17 topics, 10 resources, 7 modules, 2 pathways, 5 plan phases (0 errors, 1 warnings)
+        "#]],
     );
 }
 
@@ -168,24 +168,25 @@ fn urls_follow_docusaurus_routing() {
         None,
         View::Urls,
         expect![[r#"
-        intro.md -> https://learn.example.org/academy/tracks/intro
-        02-cloud-security/index.md -> https://learn.example.org/academy/tracks/cloud-security
-        02-cloud-security/01-identity.md -> https://learn.example.org/academy/tracks/cloud-security/identity
-        02-cloud-security/02-network-defense.md -> https://learn.example.org/academy/tracks/cloud-security/network
-        01-data-engineering/getting-started.md -> https://learn.example.org/academy/tracks/data-engineering/getting-started
-        01-data-engineering/01-sql-basics.md -> https://learn.example.org/academy/tracks/data-engineering/sql-basics
-        01-data-engineering/02-batch-pipelines.mdx -> https://learn.example.org/academy/tracks/data-engineering/batch-pipelines
-        01-data-engineering/03-streaming.md -> https://learn.example.org/academy/tracks/data-engineering/streaming-systems
-        03-community/2021-11-meetup-notes.md -> https://learn.example.org/academy/tracks/community/2021-11-meetup-notes
-        03-community/overview.md -> https://learn.example.org/academy/tracks/community/overview
-        module cloud-security/1 page 02-cloud-security/01-identity.md
-        module cloud-security/2 page 02-cloud-security/02-network-defense.md
-        module cloud-security/3 page (missing)
-        module data-engineering/1 page 01-data-engineering/01-sql-basics.md
-        module data-engineering/2 page 01-data-engineering/02-batch-pipelines.mdx
-        module data-engineering/3 page 01-data-engineering/03-streaming.md
-        module data-engineering/4 page (missing)
-    "#]],
+            intro.md -> https://learn.example.org/academy/tracks/intro
+            02-cloud-security/index.md -> https://learn.example.org/academy/tracks/cloud-security
+            02-cloud-security/01-identity.md -> https://learn.example.org/academy/tracks/cloud-security/identity
+            02-cloud-security/02-network-defense.md -> https://learn.example.org/academy/tracks/cloud-security/network
+            01-data-engineering/getting-started.md -> https://learn.example.org/academy/tracks/data-engineering/getting-started
+            01-data-engineering/01-sql-basics.md -> https://learn.example.org/academy/tracks/data-engineering/sql-basics
+            01-data-engineering/02-batch-pipelines.mdx -> https://learn.example.org/academy/tracks/data-engineering/batch-pipelines
+            01-data-engineering/03-streaming.md -> https://learn.example.org/academy/tracks/data-engineering/streaming-systems
+            03-community/2021-11-meetup-notes.md -> https://learn.example.org/academy/tracks/community/2021-11-meetup-notes
+            03-community/overview.md -> https://learn.example.org/academy/tracks/community/overview
+            link Module 2: Network Defense -> https://learn.example.org/academy/tracks/cloud-security/network
+            module cloud-security/1 page 02-cloud-security/01-identity.md
+            module cloud-security/2 page 02-cloud-security/02-network-defense.md
+            module cloud-security/3 page (missing)
+            module data-engineering/1 page 01-data-engineering/01-sql-basics.md
+            module data-engineering/2 page 01-data-engineering/02-batch-pipelines.mdx
+            module data-engineering/3 page 01-data-engineering/03-streaming.md
+            module data-engineering/4 page (missing)
+        "#]],
     );
 }
 
@@ -268,11 +269,11 @@ fn a_link_on_several_pages_is_one_hit_with_all_its_places() {
         None,
         View::Search("Learning How to Learn", None),
         expect![[r#"
-        "Learning How to Learn" | "https://study.example.com/learning-how-to-learn" | track="data-engineering" tracks=["data-engineering","community"]
-        "Learning Path" | null | track="data-engineering" tracks=null
-        "Cleaning data" | null | track="data-engineering" tracks=null
-        places: How the tracks work; Data Engineering › Module 1 › Querying; Community Projects › Where to go
-    "#]],
+            "Learning How to Learn" | "https://study.example.com/learning-how-to-learn" | track="data-engineering" tracks=["data-engineering","community"]
+            "Learning Path" | null | track="data-engineering" tracks=null
+            "Module 2: Network Defense" | "https://learn.example.org/academy/tracks/cloud-security/network" | track="cloud-security" tracks=null
+            places: How the tracks work; Data Engineering › Module 1 › Querying; Community Projects › Where to go
+        "#]],
     );
     check(
         "",
