@@ -330,3 +330,25 @@ fn an_unusable_curriculum_fails_to_load_with_the_reason() {
         .to_string();
     assert!(e.contains("no usable page") && e.contains("binary"), "{e}");
 }
+
+/// A `_category_.json` that isn't JSON is a warning naming the file; the track still loads.
+#[test]
+fn a_bad_category_file_is_reported_and_the_track_loads() {
+    let d = folder("cat", &[]);
+    std::fs::create_dir_all(d.join("02-ops")).unwrap();
+    std::fs::write(d.join("02-ops/_category_.json"), "{ \"label\": oops }").unwrap();
+    std::fs::write(d.join("02-ops/01-start.md"), GOOD).unwrap();
+    std::fs::create_dir_all(d.join("01-dev")).unwrap();
+    std::fs::write(d.join("01-dev/start.md"), GOOD).unwrap();
+    let p = load(&d, None).unwrap();
+    let c = &p.curriculum;
+    let slugs: Vec<&str> = c.tracks.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(slugs, ["dev", "ops"]);
+    assert_eq!(c.tracks[1].label, "Ops");
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d.origin.file.ends_with("02-ops/_category_.json"))
+        .expect("reported");
+    assert!(d.message.contains("not valid JSON"), "{d}");
+}
