@@ -39,6 +39,9 @@ enum Cmd {
         json: bool,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Only this track (slug or label).
+        #[arg(long)]
+        track: Option<String>,
     },
     /// Run a slash command offline through the bot's own handler, e.g. `ask "/resource mlflow"`.
     Ask {
@@ -82,9 +85,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
             Ok(cli::check(&path, &settings, &mut out)?)
         }
-        Cmd::Search { query, json, limit } => {
+        Cmd::Search {
+            query,
+            json,
+            limit,
+            track,
+        } => {
             let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
-            Ok(cli::search(&cat, &query, json, limit, &mut out)?)
+            Ok(cli::search(
+                &cat,
+                &query,
+                json,
+                limit,
+                track.as_deref(),
+                &mut out,
+            )?)
         }
         Cmd::Ask {
             line,
@@ -134,10 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Cmd::Run => {
-            let (cat, diags) = load::load_catalog(&settings.curriculum_path, &settings)?;
-            for d in &diags {
-                tracing::warn!("{d}");
-            }
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             rt.block_on(run_gateway(&settings, cat))?;
             Ok(0)
         }

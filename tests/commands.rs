@@ -64,14 +64,14 @@ fn module_without_option_lists_all_with_total() {
         "/module",
         expect![[r#"
 
-        ## Learning path modules
-           **Module 1: MLOps Fundamentals** · 6-8 weeks — Core concepts and lifecycle
-           **Module 2: ML Pipelines** · 8-10 weeks — Automated training and data pipelines
-           **Module 3: Model Deployment** · 8-10 weeks — Production deployment strategies
-           **Module 4: Monitoring and Observability** · 6-8 weeks — ML system monitoring
-           **Module 5: Infrastructure Automation** · 10-12 weeks — Scalable ML infrastructure
-           — Total: 38-48 weeks
-    "#]],
+            ## Learning path modules
+               [Module 1: MLOps Fundamentals](https://chasingcloudcareers.com/docs/mlops-engineering/mlops-fundamentals) · 6-8 weeks — Core concepts and lifecycle
+               [Module 2: ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines) · 8-10 weeks — Automated training and data pipelines
+               [Module 3: Model Deployment](https://chasingcloudcareers.com/docs/mlops-engineering/model-deployment) · 8-10 weeks — Production deployment strategies
+               **Module 4: Monitoring and Observability** · 6-8 weeks — ML system monitoring
+               **Module 5: Infrastructure Automation** · 10-12 weeks — Scalable ML infrastructure
+               — Total: 38-48 weeks
+        "#]],
     );
 }
 
@@ -158,16 +158,16 @@ fn lookups() {
         "/module 2",
         expect![[r#"
 
-        ## Module 2: ML Pipelines
-           Module page: `./02-ml-pipelines.md`
-           Duration:
-             8-10 weeks
-           Focus:
-             Automated training and data pipelines
-           Resources:
-             • Module 2: ML Pipelines (`./02-ml-pipelines.md`)
-             • [Building Machine Learning Pipelines](https://www.oreilly.com/library/view/building-machine-learning/9781492053187/)
-    "#]],
+            ## Module 2: ML Pipelines
+               https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines
+               Duration:
+                 8-10 weeks
+               Focus:
+                 Automated training and data pipelines
+               Resources:
+                 • [Module 2: ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines)
+                 • [Building Machine Learning Pipelines](https://www.oreilly.com/library/view/building-machine-learning/9781492053187/)
+        "#]],
     );
     check(
         "/module monitoring",
@@ -241,19 +241,19 @@ fn lookups() {
         "/help",
         expect![[r#"
 
-        ## Getting Started with MLOps Engineering — commands
-           `/resource query` — find a resource by name
-           `/search topic` — fuzzy search over everything
-           `/module [module]` — a module card, or all modules
-           `/path background` — the pathway for your background
-           `/plan` — the getting-started action plan
-           `/remind subscribe` — a weekly reminder of where you are in the plan
-           `/pin module` — moderators: post and pin a module card
-           `/report` — moderators: searches that found nothing
-           `/curriculum reload|validate` — moderators: reload or check the curriculum
-   
-           Loaded: 1 pages, 9 sections, 17 topics, 52 resources, 5 modules, 3 pathways, 3 plan phases
-    "#]],
+            ## Getting Started with MLOps Engineering — commands
+               `/resource query` — find a resource by name
+               `/search topic` — fuzzy search over everything
+               `/module [module]` — a module card, or all modules
+               `/path background` — the pathway for your background
+               `/plan` — the getting-started action plan
+               `/remind subscribe` — a weekly reminder of where you are in the plan
+               `/pin module` — moderators: post and pin a module card
+               `/report` — moderators: searches that found nothing
+               `/curriculum reload|validate` — moderators: reload or check the curriculum
+
+               Loaded: 1 pages, 9 sections, 17 topics, 51 resources, 5 modules, 3 pathways, 3 plan phases
+        "#]],
     );
     check(
         "/pin 1",

@@ -160,7 +160,7 @@ mod tests {
     use expect_test::{expect, Expect};
 
     fn curriculum() -> Curriculum {
-        let text = include_str!("../../data/curriculum/getting-started.md");
+        let text = include_str!("../../data/curriculum/mlops-engineering/getting-started.md");
         let pages = [SourcePage {
             path: "getting-started.md".into(),
             text: text.into(),

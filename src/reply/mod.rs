@@ -39,7 +39,10 @@ impl Catalog {
             curriculum: parsed.curriculum,
             index,
             errors,
-            warnings: diags.len() - errors,
+            warnings: diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
         }
     }
 }
