@@ -4,14 +4,14 @@
 //! and over the HTTP endpoint; and with REST failing, the work stops at its own deadline with a
 //! clear message instead of retrying for 16 s.
 
+mod endpoint_kit;
 mod harness;
 mod support;
 
 use curriculum_bot::discord::deadline::{Deadlines, SLOW};
-use curriculum_bot::discord::endpoint::{self, Endpoint, HealthCheck};
-use ed25519_dalek::{Signer, SigningKey};
+use curriculum_bot::discord::endpoint::Endpoint;
+use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Fault, InteractionKind, Invoker, ALWAYS};
 
@@ -48,6 +48,19 @@ async fn bot(deadlines: Deadlines) -> Option<(FakeDiscord, harness::Bot)> {
     Some((fake, bot))
 }
 
+/// `/pin` pinned its card and `/remind subscribe` sent its welcome DM, and their final replies
+/// say so.
+fn both_done(fake: &FakeDiscord, pinned: &Value, subscribed: &Value, member: &Invoker) {
+    assert_eq!(content(pinned), "Pinned Module 1: MLOps Fundamentals.");
+    assert_eq!(fake.pins(fake.channel_id()).len(), 1);
+    assert!(
+        content(subscribed).starts_with("Subscribed:"),
+        "{subscribed}"
+    );
+    assert_eq!(fake.dm_messages(member.user).len(), 1, "welcome DM");
+    fake.assert_no_violations();
+}
+
 fn content(m: &Value) -> &str {
     m["content"].as_str().unwrap_or_default()
 }
@@ -77,14 +90,7 @@ async fn slow_rest_over_the_gateway_defers_then_edits_the_original() {
         over_gateway(&fake, pin(), &moderator),
         over_gateway(&fake, subscribe(), &member)
     );
-    assert_eq!(content(&pinned), "Pinned Module 1: MLOps Fundamentals.");
-    assert_eq!(fake.pins(fake.channel_id()).len(), 1);
-    assert!(
-        content(&subscribed).starts_with("Subscribed:"),
-        "{subscribed}"
-    );
-    assert_eq!(fake.dm_messages(member.user).len(), 1, "welcome DM");
-    fake.assert_no_violations();
+    both_done(&fake, &pinned, &subscribed, &member);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -123,12 +129,7 @@ async fn over_http(
     };
     let (id, payload) = fake.build_interaction(&kind, who);
     let body = payload.to_string();
-    let ts = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    let sig = hex::encode(key.sign(format!("{ts}{body}").as_bytes()).to_bytes());
+    let (sig, ts) = endpoint_kit::sign(key, endpoint_kit::unix_now(), body.as_bytes());
     let http = reqwest::Client::new();
     let start = Instant::now();
     let resp = http
@@ -167,35 +168,69 @@ async fn slow_rest_over_http_defers_then_edits_the_original() {
         return;
     };
     slow_rest(&fake);
-    let key = SigningKey::from_bytes(&[7u8; 32]);
-    let health: HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
+    let key = endpoint_kit::key();
     let state = Endpoint {
         app: bot.app.clone(),
         key: key.verifying_key(),
-        health,
+        health: endpoint_kit::healthy(),
         rest: bot.rest.clone(),
         deadlines: Deadlines::default(),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let opts = endpoint::ServeOptions::default();
-    tokio::spawn(endpoint::serve(
-        listener,
-        state,
-        opts,
-        std::future::pending(),
-    ));
+    let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
+    let url = format!("http://{addr}");
     let (moderator, member) = (fake.moderator(), fake.member());
     let (pinned, subscribed) = tokio::join!(
         over_http(&fake, &url, &key, pin(), &moderator),
         over_http(&fake, &url, &key, subscribe(), &member)
     );
-    assert_eq!(content(&pinned), "Pinned Module 1: MLOps Fundamentals.");
-    assert_eq!(fake.pins(fake.channel_id()).len(), 1);
+    both_done(&fake, &pinned, &subscribed, &member);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_public_answer_edits_and_a_late_private_one_replaces_the_public_placeholder() {
+    // Every answer is "late" here, so the public command `/resource` is deferred publicly.
+    let deadlines = Deadlines {
+        ack: Duration::ZERO,
+        ..Deadlines::default()
+    };
+    let Some((fake, _bot)) = bot(deadlines).await else {
+        return;
+    };
+    let query = |q: &str| json!([{ "name": "query", "type": 3, "value": q }]);
+    let found = fake
+        .send_command_as("resource", query("mlflow"), &fake.member())
+        .await;
+    let cb = fake.wait_callback(found, DONE).await.expect("acknowledged");
+    assert_eq!((cb.kind(), cb.ephemeral()), (5, false), "{}", cb.body);
+    let reply = fake.wait_reply(found, DONE).await.expect("completed");
     assert!(
-        content(&subscribed).starts_with("Subscribed:"),
-        "{subscribed}"
+        reply["embeds"].as_array().is_some_and(|e| !e.is_empty()),
+        "{reply}"
     );
-    assert_eq!(fake.dm_messages(member.user).len(), 1, "welcome DM");
+    assert_eq!(reply["flags"].as_u64().unwrap_or(0) & 64, 0, "public");
+    // No result: the answer is a private error, so the public placeholder goes and a private
+    // follow-up takes its place.
+    let missed = fake
+        .send_command_as("resource", query("qqqzzzxxx"), &fake.member())
+        .await;
+    let cb = fake
+        .wait_callback(missed, DONE)
+        .await
+        .expect("acknowledged");
+    assert_eq!((cb.kind(), cb.ephemeral()), (5, false));
+    let start = Instant::now();
+    let followups = loop {
+        let f = fake.followups(missed);
+        if !f.is_empty() || start.elapsed() > DONE {
+            break f;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(followups.len(), 1);
+    assert_eq!(followups[0]["flags"].as_u64().unwrap_or(0) & 64, 64);
+    assert!(content(&followups[0]).starts_with("No resource matches"));
+    let deleted = fake.requests_to("DELETE /webhooks/*/*/messages/@original");
+    assert_eq!(deleted.len(), 1, "the placeholder is gone");
+    assert_eq!(deleted[0].status, 204);
     fake.assert_no_violations();
 }

@@ -1,14 +1,11 @@
 //! The HTTP interactions endpoint over real HTTP on 127.0.0.1: signatures (strictly verified,
 //! each failure with its own message), PING, a command, health and metrics.
 
-use curriculum_bot::cli::offline_app;
-use curriculum_bot::config::Settings;
-use curriculum_bot::discord::endpoint::{self, AuthError, Endpoint, HealthCheck};
-use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::load::load_catalog;
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+mod endpoint_kit;
+
+use curriculum_bot::discord::endpoint::{self, AuthError};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 struct Server {
     url: String,
@@ -17,52 +14,22 @@ struct Server {
 }
 
 async fn start() -> Server {
-    let key = SigningKey::from_bytes(&[7u8; 32]);
-    start_with(key.verifying_key(), key).await
+    start_with(endpoint_kit::key().verifying_key()).await
 }
 
-/// Serves with `verifying` (any key, even one the settings would refuse); `key` signs requests.
-async fn start_with(verifying: VerifyingKey, key: SigningKey) -> Server {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::from_vars(|_| None).unwrap();
-    let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let health: HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
-    // No REST is needed: these answers come in time, so nothing is deferred.
-    let rest = Rest::new(&RestConfig {
-        base_url: "http://127.0.0.1:9".into(),
-        token: "unused".into(),
-        global_per_second: 1,
-        max_attempts: 1,
-    })
-    .unwrap();
-    let state = Endpoint {
-        app: offline_app(cat).await.unwrap(),
-        key: verifying,
-        health,
-        rest: Arc::new(rest),
-        deadlines: Default::default(),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let opts = endpoint::ServeOptions::default();
-    tokio::spawn(endpoint::serve(
-        listener,
-        state,
-        opts,
-        std::future::pending(),
-    ));
+/// Serves with `verifying` (any key, even one the settings would refuse).
+async fn start_with(verifying: VerifyingKey) -> Server {
+    let state = endpoint_kit::offline(verifying).await;
+    let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
     Server {
-        url,
-        key,
+        url: format!("http://{addr}"),
+        key: endpoint_kit::key(),
         http: reqwest::Client::new(),
     }
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    endpoint_kit::unix_now()
 }
 
 impl Server {
@@ -87,12 +54,8 @@ impl Server {
     }
 
     fn sign(&self, key: &SigningKey, ts: i64, body: &[u8]) -> (Option<String>, Option<String>) {
-        let mut msg = ts.to_string().into_bytes();
-        msg.extend_from_slice(body);
-        (
-            Some(hex::encode(key.sign(&msg).to_bytes())),
-            Some(ts.to_string()),
-        )
+        let (sig, ts) = endpoint_kit::sign(key, ts, body);
+        (Some(sig), Some(ts))
     }
 
     async fn signed(&self, body: &[u8]) -> (u16, Value) {
@@ -297,7 +260,7 @@ fn the_small_order_forgery_is_refused_by_strict_verification() {
 
 #[tokio::test]
 async fn a_forged_report_under_a_weak_key_gets_401() {
-    let s = start_with(identity_key(), SigningKey::from_bytes(&[7u8; 32])).await;
+    let s = start_with(identity_key()).await;
     let (status, v) = s
         .post(
             &report_as_administrator(),

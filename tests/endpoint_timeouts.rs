@@ -3,23 +3,15 @@
 //! cap holds without starving a signed PING for long, and shutdown finishes within its deadline
 //! even while clients keep connections open (in-process and for the real binary on SIGTERM).
 
-use curriculum_bot::cli::offline_app;
-use curriculum_bot::config::Settings;
-use curriculum_bot::discord::endpoint::{self, Endpoint, HealthCheck, ServeOptions};
-use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::load::load_catalog;
-use ed25519_dalek::{Signer, SigningKey};
-use std::sync::Arc;
+mod endpoint_kit;
+
+use curriculum_bot::discord::endpoint::ServeOptions;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const SHORT: Duration = Duration::from_millis(200);
 const LONG: Duration = Duration::from_secs(30);
-
-fn key() -> SigningKey {
-    SigningKey::from_bytes(&[7u8; 32])
-}
 
 struct Server {
     addr: std::net::SocketAddr,
@@ -28,30 +20,12 @@ struct Server {
 }
 
 async fn start(opts: ServeOptions) -> Server {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::from_vars(|_| None).unwrap();
-    let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let health: HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
-    let rest = Rest::new(&RestConfig {
-        base_url: "http://127.0.0.1:9".into(),
-        token: "unused".into(),
-        global_per_second: 1,
-        max_attempts: 1,
-    })
-    .unwrap();
-    let state = Endpoint {
-        app: offline_app(cat).await.unwrap(),
-        key: key().verifying_key(),
-        health,
-        rest: Arc::new(rest),
-        deadlines: Default::default(),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let state = endpoint_kit::offline(endpoint_kit::key().verifying_key()).await;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(endpoint::serve(listener, state, opts, async {
+    let (addr, task) = endpoint_kit::serve(state, opts, async {
         let _ = rx.await;
-    }));
+    })
+    .await;
     Server {
         addr,
         stop: Some(tx),
@@ -59,19 +33,14 @@ async fn start(opts: ServeOptions) -> Server {
     }
 }
 
-fn now() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string()
-}
-
 /// A signed PING, answered within `within` or `None`.
 async fn ping(addr: std::net::SocketAddr, within: Duration) -> Option<u16> {
     let body = r#"{"id":"1","application_id":"2","type":1,"token":"t"}"#;
-    let ts = now();
-    let sig = hex::encode(key().sign(format!("{ts}{body}").as_bytes()).to_bytes());
+    let (sig, ts) = endpoint_kit::sign(
+        &endpoint_kit::key(),
+        endpoint_kit::unix_now(),
+        body.as_bytes(),
+    );
     let req = reqwest::Client::new()
         .post(format!("http://{addr}/interactions"))
         .header("X-Signature-Ed25519", sig)
@@ -223,9 +192,8 @@ fn free_port() -> u16 {
 async fn the_binary_exits_within_the_deadline_after_sigterm_with_a_client_holding_on() {
     let port = free_port();
     let db = temp_db("term");
-    let mut child = bin(port, &hex::encode(key().verifying_key().to_bytes()), &db)
-        .spawn()
-        .unwrap();
+    let key = hex::encode(endpoint_kit::key().verifying_key().to_bytes());
+    let mut child = bin(port, &key, &db).spawn().unwrap();
     let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let mut up = false;
     for _ in 0..200 {

@@ -88,18 +88,21 @@ pub async fn respond(app: Arc<App>, i: Interaction, received: Instant, d: Deadli
             }
         }
     });
-    if can_defer {
-        if let Ok(joined) = tokio::time::timeout_at(received + d.ack, &mut task).await {
+    if !can_defer {
+        return Answer::Now(task.await.unwrap_or_else(|e| crashed(&e)));
+    }
+    let ack = received + d.ack;
+    if Instant::now() < ack {
+        if let Ok(joined) = tokio::time::timeout_at(ack, &mut task).await {
             return Answer::Now(joined.unwrap_or_else(|e| crashed(&e)));
         }
-        return Answer::Later(Deferred {
-            ephemeral,
-            application_id,
-            token,
-            task,
-        });
     }
-    Answer::Now(task.await.unwrap_or_else(|e| crashed(&e)))
+    Answer::Later(Deferred {
+        ephemeral,
+        application_id,
+        token,
+        task,
+    })
 }
 
 fn crashed(e: &tokio::task::JoinError) -> Outcome {
