@@ -243,6 +243,26 @@ mod tests {
             "DISCORD_TOKEN"
         );
     }
+
+    #[test]
+    fn http_server_limits() {
+        let s = settings(&[]).unwrap();
+        let got = (
+            s.http_max_connections,
+            s.http_timeout_secs,
+            s.http_shutdown_secs,
+        );
+        assert_eq!(got, (512, 10, 10));
+        let s = settings(&[("HTTP_TIMEOUT_SECS", "3"), ("HTTP_SHUTDOWN_SECS", "1")]).unwrap();
+        assert_eq!((s.http_timeout_secs, s.http_shutdown_secs), (3, 1));
+        for key in [
+            "HTTP_MAX_CONNECTIONS",
+            "HTTP_TIMEOUT_SECS",
+            "HTTP_SHUTDOWN_SECS",
+        ] {
+            assert_eq!(settings(&[(key, "0")]).unwrap_err().key, key);
+        }
+    }
 }
 
 #[cfg(test)]
