@@ -231,10 +231,12 @@ async fn run_endpoint(
         .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
     tracing::info!(addr = %settings.http_bind, "serving interactions");
     let secs = |s: u32| std::time::Duration::from_secs(u64::from(s));
+    let deadlines = discord::deadline::Deadlines::default();
     let opts = endpoint::ServeOptions {
         max_connections: settings.http_max_connections as usize,
         header_timeout: secs(settings.http_timeout_secs),
-        request_timeout: secs(settings.http_timeout_secs),
+        // Time to send the body, plus the answer's own time until it is deferred.
+        request_timeout: secs(settings.http_timeout_secs) + deadlines.ack,
         shutdown_deadline: secs(settings.http_shutdown_secs),
     };
     let state = endpoint::Endpoint {
@@ -242,7 +244,7 @@ async fn run_endpoint(
         key,
         health,
         rest,
-        deadlines: Default::default(),
+        deadlines,
     };
     endpoint::serve(listener, state, opts, async {
         discord::gateway::shutdown_signal().await;
