@@ -183,6 +183,7 @@ async fn run_gateway(
             .shard_range
             .zip(settings.shard_count)
             .map(|((a, b), n)| (a, b, n)),
+        deadlines: Default::default(),
     };
     let deliveries = tokio::spawn(reminders::delivery::run(
         app.clone(),
@@ -230,7 +231,7 @@ async fn run_endpoint(
     })?);
     let store = open_store(settings).await?;
     let app = Arc::new(
-        curriculum_bot::app::App::new(cat, rest, store.clone())
+        curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
     let health: endpoint::HealthCheck = Arc::new(move || {
@@ -241,12 +242,28 @@ async fn run_endpoint(
         .await
         .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
     tracing::info!(addr = %settings.http_bind, "serving interactions");
-    endpoint::serve(
-        listener,
-        endpoint::Endpoint { app, key, health },
-        discord::gateway::shutdown_signal(),
-    )
+    let secs = |s: u32| std::time::Duration::from_secs(u64::from(s));
+    let deadlines = discord::deadline::Deadlines::default();
+    let opts = endpoint::ServeOptions {
+        max_connections: settings.http_max_connections as usize,
+        header_timeout: secs(settings.http_timeout_secs),
+        // Time to send the body, plus the answer's own time until it is deferred.
+        request_timeout: secs(settings.http_timeout_secs) + deadlines.ack,
+        shutdown_deadline: secs(settings.http_shutdown_secs),
+    };
+    let state = endpoint::Endpoint {
+        app,
+        key,
+        health,
+        rest,
+        deadlines,
+    };
+    endpoint::serve(listener, state, opts, async {
+        discord::gateway::shutdown_signal().await;
+        tracing::info!("shutting down: closing the listener");
+    })
     .await?;
+    tracing::info!("stopped");
     Ok(())
 }
 

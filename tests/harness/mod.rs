@@ -44,6 +44,16 @@ pub async fn start_sharded(
     guild: Option<u64>,
     shards: Option<(u32, u32, u32)>,
 ) -> Bot {
+    start_with(fake, guild, shards, Default::default()).await
+}
+
+/// Starts the bot with its own answer deadlines.
+pub async fn start_with(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+    deadlines: curriculum_bot::discord::deadline::Deadlines,
+) -> Bot {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
@@ -75,6 +85,7 @@ pub async fn start_sharded(
         api_url: fake.base_url().to_string(),
         guild_id: guild.map(|g| g.to_string()),
         shards,
+        deadlines,
     };
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
