@@ -30,6 +30,28 @@ pub fn last_week(c: &Curriculum) -> u32 {
     modules.max(plan).max(1)
 }
 
+/// A reminder button's `custom_id`: `rem|<action>|<subscription>|<slot instant>`. The last two
+/// parts are the delivery's identity: every reminder a delivery sends carries it, so a message
+/// read back from its channel can be recognized as that delivery's.
+pub fn button_id(action: &str, subscription: i64, due: i64) -> String {
+    format!("rem|{action}|{subscription}|{due}")
+}
+
+/// Whether `custom_id` is a reminder button of the delivery (`subscription`, `due`).
+pub fn is_button_of(custom_id: &str, subscription: i64, due: i64) -> bool {
+    let mut parts = custom_id.split('|');
+    let (Some("rem"), Some(_), Some(s), Some(d), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    s.parse() == Ok(subscription) && d.parse() == Ok(due)
+}
+
 /// The reminder for plan week `week` of subscription `id`, due at `due` (unix seconds); `late`
 /// reminders say when they were due.
 pub fn reminder(
@@ -75,6 +97,13 @@ pub fn reminder(
                 "{role_mention}Congratulations on finishing the path!"
             )),
             embeds: vec![embed],
+            // Disabled: it only carries the delivery's identity for reconciliation.
+            components: vec![Component::row(vec![Component::button(
+                2,
+                "Path complete",
+                &button_id("end", id, due),
+                true,
+            )])],
             allowed_mentions: allowed,
             ..Message::default()
         };
@@ -132,9 +161,9 @@ pub fn reminder(
         content: Some(format!("{role_mention}Your weekly check-in is here.")),
         embeds: vec![embed],
         components: vec![Component::row(vec![
-            Component::button(3, "Done this week", &format!("rem|done|{id}"), false),
-            Component::button(2, "Pause", &format!("rem|pause|{id}"), false),
-            Component::button(4, "Unsubscribe", &format!("rem|unsub|{id}"), false),
+            Component::button(3, "Done this week", &button_id("done", id, due), false),
+            Component::button(2, "Pause", &button_id("pause", id, due), false),
+            Component::button(4, "Unsubscribe", &button_id("unsub", id, due), false),
         ])],
         allowed_mentions: allowed,
         ..Message::default()
@@ -159,6 +188,39 @@ mod tests {
             text: text.into(),
         }];
         parse(&pages, &ParseOptions::default()).curriculum
+    }
+
+    #[test]
+    fn every_reminder_carries_its_delivery_identity() {
+        for week in [1, 49] {
+            let r = reminder(
+                &curriculum(),
+                7,
+                week,
+                None,
+                1_800_000_000,
+                false,
+                Audience::Learner,
+            );
+            let ids: Vec<&str> = r.message.components[0]
+                .components
+                .iter()
+                .filter_map(|b| b.custom_id.as_deref())
+                .collect();
+            assert!(!ids.is_empty(), "week {week}");
+            assert!(
+                ids.iter().all(|id| is_button_of(id, 7, 1_800_000_000)),
+                "{ids:?}"
+            );
+            assert!(!ids.iter().any(|id| is_button_of(id, 7, 1_800_000_001)));
+            assert!(!ids.iter().any(|id| is_button_of(id, 71, 1_800_000_000)));
+        }
+        assert!(
+            !is_button_of("rem|done|7", 7, 0),
+            "the old form names no slot"
+        );
+        assert!(!is_button_of("res|1|7|0", 7, 0));
+        assert!(!is_button_of("rem|done|7|0|x", 7, 0));
     }
 
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
@@ -272,12 +334,14 @@ mod tests {
             false,
             Audience::Group { role: None },
             expect![[r#"
-            Congratulations on finishing the path!
+                Congratulations on finishing the path!
 
-            ## You've reached the end of the learning path 🎉
-               Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
-            complete=true mentions=AllowedMentions { parse: [], roles: [] }
-        "#]],
+                ## You've reached the end of the learning path 🎉
+                   Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
+
+                (Path complete)
+                complete=true mentions=AllowedMentions { parse: [], roles: [] }
+            "#]],
         );
         assert_eq!(last_week(&curriculum()), 48);
     }

@@ -2,15 +2,20 @@
 //! (subscription, slot) key, mark it sent. It sleeps until the next reminder is due, wakes early
 //! when subscriptions change, and stops on shutdown (a `select!` over the three, as in
 //! mini-redis's purge task). Nothing is lost (failed sends are released and retried) and nothing is
-//! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
+//! sent twice: a delivery whose outcome is unknown (a crash or takeover between send and mark, a
+//! 5xx, a timeout or a lost answer) is reconciled against its channel before any resend
+//! (`reconcile`), and every send carries the same nonce, which Discord deduplicates for a few
+//! minutes.
 
 mod pipeline;
 pub(crate) mod plan;
+mod reconcile;
 #[cfg(test)]
 mod tests;
 
 pub use pipeline::Sent;
-pub use plan::{nonce, plan_slot, retry_backoff_secs, sleep_for};
+pub use plan::{nonce, plan_slot, reconcile_after, retry_backoff_secs, sleep_for};
+pub use reconcile::READ_LIMIT;
 
 use super::commands::slot_of;
 use super::content::{reminder, Audience};
@@ -20,6 +25,7 @@ use crate::ports::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
 use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
 use pipeline::Pipeline;
 use plan::ts;
+use reconcile::Check;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -153,7 +159,9 @@ async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
 async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), StoreError> {
     let claims = app.store.unsent_claims(&cfg.worker).await?;
     let mut work = Vec::new();
-    for d in claims {
+    for mut d in claims {
+        // Held when this worker stopped: it may have been sent.
+        d.unknown_since = d.unknown_since.or(Some(d.claimed_at));
         if let Some(sub) = app.store.get(d.key.subscription_id).await? {
             work.push((sub, d));
         }
@@ -306,24 +314,37 @@ pub async fn deliver(
         d.late,
         audience,
     );
+    let mut resend = false;
     let sent = match channel_for(app, sub, dm).await {
-        Ok(channel) => {
-            app.discord
-                .create_message(&channel, &r.message, Some(&nonce(d.key)))
-                .await
-        }
+        Ok(channel) => match reconcile::check(app, &channel, d).await {
+            Check::Found(id) => return Ok(Some(reconciled(app, sub, d, &id, clock, r.complete))),
+            Check::Failed(e) => {
+                let retry = clock.now() + retry_backoff_secs(d.attempts);
+                tracing::warn!(error = %e, subscription = sub.id, retry,
+                    "could not reconcile an unknown outcome; retrying later");
+                app.store.release_unknown(d.key, retry).await?;
+                return Ok(None);
+            }
+            check => {
+                resend = matches!(check, Check::Absent);
+                app.discord
+                    .create_message(&channel, &r.message, Some(&nonce(d.key)))
+                    .await
+            }
+        },
         Err(e) => Err(e),
     };
     let now = clock.now();
     match sent {
         Ok(message_id) => {
-            let after = match (r.complete, slot_of(sub)) {
-                (false, Some(slot)) => After::Advance {
-                    next_due_at: next_after(&slot, ts(d.key.due_at)).as_second(),
-                    week: d.week.saturating_add(1),
-                },
-                _ => After::End,
-            };
+            if resend {
+                app.metrics.reminders_resent.inc();
+                tracing::info!(
+                    subscription = sub.id,
+                    due_at = d.key.due_at,
+                    "resent: reconciliation found no earlier send"
+                );
+            }
             app.metrics.reminders_sent.inc();
             if d.late {
                 app.metrics.reminders_late.inc();
@@ -331,7 +352,7 @@ pub async fn deliver(
             app.metrics
                 .reminder_delay_seconds
                 .observe((now - d.key.due_at).max(0) as f64);
-            return Ok(Some((d.key, message_id.parse().unwrap_or(0), now, after)));
+            return Ok(Some(sent_now(sub, d, &message_id, now, r.complete)));
         }
         Err(e) if e.is_target_gone() => {
             let (reason, notice) = gone(&e);
@@ -344,8 +365,43 @@ pub async fn deliver(
         Err(e) => {
             let retry = now + retry_backoff_secs(d.attempts);
             tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
-            app.store.release(d.key, retry).await?;
+            if e.outcome_unknown() {
+                app.store.release_unknown(d.key, retry).await?;
+            } else {
+                app.store.release(d.key, retry).await?;
+            }
         }
     }
     Ok(None)
+}
+
+/// A delivery that went out, to be marked with what comes after it.
+fn sent_now(sub: &Subscription, d: &Delivery, message_id: &str, now: i64, complete: bool) -> Sent {
+    let after = match (complete, slot_of(sub)) {
+        (false, Some(slot)) => After::Advance {
+            next_due_at: next_after(&slot, ts(d.key.due_at)).as_second(),
+            week: d.week.saturating_add(1),
+        },
+        _ => After::End,
+    };
+    (d.key, message_id.parse().unwrap_or(0), now, after)
+}
+
+/// A delivery found already sent by reconciliation: counted and logged, then marked like a send.
+fn reconciled(
+    app: &App,
+    sub: &Subscription,
+    d: &Delivery,
+    message_id: &str,
+    clock: Clock,
+    complete: bool,
+) -> Sent {
+    app.metrics.reminders_reconciled.inc();
+    tracing::info!(
+        subscription = sub.id,
+        due_at = d.key.due_at,
+        message_id,
+        "reconciled: already sent, not sent again"
+    );
+    sent_now(sub, d, message_id, clock.now(), complete)
 }

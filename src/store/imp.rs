@@ -299,6 +299,13 @@ macro_rules! impl_store {
                     .bind(retry_at);
                 self.update(q).await
             }
+            async fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> R<bool> {
+                let q = sqlx::query(sql::RELEASE_UNKNOWN)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .bind(retry_at);
+                self.update(q).await
+            }
             async fn unsent_claims(&self, worker: &str) -> R<Vec<Delivery>> {
                 let rows = sqlx::query_as::<_, DeliveryRow>(sql::UNSENT_CLAIMS)
                     .bind(worker)

@@ -196,7 +196,8 @@ pub(super) async fn button(
     custom_id: &str,
     now: Timestamp,
 ) -> Result<Outcome, StoreError> {
-    let mut parts = custom_id.splitn(3, '|');
+    // `rem|<action>|<subscription>[|<slot>]`: the slot only identifies the delivery.
+    let mut parts = custom_id.split('|');
     let (Some("rem"), Some(action), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return Ok(error("That button has expired."));
     };

@@ -40,6 +40,24 @@ pub fn nonce(key: DeliveryKey) -> String {
     format!("{:x}.{:x}", key.subscription_id, key.due_at)
 }
 
+/// Discord's epoch (2015-01-01T00:00:00Z) in unix milliseconds: snowflakes count from it.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
+/// How far before `unknown_since` a reconciliation read starts, for clock skew between this
+/// host and Discord.
+pub const RECONCILE_SKEW_SECS: i64 = 60;
+
+/// The snowflake a reconciliation read starts `after`: the earliest instant a message of a
+/// delivery whose outcome is unknown since `unknown_since` (unix seconds) can carry, less the
+/// skew allowance.
+pub fn reconcile_after(unknown_since: i64) -> u64 {
+    let ms = unknown_since
+        .saturating_sub(RECONCILE_SKEW_SECS)
+        .saturating_mul(1000)
+        .saturating_sub(DISCORD_EPOCH_MS);
+    u64::try_from(ms).map_or(0, |ms| ms << 22)
+}
+
 /// How long a released delivery waits before it is tried again: 30 s after the first attempt,
 /// doubling, at most 15 minutes. `attempts` counts the claims so far (1 for the first).
 pub fn retry_backoff_secs(attempts: u32) -> i64 {
@@ -148,6 +166,19 @@ mod tests {
         assert_eq!(nonce(key(255, 16)), "ff.10");
         assert_ne!(nonce(key(1, 20)), nonce(key(12, 0)));
         assert_eq!(nonce(key(7, 1_767_603_600)), nonce(key(7, 1_767_603_600)));
+    }
+
+    #[test]
+    fn reconciliation_reads_from_a_minute_before_the_claim() {
+        // 2026-01-05 09:00:00 UTC less 60 s, as a snowflake's timestamp part.
+        let after = reconcile_after(1_767_603_600);
+        assert_eq!(after & 0x3f_ffff, 0);
+        assert_eq!((after >> 22) as i64 + DISCORD_EPOCH_MS, 1_767_603_540_000);
+        assert_eq!(
+            reconcile_after(0),
+            0,
+            "before Discord's epoch: from the start"
+        );
     }
 
     #[test]
