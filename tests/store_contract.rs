@@ -50,6 +50,7 @@ contract!(
     late_and_final_reminders,
     failure_pauses_and_notifies,
     release_retries_later,
+    unknown_outcomes_are_remembered,
     dm_channel_cache,
     search_misses,
 );

@@ -13,8 +13,10 @@ mod reconcile;
 #[cfg(test)]
 mod tests;
 
-pub use pipeline::Sent;
-pub use plan::{nonce, plan_slot, reconcile_after, retry_backoff_secs, sleep_for};
+pub use pipeline::{InFlight, Sending, Sent};
+pub use plan::{
+    lease_guard_secs, nonce, plan_slot, reconcile_after, retry_backoff_secs, sleep_for,
+};
 pub use reconcile::READ_LIMIT;
 
 use super::commands::slot_of;
@@ -84,6 +86,8 @@ pub struct DeliveryConfig {
     /// retry time.
     pub poll: Duration,
     pub clock: Clock,
+    /// What this process is sending now (shared by its rounds).
+    pub in_flight: InFlight,
 }
 
 impl Default for DeliveryConfig {
@@ -97,6 +101,7 @@ impl Default for DeliveryConfig {
             idle: Duration::from_secs(60),
             poll: Duration::from_secs(2),
             clock: Clock::System,
+            in_flight: InFlight::default(),
         }
     }
 }
@@ -160,8 +165,8 @@ async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), S
     let claims = app.store.unsent_claims(&cfg.worker).await?;
     let mut work = Vec::new();
     for mut d in claims {
-        // Held when this worker stopped: it may have been sent.
-        d.unknown_since = d.unknown_since.or(Some(d.claimed_at));
+        // Held when this worker stopped: sent, perhaps, if its attempt was recorded.
+        d.unknown_since = d.unknown_since.or(d.attempted_at);
         if let Some(sub) = app.store.get(d.key.subscription_id).await? {
             work.push((sub, d));
         }
@@ -292,14 +297,29 @@ fn gone(e: &RestError) -> (String, String) {
 }
 
 /// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
-/// subscription; anything else releases the claim for a later retry.
+/// subscription; anything else releases the claim for a later retry. A claim with less than
+/// `guard` seconds of its lease left is not sent at all: it is left to be claimed again (and
+/// reconciled, its attempt being recorded) once the lease is over. Nor is a claim this process
+/// is already sending (claimed again after its lease ran out in the queue).
 pub async fn deliver(
     app: &App,
     sub: &Subscription,
     d: &Delivery,
     dm: Option<i64>,
-    clock: Clock,
+    how: &Sending,
 ) -> Result<Option<Sent>, StoreError> {
+    let Some(_in_flight) = how.in_flight.enter(d.key) else {
+        return Ok(None);
+    };
+    let clock = how.clock;
+    let expiring = || clock.now() > d.lease_until - how.guard;
+    if expiring() {
+        tracing::info!(
+            subscription = sub.id,
+            "lease nearly over before the send; left for a re-claim"
+        );
+        return Ok(None);
+    }
     let cat = app.catalog();
     let audience = match sub.target {
         Target::Dm => Audience::Learner,
@@ -323,6 +343,13 @@ pub async fn deliver(
                 tracing::warn!(error = %e, subscription = sub.id, retry,
                     "could not reconcile an unknown outcome; retrying later");
                 app.store.release_unknown(d.key, retry).await?;
+                return Ok(None);
+            }
+            _ if expiring() => {
+                tracing::info!(
+                    subscription = sub.id,
+                    "lease nearly over after reconciling; left for a re-claim"
+                );
                 return Ok(None);
             }
             check => {

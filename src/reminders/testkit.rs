@@ -373,6 +373,7 @@ through! {
     fn mark_failed_pause(&self, key: DeliveryKey, reason: &str, notice: &str, now: i64) -> Result<bool>;
     fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
     fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> Result<u64>;
     fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
     fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
     fn prune_deliveries(&self, before: i64) -> Result<u64>;

@@ -105,7 +105,7 @@ impl Buckets {
             reset_at: now + Duration::from_secs_f64(reset_after.clamp(0.0, 60.0)),
             probing: false,
         };
-        let mut routes = self.routes();
+        let routes = self.routes();
         if let Some(old) = routes.get(&key) {
             if !old.probing && now < old.reset_at {
                 bucket.remaining = bucket.remaining.min(old.remaining);

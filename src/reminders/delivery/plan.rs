@@ -58,6 +58,13 @@ pub fn reconcile_after(unknown_since: i64) -> u64 {
     u64::try_from(ms).map_or(0, |ms| ms << 22)
 }
 
+/// How much of its lease a claim must have left for its send to start: a send that could still
+/// be in flight when the lease runs out might cross a takeover's reconciliation read and double.
+/// A third of the lease, between 1 s and 30 s.
+pub fn lease_guard_secs(lease_secs: i64) -> i64 {
+    (lease_secs / 3).clamp(1, 30)
+}
+
 /// How long a released delivery waits before it is tried again: 30 s after the first attempt,
 /// doubling, at most 15 minutes. `attempts` counts the claims so far (1 for the first).
 pub fn retry_backoff_secs(attempts: u32) -> i64 {
@@ -179,6 +186,12 @@ mod tests {
             0,
             "before Discord's epoch: from the start"
         );
+    }
+
+    #[test]
+    fn sends_keep_a_third_of_the_lease_in_hand() {
+        let got: Vec<i64> = [1, 3, 9, 120, 3600].map(lease_guard_secs).to_vec();
+        assert_eq!(got, [1, 1, 3, 30, 30]);
     }
 
     #[test]

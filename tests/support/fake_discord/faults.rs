@@ -351,11 +351,11 @@ impl RouteLimits {
         });
         let bucket = format!("{hash:016x}");
         let (Some((limit, window)), Some(major)) = (self.limit, major) else {
-            // Unlimited here: the headers still describe a roomy bucket.
+            // Unlimited here (only the global limit applies): the headers say so.
             return Ok(BucketState {
                 bucket,
-                limit: 50,
-                remaining: 49,
+                limit: 10_000,
+                remaining: 9_999,
                 reset_after: 1.0,
             });
         };

@@ -142,9 +142,11 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     rig.discord.set_nonce_window(NONCE_WINDOW);
     let monday = slot(Weekday::Monday, 9, 0, "UTC");
     let sent_before = rig.subscribe(96, &monday, 3, Target::Dm).await;
-    let never_sent = rig.subscribe(97, &monday, 3, Target::Dm).await;
+    let attempted = rig.subscribe(97, &monday, 3, Target::Dm).await;
+    let not_attempted = rig.subscribe(98, &monday, 3, Target::Dm).await;
     tokio::time::sleep(Duration::from_secs(HOUR as u64)).await;
-    // The crashed process claimed both and sent one (the real reminder, with its nonce).
+    // The crashed process claimed all three, recorded two attempts and sent one of them (the
+    // real reminder, with its nonce).
     let now = rig.clock.now();
     let lease = Lease {
         worker: "local",
@@ -153,7 +155,9 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     };
     let plan = move |s: &Subscription| plan_slot(s, now, 900);
     let claimed = rig.store.claim_due_batch(&lease, 10, &plan).await.unwrap();
-    assert_eq!(claimed.len(), 2);
+    assert_eq!(claimed.len(), 3);
+    let keys = [key(&sent_before), key(&attempted)];
+    assert_eq!(rig.store.mark_attempted(&keys, now).await.unwrap(), 2);
     let (sub, d) = claimed
         .iter()
         .find(|(s, _)| s.id == sent_before.id)
@@ -176,8 +180,10 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     tokio::time::sleep(Duration::from_secs(60)).await;
     rig.start();
     let marked = until_marked(&mut rig, key(&sent_before)).await;
-    rig.start();
-    until_marked(&mut rig, key(&never_sent)).await;
+    for s in [&attempted, &not_attempted] {
+        rig.start();
+        until_marked(&mut rig, key(s)).await;
+    }
     assert_eq!(marked.message_id, first.parse().ok());
     assert_eq!(
         rig.discord.sent_to(&dm_channel_of(96)).len(),
@@ -185,7 +191,12 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
         "not doubled"
     );
     assert_eq!(rig.discord.sent_to(&dm_channel_of(97)).len(), 1, "not lost");
-    assert_eq!(count(&rig, "messages_after"), 2, "one read per held claim");
+    assert_eq!(rig.discord.sent_to(&dm_channel_of(98)).len(), 1, "not lost");
+    assert_eq!(
+        count(&rig, "messages_after"),
+        2,
+        "one read per attempted claim, none for the claim never attempted"
+    );
     assert_eq!(rig.app.metrics.reminders_reconciled.get(), 1);
     assert_eq!(rig.app.metrics.reminders_resent.get(), 1);
 }
