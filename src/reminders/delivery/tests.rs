@@ -3,6 +3,7 @@
 //! reminder after downtime and ends after the last week. Failures are in `faults`.
 
 use super::*;
+use crate::ports::RestError;
 use crate::reminders::schedule::{self, WeeklySlot};
 use crate::reminders::testkit::{self, discord_error, dm_channel_of, Inhibited, MemDiscord};
 use crate::store::{NewSubscription, Schedule, Store};
