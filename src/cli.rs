@@ -186,6 +186,17 @@ impl Discord for DryRun {
         eprintln!("(ask: would open a DM with user {user})");
         Ok("100000000000000098".into())
     }
+    async fn messages_after(
+        &self,
+        _: &str,
+        _: u64,
+        _: u8,
+    ) -> Result<Vec<crate::ports::PostedMessage>, RestError> {
+        Ok(Vec::new())
+    }
+    async fn own_user_id(&self) -> Result<String, RestError> {
+        Ok("100000000000000097".into())
+    }
 }
 
 /// `ask "/command …" [--json]`: the same handler as the bot; exit 2 on a bad command or option.

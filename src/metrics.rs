@@ -1,5 +1,6 @@
 //! Prometheus metrics: interactions by command and outcome with latency, reminders sent, failed
-//! and late with delivery delay, and searches with no result. Served at `/metrics`.
+//! and late with delivery delay, reminders whose unknown outcome was reconciled (found already
+//! sent) or resent, and searches with no result. Served at `/metrics`.
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -28,6 +29,8 @@ pub struct Metrics {
     pub reminders_sent: Counter,
     pub reminders_failed: Counter,
     pub reminders_late: Counter,
+    pub reminders_reconciled: Counter,
+    pub reminders_resent: Counter,
     pub reminder_delay_seconds: Histogram,
     pub search_misses: Counter,
 }
@@ -45,6 +48,8 @@ impl Default for Metrics {
         let reminders_sent = Counter::default();
         let reminders_failed = Counter::default();
         let reminders_late = Counter::default();
+        let reminders_reconciled = Counter::default();
+        let reminders_resent = Counter::default();
         // 1 s … ~9 h
         let reminder_delay_seconds = Histogram::new(exponential_buckets(1.0, 2.0, 16));
         let search_misses = Counter::default();
@@ -70,6 +75,16 @@ impl Default for Metrics {
             reminders_late.clone(),
         );
         registry.register(
+            "reminders_reconciled",
+            "Reminders with an unknown outcome found already sent in their channel (not resent)",
+            reminders_reconciled.clone(),
+        );
+        registry.register(
+            "reminders_resent",
+            "Reminders with an unknown outcome not found in their channel, sent again",
+            reminders_resent.clone(),
+        );
+        registry.register(
             "reminder_delay_seconds",
             "Delay between a reminder's slot and its delivery",
             reminder_delay_seconds.clone(),
@@ -86,6 +101,8 @@ impl Default for Metrics {
             reminders_sent,
             reminders_failed,
             reminders_late,
+            reminders_reconciled,
+            reminders_resent,
             reminder_delay_seconds,
             search_misses,
         }

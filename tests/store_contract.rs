@@ -56,6 +56,7 @@ contract!(
     late_and_final_reminders,
     failure_pauses_and_notifies,
     release_retries_later,
+    unknown_outcomes_are_remembered,
     dm_channel_cache,
     search_misses,
     member_tracks,

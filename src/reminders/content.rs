@@ -30,11 +30,28 @@ pub fn last_week(c: &Curriculum) -> u32 {
     modules.max(plan).max(1)
 }
 
-/// The custom_id of a reminder button: the action and whether it is on a study group's reminder,
-/// never the subscription's id (the click's channel and user say whose it is; see
-/// `reminders::commands::access`).
-pub fn button_id(action: &str, group: bool) -> String {
-    format!("rem|{action}|{}", if group { "group" } else { "dm" })
+/// The custom_id of a reminder button: `rem|<action>|<dm or group>|<slot>`. It never names the
+/// subscription (the click's channel and user say whose it is; see
+/// `reminders::commands::access`). The slot (the unix second the reminder was due) is the
+/// delivery's identity within its channel (a user has one DM subscription, a channel one group
+/// subscription): a message read back from the channel can be recognized as that delivery's.
+pub fn button_id(action: &str, group: bool, due: i64) -> String {
+    format!("rem|{action}|{}|{due}", if group { "group" } else { "dm" })
+}
+
+/// Whether `custom_id` is a reminder button of the delivery due at `due` (in its channel).
+pub fn is_button_of(custom_id: &str, due: i64) -> bool {
+    let mut parts = custom_id.split('|');
+    let (Some("rem"), Some(_), Some("dm" | "group"), Some(d), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    d.parse() == Ok(due)
 }
 
 /// The reminder for plan week `week` of a subscription, due at `due` (unix seconds); `late`
@@ -82,6 +99,13 @@ pub fn reminder(
                 "{role_mention}Congratulations on finishing the path!"
             )),
             embeds: vec![embed],
+            // Disabled: it only carries the delivery's identity for reconciliation.
+            components: vec![Component::row(vec![Component::button(
+                2,
+                "Path complete",
+                &button_id("end", group, due),
+                true,
+            )])],
             allowed_mentions: allowed,
             ..Message::default()
         };
@@ -139,9 +163,9 @@ pub fn reminder(
         content: Some(format!("{role_mention}Your weekly check-in is here.")),
         embeds: vec![embed],
         components: vec![Component::row(vec![
-            Component::button(3, "Done this week", &button_id("done", group), false),
-            Component::button(2, "Pause", &button_id("pause", group), false),
-            Component::button(4, "Unsubscribe", &button_id("unsub", group), false),
+            Component::button(3, "Done this week", &button_id("done", group, due), false),
+            Component::button(2, "Pause", &button_id("pause", group, due), false),
+            Component::button(4, "Unsubscribe", &button_id("unsub", group, due), false),
         ])],
         allowed_mentions: allowed,
         ..Message::default()
@@ -166,6 +190,33 @@ mod tests {
             text: text.into(),
         }];
         parse(&pages, &ParseOptions::default()).curriculum
+    }
+
+    #[test]
+    fn every_reminder_carries_its_delivery_identity() {
+        for week in [1, 49] {
+            for audience in [Audience::Learner, Audience::Group { role: None }] {
+                let r = reminder(&curriculum(), week, None, 1_800_000_000, false, audience);
+                let ids: Vec<&str> = r.message.components[0]
+                    .components
+                    .iter()
+                    .filter_map(|b| b.custom_id.as_deref())
+                    .collect();
+                assert!(!ids.is_empty(), "week {week}");
+                assert!(
+                    ids.iter().all(|id| is_button_of(id, 1_800_000_000)),
+                    "{ids:?}"
+                );
+                assert!(!ids.iter().any(|id| is_button_of(id, 1_800_000_001)));
+            }
+        }
+        assert!(!is_button_of("rem|done|7", 0), "the old form names no slot");
+        assert!(
+            !is_button_of("rem|done|7|0", 0),
+            "a subscription id is no scope"
+        );
+        assert!(!is_button_of("res|done|dm|0", 0));
+        assert!(!is_button_of("rem|done|dm|0|x", 0));
     }
 
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
@@ -271,12 +322,14 @@ mod tests {
             false,
             Audience::Group { role: None },
             expect![[r#"
-            Congratulations on finishing the path!
+                Congratulations on finishing the path!
 
-            ## You've reached the end of the learning path 🎉
-               Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
-            complete=true mentions=AllowedMentions { parse: [], roles: [] }
-        "#]],
+                ## You've reached the end of the learning path 🎉
+                   Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
+
+                (Path complete)
+                complete=true mentions=AllowedMentions { parse: [], roles: [] }
+            "#]],
         );
         assert_eq!(last_week(&curriculum()), 48);
     }

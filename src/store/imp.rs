@@ -260,6 +260,28 @@ macro_rules! impl_store {
                     .bind(retry_at);
                 self.update(q).await
             }
+            async fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> R<u64> {
+                let mut tx = self.write.begin().await?;
+                let mut n = 0;
+                for key in keys {
+                    n += sqlx::query(sql::MARK_ATTEMPTED)
+                        .bind(key.subscription_id)
+                        .bind(key.due_at)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(n)
+            }
+            async fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> R<bool> {
+                let q = sqlx::query(sql::RELEASE_UNKNOWN)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .bind(retry_at);
+                self.update(q).await
+            }
             async fn unsent_claims(&self, worker: &str) -> R<Vec<Delivery>> {
                 let rows = sqlx::query_as::<_, DeliveryRow>(sql::UNSENT_CLAIMS)
                     .bind(worker)

@@ -8,7 +8,11 @@
 //! (subscription, slot instant) with a lease, sends, then **marks it sent** while advancing the
 //! subscription in the same transaction. A claim whose lease expired is taken over by another
 //! worker; a sent delivery is never claimed again. On 429/5xx the worker [`Store::release`]s it
-//! for a later retry; when the target is gone it calls [`Store::mark_failed_pause`].
+//! for a later retry; when the target is gone it calls [`Store::mark_failed_pause`]. Sends are
+//! recorded as attempted ([`Store::mark_attempted`], in groups) just before they go out. A claim
+//! whose send may have reached Discord without being marked (attempted and then taken over, or
+//! released with [`Store::release_unknown`]) comes back with `unknown_since` set: delivery
+//! reconciles it against the channel before sending again.
 //!
 //! - SQLite: one instance per database file, enforced by an OS lock on `<db>-lock` (released by
 //!   the OS even on SIGKILL). All writes go through one connection (single writer, so every
@@ -166,8 +170,16 @@ pub trait Store: Send + Sync {
         notice: &str,
         now: i64,
     ) -> Result<bool>;
-    /// Gives the claim up until `retry_at` (429/5xx): then any worker may claim it again.
+    /// Gives the claim up until `retry_at` after a send that certainly created nothing (a 429
+    /// to the end, a 4xx): then any worker may claim it again, as a first attempt.
     async fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    /// Records, in one transaction, that the sends of these claims are about to go out: a crash
+    /// or takeover after this leaves their outcome unknown (before it, they are known unsent).
+    async fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> Result<u64>;
+    /// Gives the claim up until `retry_at` after a send whose outcome is unknown (a 5xx, a
+    /// timeout, a lost connection) or a failed reconciliation read: the next claim comes back
+    /// with [`Delivery::unknown_since`] set, so it is reconciled before any resend.
+    async fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
     /// Claims `worker` holds and hasn't finished (to resume after a crash), earliest first.
     async fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
     async fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;

@@ -150,6 +150,16 @@ pub struct Delivery {
     pub attempts: u32,
     pub message_id: Option<i64>,
     pub sent_at: Option<i64>,
+    /// When the current claim was taken (unix seconds).
+    pub claimed_at: i64,
+    /// When this claim's send was about to go out ([`Store::mark_attempted`]); `None` before.
+    ///
+    /// [`Store::mark_attempted`]: super::Store::mark_attempted
+    pub attempted_at: Option<i64>,
+    /// Set when an earlier attempt may have created the message at Discord with an unknown
+    /// outcome (a crash or stall under a lease that was taken over, a 5xx, a timeout): no such
+    /// message can be older than this instant (unix seconds). `None` for a first attempt.
+    pub unknown_since: Option<i64>,
 }
 
 /// A channel tied to a track by its moderators.
@@ -271,6 +281,9 @@ pub(crate) struct DeliveryRow {
     message_id: Option<i64>,
     late: bool,
     sent_at: Option<i64>,
+    claimed_at: i64,
+    attempted_at: Option<i64>,
+    unknown_since: Option<i64>,
 }
 
 impl TryFrom<DeliveryRow> for Delivery {
@@ -295,6 +308,9 @@ impl TryFrom<DeliveryRow> for Delivery {
             attempts: narrow("attempts", r.attempts)?,
             message_id: r.message_id,
             sent_at: r.sent_at,
+            claimed_at: r.claimed_at,
+            attempted_at: r.attempted_at,
+            unknown_since: r.unknown_since,
         })
     }
 }

@@ -117,19 +117,51 @@ pub async fn setup() -> (FakeDiscord, Bot) {
 
 /// Starts `curriculum-bot deliver` as its own process against the fake and `db`.
 pub fn spawn_deliver(fake: &FakeDiscord, db: &str, env: &[(&str, &str)]) -> std::process::Child {
+    spawn_deliver_logged(fake, db, env, None)
+}
+
+/// `spawn_deliver`, writing the delivery loop's info logs (reconciled, resent) to `log`.
+pub fn spawn_deliver_logged(
+    fake: &FakeDiscord,
+    db: &str,
+    env: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> std::process::Child {
     use std::process::Stdio;
+    let (level, stderr) = match log {
+        Some(path) => (
+            "error,curriculum_bot::reminders::delivery=info",
+            Stdio::from(std::fs::File::create(path).expect("a log file")),
+        ),
+        None => ("error", Stdio::null()),
+    };
     std::process::Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
         .arg("deliver")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DISCORD_TOKEN", fake.token())
         .env("DISCORD_API_URL", fake.base_url())
         .env("DATABASE_URL", db)
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", level)
+        .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the bot starts")
+}
+
+/// How many deliveries the logs in `paths` report as reconciled (found already sent) and as
+/// resent (not found, sent again).
+pub fn reconciled_and_resent(paths: &[std::path::PathBuf]) -> (usize, usize) {
+    let text: String = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    (
+        text.matches("reconciled: already sent").count(),
+        text.matches("resent: reconciliation found no earlier send")
+            .count(),
+    )
 }
 
 /// Stores `n` DM subscriptions for users `first_user..`, all due now.
