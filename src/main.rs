@@ -120,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let rest = Arc::new(rest_client(&settings)?);
                 let store = open_store(&settings).await?;
                 let app = Arc::new(curriculum_bot::app::App::new(cat, rest, store));
+                assign_untracked(&app).await;
                 tracing::info!("delivering reminders");
                 reminders::delivery::run(
                     app,
@@ -175,6 +176,7 @@ async fn run_gateway(
         curriculum_bot::app::App::new(cat, rest.clone(), store)
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    assign_untracked(&app).await;
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -234,6 +236,7 @@ async fn run_endpoint(
         curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    assign_untracked(&app).await;
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -265,6 +268,18 @@ async fn run_endpoint(
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Start-up: subscriptions made before tracks follow the track they were made under.
+async fn assign_untracked(app: &curriculum_bot::app::App) {
+    match app.assign_untracked().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            moved = n,
+            "subscriptions made before tracks now follow a track"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not assign tracks to older subscriptions"),
+    }
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {

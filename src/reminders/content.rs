@@ -1,6 +1,7 @@
-//! PURE. What a weekly reminder says: week N's plan phase (tasks and resources), the module the
-//! learning-path timeline puts the learner in, the pathway, and buttons; or the completion message
-//! after the last module. Everything comes from the curriculum; nothing is specific to the seed.
+//! PURE. What a weekly reminder says, from the subscription's track: week N's plan phase (tasks
+//! and resources), the module the track's timeline puts the learner in, the part of that
+//! module's page for this week (its `##` sections spread over the module's weeks) with a few of
+//! its resources, the pathway, and buttons; or the completion message after the last module.
 
 use crate::curriculum::Curriculum;
 use crate::reply::cards::{self, COLOR};
@@ -22,12 +23,63 @@ pub struct Reminder {
     pub complete: bool,
 }
 
-/// The last week of the learning path: the modules' upper durations back to back, or the end of
-/// the action plan when modules give no durations.
+/// The track a subscription follows: its slug when the site still has it, else the first track.
+pub fn track_of(c: &Curriculum, slug: Option<&str>) -> Option<usize> {
+    slug.and_then(|s| c.track_by_name(s))
+        .or((!c.tracks.is_empty()).then_some(0))
+}
+
+/// The last week of the first track's learning path (see [`last_week_of`]).
 pub fn last_week(c: &Curriculum) -> u32 {
-    let modules = c.total_weeks().map_or(0, |t| t.max);
-    let plan = c.plan.iter().map(|p| p.weeks.max).max().unwrap_or(0);
+    last_week_of(c, track_of(c, None))
+}
+
+/// The last week of a track's path: its modules' upper durations back to back, or the end of its
+/// action plan when that is later. A track ending in an open-ended module never ends.
+pub fn last_week_of(c: &Curriculum, t: Option<usize>) -> u32 {
+    let Some(track) = t.map(|t| &c.tracks[t]) else {
+        let modules = c.total_weeks().map_or(0, |t| t.max);
+        let plan = c.plan.iter().map(|p| p.weeks.max).max().unwrap_or(0);
+        return modules.max(plan).max(1);
+    };
+    let total = track.total(c);
+    if total.is_some_and(|t| t.ongoing) {
+        return u32::MAX;
+    }
+    let modules = total.map_or(0, |t| t.weeks.max);
+    let plan = track
+        .plan
+        .iter()
+        .map(|&p| c.plan[p].weeks.max)
+        .max()
+        .unwrap_or(0);
     modules.max(plan).max(1)
+}
+
+/// The section of module `m`'s page for plan week `week`: the page's sections spread evenly over
+/// the module's weeks (8-10 weeks and 6 sections: a new section about every 1.5 weeks), counted
+/// from the week the track's timeline starts the module. An open-ended module gives each
+/// section two weeks.
+pub fn section_at_week(c: &Curriculum, t: usize, m: usize, week: u32) -> Option<usize> {
+    let module = &c.modules[m];
+    let n = module.sections.len();
+    if n == 0 {
+        return None;
+    }
+    let mut start = 1u32;
+    for &x in &c.tracks[t].modules {
+        if x == m {
+            break;
+        }
+        start = start.saturating_add(c.modules[x].weeks.map_or(0, |w| w.max));
+    }
+    let into = week.saturating_sub(start) as f64;
+    let span = match module.weeks {
+        Some(w) => (f64::from(w.min) + f64::from(w.max)) / 2.0,
+        None => 2.0 * n as f64,
+    };
+    let i = (into * n as f64 / span.max(1.0)).floor() as usize;
+    Some(module.sections[i.min(n - 1)])
 }
 
 /// The custom_id of a reminder button: the action and whether it is on a study group's reminder,
@@ -41,6 +93,7 @@ pub fn button_id(action: &str, group: bool) -> String {
 /// reminders say when they were due.
 pub fn reminder(
     c: &Curriculum,
+    track: Option<&str>,
     week: u32,
     pathway: Option<&str>,
     due: i64,
@@ -66,7 +119,8 @@ pub fn reminder(
     } else {
         String::new()
     };
-    if week > last_week(c) {
+    let t = track_of(c, track);
+    if week > last_week_of(c, t) {
         let embed = Embed {
             title: Some("You've reached the end of the learning path 🎉".into()),
             description: Some(format!(
@@ -91,23 +145,47 @@ pub fn reminder(
         };
     }
     let mut lines = Vec::new();
-    match c.module_at_week(week) {
-        Some(m) => lines.push(format!(
-            "The timeline puts you in **Module {}: {}**{}.",
-            m.number,
-            m.title,
-            if m.focus.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", m.focus)
+    let mut fields: Vec<EmbedField> = Vec::new();
+    let (modules, pathways, plan): (Vec<usize>, Vec<usize>, Vec<usize>) = match t {
+        Some(t) => {
+            let tr = &c.tracks[t];
+            (tr.modules.clone(), tr.pathways.clone(), tr.plan.clone())
+        }
+        None => (
+            (0..c.modules.len()).collect(),
+            (0..c.pathways.len()).collect(),
+            (0..c.plan.len()).collect(),
+        ),
+    };
+    if c.tracks.len() > 1 {
+        if let Some(t) = t {
+            lines.push(format!("Track: **{}**.", c.tracks[t].label));
+        }
+    }
+    match c.module_at_week_in(&modules, week) {
+        Some(mi) => {
+            let m = &c.modules[mi];
+            lines.push(format!(
+                "The timeline puts you in **Module {}: {}**{}.",
+                m.number,
+                m.title,
+                if m.focus.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", m.focus)
+                }
+            ));
+            if let Some(s) = t.and_then(|t| section_at_week(c, t, mi, week)) {
+                fields.push(section_field(c, m, s));
             }
-        )),
-        None if c.modules.is_empty() => {}
+        }
+        None if modules.is_empty() => {}
         None => lines.push("You're past the modules with a duration; keep going!".into()),
     }
     if let Some(p) = pathway.and_then(|p| {
-        c.pathways
+        pathways
             .iter()
+            .map(|&x| &c.pathways[x])
             .find(|x| x.background.eq_ignore_ascii_case(p))
     }) {
         lines.push(format!(
@@ -115,13 +193,11 @@ pub fn reminder(
             p.background, p.months, p.emphasis
         ));
     }
-    let mut fields: Vec<EmbedField> = Vec::new();
-    match c
-        .plan
-        .iter()
-        .position(|p| p.weeks.min <= week && week <= p.weeks.max)
-    {
-        Some(i) => fields.push(cards::phase_field(c, i)),
+    match plan.iter().copied().find(|&p| {
+        let w = c.plan[p].weeks;
+        w.min <= week && week <= w.max
+    }) {
+        Some(i) => fields.insert(0, cards::phase_field(c, i)),
         None => lines.push(
             "No action-plan phase covers this week: work through your module's material.".into(),
         ),
@@ -152,6 +228,22 @@ pub fn reminder(
     }
 }
 
+/// This week's part of the module page: the section, and a few of its resources.
+fn section_field(c: &Curriculum, m: &crate::curriculum::Module, s: usize) -> EmbedField {
+    let mut lines = vec![format!("**{}**", c.sections[s].title)];
+    for r in c.resources_in(&[s]).into_iter().take(3) {
+        lines.push(format!(
+            "↳ {}",
+            cards::link_md(&c.resources[r].title, &c.resources[r].link)
+        ));
+    }
+    EmbedField {
+        name: format!("This week in Module {}", m.number),
+        value: lines.join("\n"),
+        inline: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,7 +261,15 @@ mod tests {
     }
 
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
-        let r = reminder(&curriculum(), week, pathway, 1_800_000_000, late, audience);
+        let r = reminder(
+            &curriculum(),
+            None,
+            week,
+            pathway,
+            1_800_000_000,
+            late,
+            audience,
+        );
         let mut s = render::text(&crate::reply::Response::Message(r.message.clone()));
         s.push_str(&format!(
             "complete={} mentions={:?}\n",

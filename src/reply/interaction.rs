@@ -64,6 +64,9 @@ pub struct InteractionData {
     pub component_type: Option<u8>,
     #[serde(default)]
     pub resolved: Option<Value>,
+    /// A select menu's chosen values.
+    #[serde(default)]
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
