@@ -94,7 +94,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
             Err(out) => out,
         },
         Command::Button { custom_id } if custom_id == tracks::PICK_ID => {
-            match i.data.as_ref().and_then(|d| d.values.first()) {
+            match i.data.as_ref().and_then(|d| d.values.as_ref()?.first()) {
                 Some(v) => tracks::set(c, i, v, None),
                 None => error("Pick a track from the menu."),
             }

@@ -130,7 +130,16 @@ pub fn weeks_text(m: &Module) -> String {
 pub fn resources(cat: &Catalog, m: &Module) -> Vec<usize> {
     let c = &cat.curriculum;
     if !m.sections.is_empty() {
-        return c.resources_in(&m.sections);
+        // In the order the module's page lists them.
+        let mut res = c.resources_in(&m.sections);
+        res.sort_by_key(|&r| {
+            c.resource_places(r)
+                .into_iter()
+                .filter(|p| m.sections.contains(&p.section))
+                .map(|p| (p.section, p.origin.line))
+                .min()
+        });
+        return res;
     }
     let mut res: Vec<usize> = m.link.into_iter().collect();
     let words: Vec<String> = m
@@ -232,15 +241,16 @@ pub fn card(cat: &Catalog, m: usize, page: usize) -> Message {
     if c.tracks.len() > 1 {
         description.push(format!("Track: **{}**", c.tracks[m.track].label));
     }
+    // With a URL the title links the module's page.
     match (&url, &m.page_path) {
-        (Some(u), _) => description.push(format!("Module page: {u}")),
+        (Some(_), _) => {}
         (None, Some(p)) => description.push(format!("Module page: `{}`", p.replace('`', "'"))),
         (None, None) => description.push("This module has no page of its own yet.".into()),
     }
     let mut msg = Message::embed(Embed {
         title: Some(format!("Module {}: {}", m.number, m.title)),
         url,
-        description: Some(description.join("\n")),
+        description: (!description.is_empty()).then(|| description.join("\n")),
         fields,
         color: Some(cards::COLOR),
         ..Embed::default()
