@@ -91,7 +91,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         Command::Ping => Response::Pong.into(),
         Command::Resource { query, page } => match prefer() {
             Ok(t) => resources(cat, t, query, *page, false),
-            Err(out) => out,
+            Err(e) => e.reply(c),
         },
         Command::Button { custom_id } if custom_id == tracks::PICK_ID => {
             match i.data.as_ref().and_then(|d| d.values.as_ref()?.first()) {
@@ -114,7 +114,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         },
         Command::Search { topic } => match prefer() {
             Ok(t) => search(cat, i, t, topic),
-            Err(out) => out,
+            Err(e) => e.reply(c),
         },
         Command::Track {
             track: None,
@@ -134,7 +134,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
             channel: Some(_),
         } => error("Name the track to tie the channel to: `/track track:… channel:…`."),
         Command::Module { which } => match need() {
-            Err(out) => out,
+            Err(e) => e.reply(c),
             Ok(t) => match which {
                 None => modules::list(c, t),
                 Some(w) => match modules::find(cat, t, w) {
@@ -145,16 +145,16 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         },
         Command::Path { background } => match need() {
             Ok(t) => modules::path(cat, t, background),
-            Err(out) => out,
+            Err(e) => e.reply(c),
         },
         Command::Plan => match need() {
             Ok(t) => modules::plan(c, t),
-            Err(out) => out,
+            Err(e) => e.reply(c),
         },
         Command::Help => public(Message::embed(help(cat))).into(),
         Command::Pin { module } => match need() {
             Ok(t) => pin(cat, i, t, module),
-            Err(out) => out,
+            Err(e) => e.reply(c),
         },
         Command::Complete {
             command,

@@ -26,22 +26,42 @@ pub fn option(opts: &[CommandOption]) -> Result<Option<String>, CommandError> {
     text(opts, "track", false)
 }
 
+/// Why a command has no track.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrackError {
+    /// The `track` option names no track.
+    #[error("no track called {0:?}")]
+    Unknown(String),
+    /// No option, nothing stored and several tracks: ask, never guess.
+    #[error("which track?")]
+    Unresolved,
+}
+
+impl TrackError {
+    /// The reply: the tracks' names for a wrong option, else the select-menu prompt.
+    pub fn reply(&self, c: &Curriculum) -> Outcome {
+        match self {
+            TrackError::Unknown(name) => error(format!(
+                "No track called {}. Tracks: {}.",
+                quoted(name),
+                names(c)
+            )),
+            TrackError::Unresolved => prompt(c),
+        }
+    }
+}
+
 /// The track a command uses: the option; the member's track; the channel's track; the only
-/// track. `Ok(None)` when none applies (the caller prompts or searches everything); `Err` for
-/// an option naming no track.
+/// track. `Ok(None)` when none applies (searching then ranks no track first).
 pub fn pick(
     c: &Curriculum,
     option: Option<&str>,
     ctx: &TrackContext,
-) -> Result<Option<usize>, Outcome> {
+) -> Result<Option<usize>, TrackError> {
     if let Some(name) = option {
         return match c.track_by_name(name) {
             Some(t) => Ok(Some(t)),
-            None => Err(error(format!(
-                "No track called {}. Tracks: {}.",
-                quoted(name),
-                names(c)
-            ))),
+            None => Err(TrackError::Unknown(name.to_string())),
         };
     }
     let stored = [&ctx.member, &ctx.channel]
@@ -51,12 +71,13 @@ pub fn pick(
     Ok(stored.or((c.tracks.len() == 1).then_some(0)))
 }
 
-/// Like [`pick`], but a command that needs a track gets the ephemeral select-menu prompt.
-pub fn resolve(c: &Curriculum, option: Option<&str>, ctx: &TrackContext) -> Result<usize, Outcome> {
-    match pick(c, option, ctx)? {
-        Some(t) => Ok(t),
-        None => Err(prompt(c)),
-    }
+/// Like [`pick`], but a command that needs a track gets [`TrackError::Unresolved`].
+pub fn resolve(
+    c: &Curriculum,
+    option: Option<&str>,
+    ctx: &TrackContext,
+) -> Result<usize, TrackError> {
+    pick(c, option, ctx)?.ok_or(TrackError::Unresolved)
 }
 
 /// "Which track?": an ephemeral message with the select menu, never a guess.

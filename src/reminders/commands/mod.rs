@@ -213,7 +213,7 @@ async fn subscribe(
     };
     let track = match tracks::resolve(c, chosen.as_deref(), ctx.tracks) {
         Ok(t) => t,
-        Err(prompt) => return Ok(prompt),
+        Err(e) => return Ok(e.reply(c)),
     };
     let (slot, week, pathway) = match parse_subscribe(ctx, o, track) {
         Ok(x) => x,
