@@ -436,3 +436,36 @@ fn autocomplete_offers_tracks_and_the_tracks_pathways() {
     "#]]
     .assert_eq(&complete(NONE, "path", "background", ""));
 }
+
+/// `curriculum-bot ask` on `CURRICULUM_PATH` (the shipped data when `None`).
+fn ask_cli(path: Option<&str>, line: &str) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_curriculum-bot"));
+    cmd.args(["ask", line])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CURRICULUM_BASE_URL");
+    if let Some(p) = path {
+        cmd.env("CURRICULUM_PATH", p);
+    }
+    let o = cmd.output().expect("the binary runs");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn ask_takes_a_track_option() {
+    let (code, out) = ask_cli(None, "/module 2 track:mlops-engineering");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("## Module 2: ML Pipelines"), "{out}");
+    let (code, out) = ask_cli(Some("tests/site/docs"), "/module 2 track:cloud-security");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("## Module 2: Network Defense"), "{out}");
+    let (code, out) = ask_cli(Some("tests/site/docs"), "/module 2 track:Data Engineering");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("## Module 2: Batch Pipelines"), "{out}");
+    // Without a track on a site of three: the prompt, not a guess.
+    let (_, out) = ask_cli(Some("tests/site/docs"), "/module 2");
+    assert!(out.contains("Choose your track"), "{out}");
+    assert!(!out.contains("## Module 2"), "{out}");
+}

@@ -380,4 +380,53 @@ mod tests {
         );
         assert_eq!(last_week(&curriculum()), 48);
     }
+
+    #[test]
+    fn a_module_pages_sections_spread_over_its_weeks() {
+        let overview = "# Track\n\n## Learning Path\n- Module 1: [Six Parts](./01-six.md) (8-10 weeks) - Many sections\n- Module 2: [Next](./02-next.md) (2 weeks) - After\n";
+        let mut six = String::from("# Module 1: Six Parts\n");
+        for i in 1..=6 {
+            six.push_str(&format!(
+                "\n## Part {i}\n- **Topic {i}**\n  - Work on part {i}\n"
+            ));
+        }
+        let pages = [
+            SourcePage {
+                path: "overview.md".into(),
+                text: overview.into(),
+            },
+            SourcePage {
+                path: "01-six.md".into(),
+                text: six,
+            },
+            SourcePage {
+                path: "02-next.md".into(),
+                text: "# Module 2: Next\n\n## Only\n- **One**\n  - Done\n".into(),
+            },
+        ];
+        let c = parse(&pages, &ParseOptions::default()).curriculum;
+        assert_eq!(c.tracks.len(), 1);
+        let m = c.tracks[0].module(&c, 1).expect("module 1");
+        let part = |week| section_at_week(&c, 0, m, week).map(|s| c.sections[s].title.clone());
+        // 9 weeks on average over 6 sections: a new section every 1.5 weeks.
+        let got: Vec<String> = (1..=10).map(|w| part(w).unwrap()).collect();
+        assert_eq!(
+            got,
+            [
+                "Part 1", "Part 1", "Part 2", "Part 3", "Part 3", "Part 4", "Part 5", "Part 5",
+                "Part 6", "Part 6"
+            ]
+        );
+        // Week 11 starts module 2, whose page has one section.
+        let m2 = c.tracks[0].module(&c, 2).expect("module 2");
+        assert_eq!(c.tracks[0].module_at_week(&c, 11), Some(m2));
+        let s = section_at_week(&c, 0, m2, 11).unwrap();
+        assert_eq!(c.sections[s].title, "Only");
+        let r = reminder(&c, None, 4, None, 0, false, Audience::Learner);
+        let text = render::text(&crate::reply::Response::Message(r.message));
+        assert!(
+            text.contains("This week in Module 1:\n     **Part 3**"),
+            "{text}"
+        );
+    }
 }
