@@ -469,3 +469,32 @@ fn ask_takes_a_track_option() {
     assert!(out.contains("Choose your track"), "{out}");
     assert!(!out.contains("## Module 2"), "{out}");
 }
+
+#[test]
+fn search_ranks_the_members_track_first() {
+    let first_hit = |member: &'static str| {
+        let stored = Stored {
+            member: Some(member),
+            channel: None,
+        };
+        let (r, _) = run(stored, &ask_line("/search module 2"));
+        let text = render::text(&r);
+        let line = text
+            .lines()
+            .find(|l| l.contains("Module 2"))
+            .unwrap_or_default()
+            .to_string();
+        (line, text)
+    };
+    let (line, text) = first_hit("cloud-security");
+    assert!(line.contains("Network Defense"), "{text}");
+    let (line, text) = first_hit("data-engineering");
+    assert!(line.contains("Batch Pipelines"), "{text}");
+    // `/track` marks the member's own track.
+    let stored = Stored {
+        member: Some("data-engineering"),
+        channel: None,
+    };
+    let (r, _) = run(stored, &ask_line("/track"));
+    assert!(render::text(&r).contains("Data Engineering (yours)"));
+}

@@ -1,19 +1,16 @@
 //! Command + &Catalog -> Outcome. The curriculum commands are answered here, purely; what needs
 //! I/O (recording a missed search, posting and pinning) comes back as an [`Effect`].
 
-use super::cards::{self, quoted};
+use super::cards;
 use super::command::{Command, CommandError};
 use super::interaction::{perms, Interaction};
-use super::message::{
-    escape, Choice, Component, Embed, Message, Response, CHOICES_MAX, CUSTOM_ID_MAX,
-};
+use super::message::{Choice, Embed, Message, Response, CHOICES_MAX};
 use super::tracks::{self, TrackContext};
 use super::{modules, Catalog};
 use crate::search::Kind;
 
-/// Resources shown per page of `/resource`.
-pub const PAGE_SIZE: usize = 5;
-const MAX_RESULTS: usize = 50;
+pub use super::lookup::{page_id, PAGE_SIZE};
+use super::lookup::{parse_page_id, resources, search};
 
 /// Something the transport must do besides replying.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +67,7 @@ pub fn command_error(e: &CommandError) -> Outcome {
     error(e.to_string())
 }
 
-fn public(m: Message) -> Response {
+pub(super) fn public(m: Message) -> Response {
     Response::Message(m.within_limits())
 }
 
@@ -119,12 +116,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         Command::Track {
             track: None,
             channel: None,
-        } => tracks::list(
-            c,
-            tracks::pick(c, None, ctx)
-                .unwrap_or(None)
-                .filter(|_| ctx.member.is_some()),
-        ),
+        } => tracks::list(c, ctx.member.as_deref().and_then(|m| c.track_by_name(m))),
         Command::Track {
             track: Some(t),
             channel,
@@ -168,160 +160,6 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
             error("That command isn't available here.")
         }
     }
-}
-
-/// Drops the long tail: hits scoring under a fifth of the best one are noise to a member
-/// (`production ml systems` should not list every resource that mentions "ML").
-fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
-    let best = hits.first().map_or(0.0, |h| h.score);
-    hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
-}
-
-/// `custom_id` of a paging button: `res|<page>|<query>`, the query cleaned and cut so that the
-/// whole id fits Discord's 100 characters.
-pub fn page_id(page: usize, query: &str) -> String {
-    let head = format!("res|{page}|");
-    let room = CUSTOM_ID_MAX.saturating_sub(head.chars().count());
-    let q: String = super::command::clean(query).chars().take(room).collect();
-    format!("{head}{}", q.trim_end())
-}
-
-/// `(page, query)` of a paging button; the query gets the same cleaning and cap as a typed one
-/// (a custom_id comes from the client and can hold anything).
-fn parse_page_id(id: &str) -> Option<(usize, String)> {
-    let rest = id.strip_prefix("res|")?;
-    let (page, query) = rest.split_once('|')?;
-    Some((page.parse().ok()?, super::command::clean_query(query)?))
-}
-
-/// Hits in track `t` first, the rest after, each group in score order.
-fn track_first(
-    cat: &Catalog,
-    t: Option<usize>,
-    hits: Vec<crate::search::Hit>,
-) -> Vec<crate::search::Hit> {
-    let Some(t) = t else { return hits };
-    let (mut mine, rest): (Vec<_>, Vec<_>) = hits
-        .into_iter()
-        .partition(|h| cat.index.docs()[h.doc].tracks.contains(&t));
-    mine.extend(rest);
-    mine
-}
-
-fn resources(cat: &Catalog, t: Option<usize>, query: &str, page: usize, update: bool) -> Outcome {
-    let c = &cat.curriculum;
-    // An autocomplete choice submits the resource's key: show exactly that one first.
-    let mut hits: Vec<usize> = c
-        .resources
-        .iter()
-        .position(|r| r.key == query)
-        .into_iter()
-        .collect();
-    let found = relevant(cat.index.query(query, Some(&[Kind::Resource]), MAX_RESULTS));
-    for h in track_first(cat, t, found) {
-        let r = cat.index.docs()[h.doc].target;
-        if !hits.contains(&r) {
-            hits.push(r);
-        }
-    }
-    if hits.is_empty() {
-        let hint = cat
-            .index
-            .did_you_mean(query)
-            .map(|s| format!(" Did you mean **{}**?", escape(&s)))
-            .unwrap_or_default();
-        return error(format!("No resource matches {}.{hint}", quoted(query)));
-    }
-    let pages = hits.len().div_ceil(PAGE_SIZE);
-    let page = page.min(pages - 1);
-    let embeds: Vec<Embed> = hits
-        .iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|&r| cards::resource_embed(c, r))
-        .collect();
-    let mut m = Message {
-        content: Some(format!(
-            "Resources for {} — {} match{}{}",
-            quoted(query),
-            hits.len(),
-            if hits.len() == 1 { "" } else { "es" },
-            if pages > 1 {
-                format!(", page {} of {pages}", page + 1)
-            } else {
-                String::new()
-            }
-        )),
-        embeds,
-        ..Message::default()
-    };
-    if pages > 1 {
-        m.components = vec![Component::row(vec![
-            Component::button(
-                2,
-                "Previous",
-                &page_id(page.saturating_sub(1), query),
-                page == 0,
-            ),
-            Component::button(2, "Next", &page_id(page + 1, query), page + 1 >= pages),
-        ])];
-    }
-    let m = m.within_limits();
-    if update {
-        Response::Update(m).into()
-    } else {
-        Response::Message(m).into()
-    }
-}
-
-fn search(cat: &Catalog, i: &Interaction, t: Option<usize>, topic: &str) -> Outcome {
-    let c = &cat.curriculum;
-    let hits = track_first(cat, t, relevant(cat.index.query(topic, None, 10)));
-    if hits.is_empty() {
-        let hint = cat
-            .index
-            .did_you_mean(topic)
-            .map(|s| format!(" Did you mean **{}**?", escape(&s)))
-            .unwrap_or_default();
-        let mut out = error(format!(
-            "Nothing close to {} in the curriculum.{hint}",
-            quoted(topic)
-        ));
-        out.effects.push(Effect::RecordMiss {
-            guild: i.guild_id.clone(),
-            query: topic.to_lowercase(),
-        });
-        return out;
-    }
-    let lines: Vec<String> = hits
-        .iter()
-        .map(|h| {
-            let d = &cat.index.docs()[h.doc];
-            let title = match &d.url {
-                Some(u) => format!("[{}]({u})", d.title.replace(['[', ']'], "")),
-                None => format!("**{}**", d.title),
-            };
-            let kind = d.kind.as_str().replace('_', " ");
-            if d.kind == Kind::Resource {
-                return format!("{title} · {kind} · {}", cards::places_text(c, d.target));
-            }
-            let track = match d.track() {
-                Some(t) if c.tracks.len() > 1 => format!("{} › ", c.tracks[t].label),
-                _ => String::new(),
-            };
-            format!("{title} · {kind} · *{track}{}*", d.section)
-        })
-        .collect();
-    public(Message::embed(Embed {
-        title: Some(format!(
-            "Search: {}",
-            escape(&super::message::truncate(topic, 200))
-        )),
-        description: Some(lines.join("\n")),
-        color: Some(cards::COLOR),
-        ..Embed::default()
-    }))
-    .into()
 }
 
 fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {

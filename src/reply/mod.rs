@@ -7,6 +7,7 @@ pub mod cards;
 pub mod command;
 pub mod handle;
 pub mod interaction;
+mod lookup;
 pub mod message;
 pub mod modules;
 pub mod registry;

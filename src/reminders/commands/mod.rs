@@ -82,7 +82,14 @@ pub async fn handle(
     now: Timestamp,
 ) -> Outcome {
     let result = match cmd {
-        Command::Complete { option, typed, .. } => return complete(ctx, option, typed),
+        Command::Complete { option, typed, .. } => {
+            // The subcommand's options: the track typed so far narrows the pathways.
+            let options = i
+                .options()
+                .first()
+                .map_or(&[][..], |s| s.options.as_slice());
+            return complete(ctx, options, option, typed);
+        }
         Command::Button { custom_id } => manage::button(ctx, i, custom_id, now).await,
         Command::Remind { sub, options } if sub == "subscribe" => {
             subscribe(ctx, i, options, now).await
@@ -93,18 +100,15 @@ pub async fn handle(
     result.unwrap_or_else(|e| error(format!("That didn't work: {e}. Nothing was changed.")))
 }
 
-fn complete(ctx: &RemindCtx<'_>, option: &str, typed: &str) -> Outcome {
+fn complete(ctx: &RemindCtx<'_>, options: &[CommandOption], option: &str, typed: &str) -> Outcome {
     let choices = match option {
         "track" => tracks::complete(&ctx.catalog.curriculum, typed),
         "timezone" => schedule::tz_autocomplete(typed, 25)
             .into_iter()
             .map(|z| Choice::new(&z, &z))
             .collect(),
-        "pathway" => ctx
-            .catalog
-            .curriculum
-            .pathways
-            .iter()
+        "pathway" => pathways_for(ctx, options)
+            .into_iter()
             .filter(|p| p.background.to_lowercase().contains(&typed.to_lowercase()))
             .take(25)
             .map(|p| Choice::new(&p.background, &p.background))
@@ -112,6 +116,23 @@ fn complete(ctx: &RemindCtx<'_>, option: &str, typed: &str) -> Outcome {
         _ => Vec::new(),
     };
     Response::Autocomplete { choices }.into()
+}
+
+/// The pathways of the track `/remind subscribe` would use (every pathway when none applies yet).
+fn pathways_for<'a>(
+    ctx: &RemindCtx<'a>,
+    options: &[CommandOption],
+) -> Vec<&'a crate::curriculum::Pathway> {
+    let c = &ctx.catalog.curriculum;
+    let chosen = tracks::option(options).ok().flatten();
+    match tracks::pick(c, chosen.as_deref(), ctx.tracks) {
+        Ok(Some(t)) => c.tracks[t]
+            .pathways
+            .iter()
+            .map(|&p| &c.pathways[p])
+            .collect(),
+        _ => c.pathways.iter().collect(),
+    }
 }
 
 /// The validated options of `/remind subscribe`, or what is wrong with them (member input in
