@@ -120,7 +120,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let rest = Arc::new(rest_client(&settings)?);
                 let store = open_store(&settings).await?;
                 let app = Arc::new(curriculum_bot::app::App::new(cat, rest, store));
-                assign_untracked(&app).await;
                 tracing::info!("delivering reminders");
                 reminders::delivery::run(
                     app,
@@ -270,7 +269,9 @@ async fn run_endpoint(
     Ok(())
 }
 
-/// Start-up: subscriptions made before tracks follow the track they were made under.
+/// Start-up of the bot (`run`, `serve`): subscriptions made before tracks follow the track they
+/// were made under. `deliver` replicas don't run it (reminders of an untracked subscription
+/// already use the first track), so several workers never race over the same rows at start.
 async fn assign_untracked(app: &curriculum_bot::app::App) {
     match app.assign_untracked().await {
         Ok(0) => {}
