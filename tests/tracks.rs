@@ -498,3 +498,39 @@ fn search_ranks_the_members_track_first() {
     let (r, _) = run(stored, &ask_line("/track"));
     assert!(render::text(&r).contains("Data Engineering (yours)"));
 }
+
+#[test]
+fn start_up_moves_untracked_subscriptions_to_the_first_track() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let app = offline_app(catalog()).await.unwrap();
+        let new = curriculum_bot::store::NewSubscription {
+            guild_id: None,
+            owner_user_id: USER,
+            target: curriculum_bot::store::Target::Dm,
+            schedule: curriculum_bot::store::Schedule {
+                weekday: 0,
+                hour: 9,
+                minute: 0,
+                tz: "UTC".into(),
+            },
+            pathway: None,
+            track: None,
+            week: 1,
+            next_due_at: 10,
+        };
+        app.store.subscribe(&new, 1).await.unwrap();
+        assert_eq!(app.assign_untracked().await.unwrap(), 1);
+        let s = app.store.get_dm(USER).await.unwrap().unwrap();
+        let first = app.catalog().curriculum.tracks[0].slug.clone();
+        assert_eq!(s.track, Some(first));
+        assert_eq!(
+            app.assign_untracked().await.unwrap(),
+            0,
+            "nothing left to move"
+        );
+    });
+}
