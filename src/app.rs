@@ -7,7 +7,9 @@
 use crate::metrics::Metrics;
 use crate::ports::Discord;
 use crate::reminders::commands::RemindCtx;
-use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
+use crate::reply::{
+    self, handle::Effect, Catalog, Command, Interaction, Outcome, Response, TrackContext,
+};
 use crate::store::Store;
 use std::sync::{Arc, RwLock};
 
@@ -108,7 +110,8 @@ impl App {
             _ => {}
         }
         let cat = self.catalog();
-        let mut out = reply::answer(&cat, i, &cmd);
+        let ctx = self.track_context(i).await;
+        let mut out = reply::answer(&cat, i, &cmd, &ctx);
         for effect in std::mem::take(&mut out.effects) {
             if let Some(failure) = self.apply(effect).await {
                 return failure;
@@ -117,14 +120,37 @@ impl App {
         self.with_notices(i, out).await
     }
 
+    /// The member's and the channel's stored tracks, looked up before the pure answer. A store
+    /// error counts as "none stored" (the command then prompts rather than guesses).
+    pub async fn track_context(&self, i: &Interaction) -> TrackContext {
+        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
+        let member = match i.user_id().and_then(|u| u.parse::<i64>().ok()) {
+            Some(u) => self.store.member_track(guild, u).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read a member's track");
+                None
+            }),
+            None => None,
+        };
+        let channel = match i.channel_id.as_deref().and_then(|c| c.parse::<i64>().ok()) {
+            Some(ch) => self.store.channel_track(ch).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read a channel's track");
+                None
+            }),
+            None => None,
+        };
+        TrackContext { member, channel }
+    }
+
     /// `/remind …`, its autocomplete and the reminder buttons, with only what they need.
     async fn remind(&self, i: &Interaction, cmd: &Command) -> Outcome {
         let catalog = self.catalog();
+        let tracks = self.track_context(i).await;
         let ctx = RemindCtx {
             store: &*self.store,
             discord: &*self.discord,
             catalog: &catalog,
             delivery: &self.delivery,
+            tracks: &tracks,
         };
         crate::reminders::commands::handle(&ctx, i, cmd, now()).await
     }
@@ -155,6 +181,21 @@ impl App {
         out
     }
 
+    /// Moves subscriptions made before tracks to the track they were made under: the only track
+    /// (or the first one). Called at start-up; returns how many moved.
+    pub async fn assign_untracked(&self) -> Result<u64, crate::store::StoreError> {
+        let Some(slug) = self
+            .catalog()
+            .curriculum
+            .tracks
+            .first()
+            .map(|t| t.slug.clone())
+        else {
+            return Ok(0);
+        };
+        self.store.assign_untracked_subscriptions(&slug).await
+    }
+
     /// Wakes the delivery loop (a subscription changed).
     pub fn wake_delivery(&self) {
         self.delivery.notify_one();
@@ -171,6 +212,32 @@ impl App {
                     tracing::warn!(error = %e, "could not record a search miss");
                 }
                 None
+            }
+            Effect::SetMemberTrack { guild, user, track } => {
+                let guild = guild.and_then(|g| g.parse::<i64>().ok());
+                let Ok(user) = user.parse::<i64>() else {
+                    return Some(reply::handle::error("I can't tell who you are."));
+                };
+                let saved = self
+                    .store
+                    .set_member_track(guild, user, &track, unix_now())
+                    .await;
+                saved.err().map(|e| store_failed(&e))
+            }
+            Effect::SetChannelTrack {
+                guild,
+                channel,
+                track,
+            } => {
+                let (Ok(guild), Ok(channel)) = (guild.parse::<i64>(), channel.parse::<i64>())
+                else {
+                    return Some(reply::handle::error("That isn't a channel of this server."));
+                };
+                let saved = self
+                    .store
+                    .set_channel_track(guild, channel, &track, unix_now())
+                    .await;
+                saved.err().map(|e| store_failed(&e))
             }
             Effect::PostAndPin { channel, message } => {
                 let posted = self.discord.create_message(&channel, &message, None).await;
@@ -193,6 +260,14 @@ impl App {
     }
 }
 
+/// The reply when saving a choice failed: nothing was saved, and the member may try again.
+fn store_failed(e: &crate::store::StoreError) -> Outcome {
+    tracing::warn!(error = %e, "could not save a track choice");
+    reply::handle::error(
+        "I couldn't save that just now; nothing was changed. Try again in a moment.",
+    )
+}
+
 /// A bounded label for metrics: known command names only.
 fn metric_name(i: &Interaction) -> &'static str {
     let known = [
@@ -201,6 +276,7 @@ fn metric_name(i: &Interaction) -> &'static str {
         "module",
         "path",
         "plan",
+        "track",
         "help",
         "pin",
         "report",

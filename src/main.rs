@@ -175,6 +175,7 @@ async fn run_gateway(
         curriculum_bot::app::App::new(cat, rest.clone(), store)
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    assign_untracked(&app).await;
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -234,6 +235,7 @@ async fn run_endpoint(
         curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    assign_untracked(&app).await;
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -265,6 +267,20 @@ async fn run_endpoint(
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Start-up of the bot (`run`, `serve`): subscriptions made before tracks follow the track they
+/// were made under. `deliver` replicas don't run it (reminders of an untracked subscription
+/// already use the first track), so several workers never race over the same rows at start.
+async fn assign_untracked(app: &curriculum_bot::app::App) {
+    match app.assign_untracked().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            moved = n,
+            "subscriptions made before tracks now follow a track"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not assign tracks to older subscriptions"),
+    }
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {

@@ -65,6 +65,7 @@ fn module_without_option_lists_all_with_total() {
         expect![[r#"
 
             ## Learning path modules
+               https://chasingcloudcareers.com/docs/mlops-engineering/getting-started
                [Module 1: MLOps Fundamentals](https://chasingcloudcareers.com/docs/mlops-engineering/mlops-fundamentals) · 6-8 weeks — Core concepts and lifecycle
                [Module 2: ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines) · 8-10 weeks — Automated training and data pipelines
                [Module 3: Model Deployment](https://chasingcloudcareers.com/docs/mlops-engineering/model-deployment) · 8-10 weeks — Production deployment strategies
@@ -184,9 +185,9 @@ fn lookups() {
     check(
         "/module 99",
         expect![[r#"
-        [failed] (only you can see this)
-        No module “99”. Modules: 1 (MLOps Fundamentals), 2 (ML Pipelines), 3 (Model Deployment), 4 (Monitoring and Observability), 5 (Infrastructure Automation).
-    "#]],
+            [failed] (only you can see this)
+            No module “99” in MLOps Engineering. Modules: 1 (MLOps Fundamentals), 2 (ML Pipelines), 3 (Model Deployment), 4 (Monitoring and Observability), 5 (Infrastructure Automation).
+        "#]],
     );
     check(
         "/path DevOps Engineers",
@@ -205,9 +206,9 @@ fn lookups() {
     check(
         "/path Astronauts",
         expect![[r#"
-        [failed] (only you can see this)
-        No pathway called “Astronauts”. Choose one of: Software Engineers, Data Scientists, DevOps Engineers.
-    "#]],
+            [failed] (only you can see this)
+            No pathway called “Astronauts” in MLOps Engineering. Choose one of: Software Engineers, Data Scientists, DevOps Engineers.
+        "#]],
     );
     check(
         "/plan",
@@ -247,10 +248,14 @@ fn lookups() {
                `/module [module]` — a module card, or all modules
                `/path background` — the pathway for your background
                `/plan` — the getting-started action plan
+               `/track [track]` — the learning tracks; pick yours
                `/remind subscribe` — a weekly reminder of where you are in the plan
                `/pin module` — moderators: post and pin a module card
                `/report` — moderators: searches that found nothing
                `/curriculum reload|validate` — moderators: reload or check the curriculum
+
+               Tracks: MLOps Engineering
+               Add `track:` to a command to use another track.
 
                Loaded: 1 pages, 9 sections, 17 topics, 51 resources, 5 modules, 3 pathways, 3 plan phases
         "#]],

@@ -278,6 +278,7 @@ pub async fn deliver(
     };
     let r = reminder(
         &cat.curriculum,
+        sub.track.as_deref(),
         d.week,
         sub.pathway.as_deref(),
         d.key.due_at,

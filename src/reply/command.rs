@@ -28,6 +28,11 @@ pub enum Command {
     Pin {
         module: String,
     },
+    /// `/track`: list the tracks, pick one (`track`), or tie `channel` to it (moderators).
+    Track {
+        track: Option<String>,
+        channel: Option<String>,
+    },
     /// Moderators: what members searched for and did not find.
     Report,
     /// Moderators: reload or validate the curriculum from disk.
@@ -117,6 +122,10 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
         "help" => Command::Help,
         "pin" => Command::Pin {
             module: text(opts, "module", true)?.unwrap_or_default(),
+        },
+        "track" => Command::Track {
+            track: text(opts, "track", false)?,
+            channel: text(opts, "channel", false)?,
         },
         "report" => Command::Report,
         "curriculum" => {

@@ -33,9 +33,36 @@ pub fn catalog() -> curriculum_bot::reply::Catalog {
         .0
 }
 
+/// The fixture site (tests/site: three tracks).
+pub fn site_catalog() -> curriculum_bot::reply::Catalog {
+    let s = settings();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    curriculum_bot::load::load_catalog(&root.join("tests/site/docs"), &s)
+        .expect("the fixture site loads")
+        .0
+}
+
 /// Starts the bot; `guild` registers commands in that guild instead of globally.
 pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
     start_sharded(fake, guild, None).await
+}
+
+/// A fake Discord with the bot answering from the fixture site (three tracks).
+pub async fn setup_site() -> (FakeDiscord, Bot) {
+    let fake = FakeDiscord::start(Default::default()).await;
+    let bot = start_catalog(
+        &fake,
+        Some(fake.guild_id()),
+        None,
+        Default::default(),
+        site_catalog(),
+    )
+    .await;
+    assert!(
+        fake.wait_ready(std::time::Duration::from_secs(10)).await,
+        "bot connects"
+    );
+    (fake, bot)
 }
 
 /// Starts the bot running shards `first..=last` of `total`.
@@ -53,6 +80,17 @@ pub async fn start_with(
     guild: Option<u64>,
     shards: Option<(u32, u32, u32)>,
     deadlines: curriculum_bot::discord::deadline::Deadlines,
+) -> Bot {
+    start_catalog(fake, guild, shards, deadlines, catalog()).await
+}
+
+/// Starts the bot answering from `catalog`.
+pub async fn start_catalog(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+    deadlines: curriculum_bot::discord::deadline::Deadlines,
+    catalog: curriculum_bot::reply::Catalog,
 ) -> Bot {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -79,7 +117,7 @@ pub async fn start_with(
     let store = curriculum_bot::store::open(&url, &Default::default())
         .await
         .expect("store");
-    let app = Arc::new(App::new(catalog(), rest.clone(), store));
+    let app = Arc::new(App::new(catalog, rest.clone(), store));
     let cfg = GatewayConfig {
         token: fake.token().to_string(),
         api_url: fake.base_url().to_string(),

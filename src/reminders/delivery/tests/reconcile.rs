@@ -164,6 +164,7 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
         .unwrap();
     let r = reminder(
         &rig.app.catalog().curriculum,
+        None,
         d.week,
         None,
         d.key.due_at,
