@@ -71,14 +71,9 @@ fn write_page(root: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn check(dir: &Path, limit: Duration) -> ChildRun {
-    run_child(
-        Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
-            .arg("check")
-            .arg(dir)
-            .env("RUST_LOG", "error"),
-        limit,
-        Some(MAX_MEMORY),
-    )
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_curriculum-bot"));
+    cmd.arg("check").arg(dir).env("RUST_LOG", "error");
+    run_child(&cmd, limit, Some(MAX_MEMORY))
 }
 
 /// The `N resources` of `check`'s summary line, if it printed one.
@@ -112,6 +107,7 @@ fn at_least(run: &ChildRun) -> &'static str {
 }
 
 fn main() {
+    common::serve_spawn();
     let limit = pick(Duration::from_secs(60), Duration::from_secs(10));
     let root = std::env::temp_dir().join(format!("cb-check-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
@@ -126,7 +122,7 @@ fn main() {
     let mut rep = Report::new("check");
     rep.line(format!(
         "Each page alone in a folder, `curriculum-bot check <folder>` as a child process (time \
-         limit {} s, address space capped at {} GiB); peak RSS from `wait4`. Baseline in the same \
+         limit {} s, address space capped at {} GiB); peak RSS from `wait4`, the child started by a small process so that it is its own. Baseline in the same \
          run: a page of ordinary content (topics of prose bullets with three distinct links each) \
          of the same size.\n",
         limit.as_secs(),

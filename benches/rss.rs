@@ -17,6 +17,7 @@ use std::time::Duration;
 use support::fake_discord::{perms, FakeDiscord, Options};
 
 fn main() {
+    common::serve_spawn();
     let root = env!("CARGO_MANIFEST_DIR");
     let bin = env!("CARGO_BIN_EXE_curriculum-bot");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -90,11 +91,9 @@ fn main() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&db);
     fake.assert_no_violations();
-    let check = run_child(
-        Command::new(bin).arg("check").current_dir(root),
-        Duration::from_secs(60),
-        None,
-    );
+    let mut check = Command::new(bin);
+    check.arg("check").current_dir(root);
+    let check = run_child(&check, Duration::from_secs(60), None);
     assert_eq!(check.ending, Ending::Exited(0), "{}", check.stdout_tail);
     let mut rep = Report::new("rss");
     rep.line(

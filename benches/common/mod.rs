@@ -190,13 +190,114 @@ pub struct ChildRun {
     pub stdout_tail: String,
 }
 
+/// The first argument that makes a benchmark binary a spawner (see [`run_child`]).
+const SPAWN_ARG: &str = "__bench_spawn";
+
 /// Runs `cmd` (its stdout is read and counted, stderr discarded) and waits at most `limit`,
 /// killing it after that. `max_memory` caps its address space (`RLIMIT_AS`) so a runaway
 /// child cannot take the shared machine's memory.
-pub fn run_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) -> ChildRun {
+///
+/// The command is started by a fresh copy of this benchmark binary (see [`serve_spawn`], which
+/// `main` must call first): a process forked from a big one inherits its RSS high-water mark,
+/// so `wait4`'s peak RSS is only the command's own when its parent is small.
+pub fn run_child(cmd: &Command, limit: Duration, max_memory: Option<u64>) -> ChildRun {
+    let mut sp = Command::new(std::env::current_exe().expect("the benchmark's own path"));
+    sp.arg(SPAWN_ARG)
+        .arg(limit.as_millis().to_string())
+        .arg(max_memory.unwrap_or(0).to_string())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => sp.env(k, v),
+            None => sp.env_remove(k),
+        };
+    }
+    if let Some(d) = cmd.get_current_dir() {
+        sp.current_dir(d);
+    }
+    sp.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = sp.spawn().expect("spawn the spawner");
+    let mut out = child.stdout.take().expect("stdout piped");
+    let reader = std::thread::spawn(move || {
+        let (mut total, mut tail, mut buf) = (0u64, Vec::new(), vec![0u8; 64 * 1024]);
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            tail.extend_from_slice(&buf[..n]);
+            if tail.len() > 8192 {
+                tail.drain(..tail.len() - 4096);
+            }
+        }
+        (total, String::from_utf8_lossy(&tail).into_owned())
+    });
+    let mut report = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr piped")
+        .read_to_string(&mut report)
+        .expect("the spawner's report");
+    let status = child.wait().expect("the spawner exits");
+    assert!(status.success(), "the spawner failed: {report}");
+    let (stdout_bytes, stdout_tail) = reader.join().unwrap_or_default();
+    let f: Vec<&str> = report.split_whitespace().collect();
+    let [kind, code, wall, cpu, rss] = f[..] else {
+        panic!("the spawner's report: {report:?}")
+    };
+    let num = |s: &str| s.parse::<u64>().expect("a number in the spawner's report");
+    ChildRun {
+        ending: match kind {
+            "exit" => Ending::Exited(num(code) as i32),
+            "signal" => Ending::Signalled(num(code) as i32),
+            _ => Ending::TimedOut,
+        },
+        wall: Duration::from_nanos(num(wall)),
+        cpu: Duration::from_nanos(num(cpu)),
+        peak_rss_kib: num(rss),
+        stdout_bytes,
+        stdout_tail,
+    }
+}
+
+/// Call first in a benchmark's `main` that uses [`run_child`]: when this process is a spawner,
+/// it runs the command (stdout inherited, stderr discarded), reports
+/// `exit|signal|timeout CODE WALL_NS CPU_NS PEAK_RSS_KIB` on stderr and exits.
+pub fn serve_spawn() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).and_then(|a| a.to_str()) != Some(SPAWN_ARG) {
+        return;
+    }
+    let arg = |i: usize| -> u64 {
+        args.get(i)
+            .and_then(|a| a.to_str())
+            .and_then(|a| a.parse().ok())
+            .expect("spawner arguments")
+    };
+    let (limit, max_memory) = (Duration::from_millis(arg(2)), arg(3));
+    let mut cmd = Command::new(&args[4]);
+    cmd.args(&args[5..]).stderr(std::process::Stdio::null());
+    let r = wait_child(&mut cmd, limit, (max_memory > 0).then_some(max_memory));
+    let (kind, code) = match r.ending {
+        Ending::Exited(c) => ("exit", c),
+        Ending::Signalled(s) => ("signal", s),
+        Ending::TimedOut => ("timeout", 0),
+    };
+    eprintln!(
+        "{kind} {code} {} {} {}",
+        r.wall.as_nanos(),
+        r.cpu.as_nanos(),
+        r.peak_rss_kib
+    );
+    std::process::exit(0);
+}
+
+/// Spawns `cmd` and `wait4`s for it, killing it after `limit`; stdout is not read here.
+fn wait_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) -> ChildRun {
     use std::os::unix::process::CommandExt;
-    cmd.stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
     if let Some(bytes) = max_memory {
         // SAFETY: setrlimit is async-signal-safe, as pre_exec requires.
         unsafe {
@@ -214,21 +315,6 @@ pub fn run_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) ->
     }
     let start = Instant::now();
     let mut child: Child = cmd.spawn().expect("spawn the child");
-    let mut out = child.stdout.take().expect("stdout piped");
-    let reader = std::thread::spawn(move || {
-        let (mut total, mut tail, mut buf) = (0u64, Vec::new(), vec![0u8; 64 * 1024]);
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            tail.extend_from_slice(&buf[..n]);
-            if tail.len() > 8192 {
-                tail.drain(..tail.len() - 4096);
-            }
-        }
-        (total, String::from_utf8_lossy(&tail).into_owned())
-    });
     let pid = child.id() as libc::pid_t;
     let mut timed_out = false;
     let (status, usage) = loop {
@@ -246,11 +332,10 @@ pub fn run_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) ->
             let _ = child.kill();
             timed_out = true;
         } else {
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(2));
         }
     };
     let wall = start.elapsed();
-    let (stdout_bytes, stdout_tail) = reader.join().unwrap_or_default();
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     let ending = if timed_out {
         Ending::TimedOut
@@ -264,7 +349,7 @@ pub fn run_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) ->
         wall,
         cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         peak_rss_kib: usage.ru_maxrss as u64,
-        stdout_bytes,
-        stdout_tail,
+        stdout_bytes: 0,
+        stdout_tail: String::new(),
     }
 }
