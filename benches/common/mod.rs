@@ -132,7 +132,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -314,6 +314,7 @@ fn wait_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) -> Ch
         }
     }
     let start = Instant::now();
+    #[allow(clippy::zombie_processes)] // reaped by `wait4` below, which gives its rusage
     let mut child: Child = cmd.spawn().expect("spawn the child");
     let pid = child.id() as libc::pid_t;
     let mut timed_out = false;
