@@ -28,6 +28,8 @@ use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Options};
 
 const FIRST_USER: u64 = 900_000_000_000_000_000;
+/// The baseline's recipients, far from the subscribers'.
+const BASELINE_USER: u64 = 950_000_000_000_000_000;
 
 struct Scenario {
     name: &'static str,
@@ -261,20 +263,26 @@ async fn baseline(fake: &FakeDiscord, pace: u32) -> (f64, usize) {
         .expect("rest client"),
     );
     let total = (pace as usize * pick(4, 2)).max(100);
+    // One DM channel per message, as in the fan-out (so per-route buckets don't bite either).
+    let channels: Arc<Vec<String>> = Arc::new(
+        (0..total as u64)
+            .map(|i| fake.dm_invoker(BASELINE_USER + i).channel.to_string())
+            .collect(),
+    );
     let left = Arc::new(AtomicUsize::new(total));
-    let channel = fake.channel_id().to_string();
     let before = fake.requests().len();
     let t = Instant::now();
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..64 {
-        let (rest, channel, left) = (rest.clone(), channel.clone(), left.clone());
+        let (rest, channels, left) = (rest.clone(), channels.clone(), left.clone());
         set.spawn(async move {
             let msg = Message::text("baseline");
-            while left
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok()
+            while let Ok(n) =
+                left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             {
-                rest.send(&channel, &msg, None).await.expect("bare send");
+                rest.send(&channels[n - 1], &msg, None)
+                    .await
+                    .expect("bare send");
             }
         });
     }
