@@ -1,0 +1,396 @@
+//! PURE. What changed between two loaded curricula, per track: tracks matched by slug, modules
+//! by number within a track (title, duration, focus, page), resources by URL (per track), plan
+//! phases by heading and pathways by background. A [`SiteDiff`] has a short summary line for a
+//! reply and the full list of lines for paging.
+
+use super::model::{Curriculum, Module};
+use std::collections::BTreeMap;
+
+/// One change, in the words a moderator reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    TrackAdded {
+        label: String,
+        modules: usize,
+    },
+    TrackRemoved {
+        label: String,
+    },
+    ModuleAdded {
+        number: u32,
+        title: String,
+    },
+    ModuleRemoved {
+        number: u32,
+        title: String,
+    },
+    ModuleChanged {
+        number: u32,
+        field: &'static str,
+        old: String,
+        new: String,
+    },
+    ResourceAdded {
+        url: String,
+        title: String,
+    },
+    ResourceRemoved {
+        url: String,
+        title: String,
+    },
+    PhaseAdded {
+        heading: String,
+    },
+    PhaseRemoved {
+        heading: String,
+    },
+    PhaseChanged {
+        heading: String,
+        what: String,
+    },
+    PathwayAdded {
+        background: String,
+    },
+    PathwayRemoved {
+        background: String,
+    },
+    PathwayChanged {
+        background: String,
+        old: String,
+        new: String,
+    },
+}
+
+/// A change in one track (its slug).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackChange {
+    pub track: String,
+    pub change: Change,
+}
+
+/// Everything that changed, tracks in the new site's order (removed tracks last).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteDiff {
+    pub changes: Vec<TrackChange>,
+}
+
+/// Compares the loaded curriculum `old` with a freshly read `new`.
+pub fn diff(old: &Curriculum, new: &Curriculum) -> SiteDiff {
+    let mut out = SiteDiff::default();
+    let mut push = |track: &str, change: Change| {
+        out.changes.push(TrackChange {
+            track: track.to_string(),
+            change,
+        })
+    };
+    for (ti, t) in new.tracks.iter().enumerate() {
+        match old.tracks.iter().position(|o| o.slug == t.slug) {
+            None => push(
+                &t.slug,
+                Change::TrackAdded {
+                    label: t.label.clone(),
+                    modules: t.modules.len(),
+                },
+            ),
+            Some(oi) => {
+                for c in track_changes(old, oi, new, ti) {
+                    push(&t.slug, c);
+                }
+            }
+        }
+    }
+    for o in &old.tracks {
+        if !new.tracks.iter().any(|t| t.slug == o.slug) {
+            push(
+                &o.slug,
+                Change::TrackRemoved {
+                    label: o.label.clone(),
+                },
+            );
+        }
+    }
+    out
+}
+
+fn track_changes(old: &Curriculum, oi: usize, new: &Curriculum, ni: usize) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (ot, nt) = (&old.tracks[oi], &new.tracks[ni]);
+    // Modules, by number.
+    let om: BTreeMap<u32, &Module> = ot
+        .modules
+        .iter()
+        .map(|&m| (old.modules[m].number, &old.modules[m]))
+        .collect();
+    let nm: BTreeMap<u32, &Module> = nt
+        .modules
+        .iter()
+        .map(|&m| (new.modules[m].number, &new.modules[m]))
+        .collect();
+    for (n, m) in &nm {
+        match om.get(n) {
+            None => out.push(Change::ModuleAdded {
+                number: *n,
+                title: m.title.clone(),
+            }),
+            Some(o) => {
+                let fields = [
+                    ("title", o.title.clone(), m.title.clone()),
+                    ("duration", duration(o), duration(m)),
+                    ("focus", o.focus.clone(), m.focus.clone()),
+                    ("page", page(o), page(m)),
+                ];
+                for (field, old, new) in fields {
+                    if old != new {
+                        out.push(Change::ModuleChanged {
+                            number: *n,
+                            field,
+                            old,
+                            new,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (n, o) in &om {
+        if !nm.contains_key(n) {
+            out.push(Change::ModuleRemoved {
+                number: *n,
+                title: o.title.clone(),
+            });
+        }
+    }
+    // Resources, by URL, listed anywhere in the track.
+    let (or, nr) = (resources(old, oi), resources(new, ni));
+    for (url, title) in &nr {
+        if !or.contains_key(url) {
+            out.push(Change::ResourceAdded {
+                url: url.clone(),
+                title: title.clone(),
+            });
+        }
+    }
+    for (url, title) in &or {
+        if !nr.contains_key(url) {
+            out.push(Change::ResourceRemoved {
+                url: url.clone(),
+                title: title.clone(),
+            });
+        }
+    }
+    // Plan phases, by heading.
+    let phase = |c: &Curriculum, p: usize| {
+        let ph = &c.plan[p];
+        (ph.heading.clone(), (ph.weeks, ph.tasks.clone()))
+    };
+    let op: BTreeMap<_, _> = ot.plan.iter().map(|&p| phase(old, p)).collect();
+    let np: Vec<_> = nt.plan.iter().map(|&p| phase(new, p)).collect();
+    for (heading, (weeks, tasks)) in &np {
+        match op.get(heading) {
+            None => out.push(Change::PhaseAdded {
+                heading: heading.clone(),
+            }),
+            Some((ow, ot)) => {
+                let mut what = Vec::new();
+                if ow != weeks {
+                    what.push(format!("weeks {ow} → {weeks}"));
+                }
+                if ot != tasks {
+                    what.push(format!("tasks {} → {}", ot.len(), tasks.len()));
+                }
+                if !what.is_empty() {
+                    out.push(Change::PhaseChanged {
+                        heading: heading.clone(),
+                        what: what.join(", "),
+                    });
+                }
+            }
+        }
+    }
+    for heading in op.keys() {
+        if !np.iter().any(|(h, _)| h == heading) {
+            out.push(Change::PhaseRemoved {
+                heading: heading.clone(),
+            });
+        }
+    }
+    // Pathways, by background.
+    let pathway = |c: &Curriculum, p: usize| {
+        let pw = &c.pathways[p];
+        (
+            pw.background.clone(),
+            format!("{} months, {}", pw.months, pw.emphasis),
+        )
+    };
+    let ow: BTreeMap<_, _> = ot.pathways.iter().map(|&p| pathway(old, p)).collect();
+    let nw: Vec<_> = nt.pathways.iter().map(|&p| pathway(new, p)).collect();
+    for (bg, text) in &nw {
+        match ow.get(bg) {
+            None => out.push(Change::PathwayAdded {
+                background: bg.clone(),
+            }),
+            Some(o) if o != text => out.push(Change::PathwayChanged {
+                background: bg.clone(),
+                old: o.clone(),
+                new: text.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for bg in ow.keys() {
+        if !nw.iter().any(|(b, _)| b == bg) {
+            out.push(Change::PathwayRemoved {
+                background: bg.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn duration(m: &Module) -> String {
+    match (m.weeks, m.open_ended) {
+        (_, true) => "ongoing".to_string(),
+        (Some(w), false) => format!("{w} weeks"),
+        (None, false) => "none".to_string(),
+    }
+}
+
+fn page(m: &Module) -> String {
+    m.page_path.clone().unwrap_or_else(|| "none".to_string())
+}
+
+/// URL → title of every resource listed in track `t` (sorted by URL).
+fn resources(c: &Curriculum, t: usize) -> BTreeMap<String, String> {
+    (0..c.resources.len())
+        .filter(|&r| c.resource_tracks(r).contains(&t))
+        .map(|r| {
+            let res = &c.resources[r];
+            (res.link.display().to_string(), res.title.clone())
+        })
+        .collect()
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Change::TrackAdded { label, modules } => {
+                write!(f, "+ track {label} ({modules} modules)")
+            }
+            Change::TrackRemoved { label } => write!(f, "− track {label}"),
+            Change::ModuleAdded { number, title } => write!(f, "+ Module {number}: {title}"),
+            Change::ModuleRemoved { number, title } => write!(f, "− Module {number}: {title}"),
+            Change::ModuleChanged {
+                number,
+                field,
+                old,
+                new,
+            } => {
+                write!(f, "~ Module {number} {field}: {old} → {new}")
+            }
+            Change::ResourceAdded { url, title } => write!(f, "+ resource {title} <{url}>"),
+            Change::ResourceRemoved { url, title } => write!(f, "− resource {title} <{url}>"),
+            Change::PhaseAdded { heading } => write!(f, "+ phase {heading}"),
+            Change::PhaseRemoved { heading } => write!(f, "− phase {heading}"),
+            Change::PhaseChanged { heading, what } => write!(f, "~ phase {heading}: {what}"),
+            Change::PathwayAdded { background } => write!(f, "+ pathway {background}"),
+            Change::PathwayRemoved { background } => write!(f, "− pathway {background}"),
+            Change::PathwayChanged {
+                background,
+                old,
+                new,
+            } => {
+                write!(f, "~ pathway {background}: {old} → {new}")
+            }
+        }
+    }
+}
+
+impl SiteDiff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Every change as `track: line`, in order.
+    pub fn lines(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .map(|c| format!("{}: {}", c.track, c.change))
+            .collect()
+    }
+
+    /// One short line: "no changes", or per track its counts, e.g.
+    /// `data-engineering: ~1 module, −1 resource; ml-ops: new track`.
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "no changes".to_string();
+        }
+        let mut tracks: Vec<(&str, [usize; 9])> = Vec::new();
+        for c in &self.changes {
+            let slot = match tracks.iter().position(|(t, _)| *t == c.track) {
+                Some(i) => i,
+                None => {
+                    tracks.push((&c.track, [0; 9]));
+                    tracks.len() - 1
+                }
+            };
+            let counts = &mut tracks[slot].1;
+            let k = match &c.change {
+                Change::TrackAdded { .. } => 0,
+                Change::TrackRemoved { .. } => 1,
+                Change::ModuleAdded { .. } => 2,
+                Change::ModuleRemoved { .. } => 3,
+                Change::ModuleChanged { .. } => 4,
+                Change::ResourceAdded { .. } => 5,
+                Change::ResourceRemoved { .. } => 6,
+                Change::PhaseAdded { .. }
+                | Change::PhaseRemoved { .. }
+                | Change::PhaseChanged { .. } => 7,
+                Change::PathwayAdded { .. }
+                | Change::PathwayRemoved { .. }
+                | Change::PathwayChanged { .. } => 8,
+            };
+            // A changed module counts once however many of its fields changed.
+            if let Change::ModuleChanged { number, .. } = &c.change {
+                let seen = self.changes.iter().take_while(|x| !std::ptr::eq(*x, c)).any(|x| {
+                    x.track == c.track
+                        && matches!(&x.change, Change::ModuleChanged { number: n, .. } if n == number)
+                });
+                if seen {
+                    continue;
+                }
+            }
+            counts[k] += 1;
+        }
+        let names = [
+            "new track",
+            "removed track",
+            "+{} module",
+            "−{} module",
+            "~{} module",
+            "+{} resource",
+            "−{} resource",
+            "{} plan change",
+            "{} pathway change",
+        ];
+        tracks
+            .iter()
+            .map(|(t, counts)| {
+                let parts: Vec<String> = counts
+                    .iter()
+                    .zip(names)
+                    .filter(|(n, _)| **n > 0)
+                    .map(|(n, name)| {
+                        let s = name.replace("{}", &n.to_string());
+                        if *n > 1 {
+                            format!("{s}s")
+                        } else {
+                            s
+                        }
+                    })
+                    .collect();
+                format!("{t}: {}", parts.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
