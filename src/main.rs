@@ -31,7 +31,12 @@ enum Cmd {
     /// that use `serve` instead of the gateway.
     Register,
     /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
-    Check { path: Option<PathBuf> },
+    Check {
+        path: Option<PathBuf>,
+        /// `text` for people, `github` for GitHub Actions annotations, `json` for tools.
+        #[arg(long, value_enum, default_value_t = cli::CheckFormat::Text)]
+        format: cli::CheckFormat,
+    },
     /// Search the curriculum.
     Search {
         query: String,
@@ -81,9 +86,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         .context("starting the async runtime")?;
     let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Check { path } => {
+        Cmd::Check { path, format } => {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
-            Ok(cli::check(&path, &settings, &mut out)?)
+            Ok(cli::check_as(&path, &settings, format, &mut out)?)
         }
         Cmd::Search {
             query,
