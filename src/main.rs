@@ -195,8 +195,12 @@ async fn run_gateway(
         delivery_config(settings),
         discord::gateway::shutdown_signal(),
     ));
+    let watcher = live_curriculum(&app, settings).await?;
     discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
     let _ = deliveries.await;
+    if let Some(w) = watcher {
+        let _ = w.await;
+    }
     Ok(())
 }
 
@@ -239,6 +243,7 @@ async fn run_endpoint(
         curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    let _watcher = live_curriculum(&app, settings).await?;
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -270,6 +275,48 @@ async fn run_endpoint(
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Records the version this replica serves and, with `CURRICULUM_WATCH=true`, starts the
+/// watcher that reloads the curriculum when its files change (until shutdown).
+async fn live_curriculum(
+    app: &Arc<curriculum_bot::app::App>,
+    settings: &Settings,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    curriculum_bot::reload::record_version(&*app.store, &app.reload).await;
+    if !settings.curriculum_watch {
+        return Ok(None);
+    }
+    let app = app.clone();
+    let channel = settings.curriculum_log_channel.clone();
+    let reload = move || {
+        let (app, channel) = (app.clone(), channel.clone());
+        async move {
+            let ctx = app.reload_ctx();
+            let swap = |cat| app.replace_catalog(cat);
+            curriculum_bot::moderation::auto_reload(
+                &ctx,
+                &*app.discord,
+                channel.as_deref(),
+                || app.catalog(),
+                swap,
+            )
+            .await;
+        }
+    };
+    let task = curriculum_bot::watch::spawn(
+        &settings.curriculum_path,
+        Default::default(),
+        discord::gateway::shutdown_signal(),
+        reload,
+    )
+    .with_context(|| {
+        format!(
+            "watching CURRICULUM_PATH={}",
+            settings.curriculum_path.display()
+        )
+    })?;
+    Ok(Some(task))
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {
