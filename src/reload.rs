@@ -237,3 +237,29 @@ pub async fn record_version(store: &dyn Store, state: &ReloadState) {
         tracing::warn!(error = %e, "could not record the curriculum version");
     }
 }
+
+/// What [`rebuild`] returns: the new catalog, its diff against the old one and its version.
+pub struct Rebuilt {
+    pub catalog: Catalog,
+    pub diff: SiteDiff,
+    pub hash: String,
+}
+
+/// The in-memory part of a reload, for benchmarks: parse `pages`, build the catalog (search
+/// index included), diff it against `current` and hash it. `/curriculum reload` adds only the
+/// disk reads and the `Arc` swap.
+pub fn rebuild(
+    pages: &[crate::curriculum::SourcePage],
+    opts: &crate::curriculum::ParseOptions,
+    current: &Catalog,
+) -> Rebuilt {
+    let parsed = crate::curriculum::parse(pages, opts);
+    let catalog = Catalog::new(parsed, &crate::search::Aliases::default());
+    let diff = diff(&current.curriculum, &catalog.curriculum);
+    let hash = content_hash(&catalog.curriculum);
+    Rebuilt {
+        catalog,
+        diff,
+        hash,
+    }
+}

@@ -83,6 +83,7 @@ pub fn diff(old: &Curriculum, new: &Curriculum) -> SiteDiff {
             change,
         })
     };
+    let (old_res, new_res) = (resources_by_track(old), resources_by_track(new));
     for (ti, t) in new.tracks.iter().enumerate() {
         match old.tracks.iter().position(|o| o.slug == t.slug) {
             None => push(
@@ -93,7 +94,8 @@ pub fn diff(old: &Curriculum, new: &Curriculum) -> SiteDiff {
                 },
             ),
             Some(oi) => {
-                for c in track_changes(old, oi, new, ti) {
+                let res = (&old_res[oi], &new_res[ti]);
+                for c in track_changes(old, oi, new, ti, res) {
                     push(&t.slug, c);
                 }
             }
@@ -112,7 +114,16 @@ pub fn diff(old: &Curriculum, new: &Curriculum) -> SiteDiff {
     out
 }
 
-fn track_changes(old: &Curriculum, oi: usize, new: &Curriculum, ni: usize) -> Vec<Change> {
+/// URL → title, per track.
+type Urls = BTreeMap<String, String>;
+
+fn track_changes(
+    old: &Curriculum,
+    oi: usize,
+    new: &Curriculum,
+    ni: usize,
+    (or, nr): (&Urls, &Urls),
+) -> Vec<Change> {
     let mut out = Vec::new();
     let (ot, nt) = (&old.tracks[oi], &new.tracks[ni]);
     // Modules, by number.
@@ -161,8 +172,7 @@ fn track_changes(old: &Curriculum, oi: usize, new: &Curriculum, ni: usize) -> Ve
         }
     }
     // Resources, by URL, listed anywhere in the track.
-    let (or, nr) = (resources(old, oi), resources(new, ni));
-    for (url, title) in &nr {
+    for (url, title) in nr {
         if !or.contains_key(url) {
             out.push(Change::ResourceAdded {
                 url: url.clone(),
@@ -170,7 +180,7 @@ fn track_changes(old: &Curriculum, oi: usize, new: &Curriculum, ni: usize) -> Ve
             });
         }
     }
-    for (url, title) in &or {
+    for (url, title) in or {
         if !nr.contains_key(url) {
             out.push(Change::ResourceRemoved {
                 url: url.clone(),
@@ -259,15 +269,18 @@ fn page(m: &Module) -> String {
     m.page_path.clone().unwrap_or_else(|| "none".to_string())
 }
 
-/// URL → title of every resource listed in track `t` (sorted by URL).
-fn resources(c: &Curriculum, t: usize) -> BTreeMap<String, String> {
-    (0..c.resources.len())
-        .filter(|&r| c.resource_tracks(r).contains(&t))
-        .map(|r| {
-            let res = &c.resources[r];
-            (res.link.display().to_string(), res.title.clone())
-        })
-        .collect()
+/// For each track, URL → title of every resource listed in it (one pass over the resources).
+fn resources_by_track(c: &Curriculum) -> Vec<Urls> {
+    let mut out = vec![Urls::new(); c.tracks.len()];
+    for r in 0..c.resources.len() {
+        let res = &c.resources[r];
+        for t in c.resource_tracks(r) {
+            if let Some(urls) = out.get_mut(t) {
+                urls.insert(res.link.display().to_string(), res.title.clone());
+            }
+        }
+    }
+    out
 }
 
 impl std::fmt::Display for Change {
