@@ -70,11 +70,13 @@ pub async fn debounce<F, Fut>(
 /// Whether a file event is a change worth a reload: content written, created, removed or
 /// renamed, and not a hidden file (editor swap files, `.git`).
 fn is_change(ev: &notify::Event) -> bool {
-    let kind = match ev.kind {
-        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        _ => false,
-    };
+    let kind = matches!(
+        ev.kind,
+        EventKind::Create(_)
+            | EventKind::Modify(_)
+            | EventKind::Remove(_)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    );
     let visible = |p: &std::path::PathBuf| {
         !p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'))
