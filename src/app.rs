@@ -23,17 +23,23 @@ pub struct App {
     pub delivery: Arc<tokio::sync::Notify>,
     /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
+    /// Reloads one at a time, the last diff (paged by `cur|page|N`) and the version served.
+    pub reload: crate::reload::ReloadState,
     /// Dropped with the app, after the store (e.g. `ask`'s scratch folder). Declared last.
     keep: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl App {
     pub fn new(catalog: Catalog, discord: Arc<dyn Discord>, store: Arc<dyn Store>) -> App {
+        let reload = crate::reload::ReloadState::new(&catalog, unix_now());
+        let metrics = Metrics::default();
+        metrics.curriculum_version(&reload.version().hash);
         App {
+            reload,
             catalog: RwLock::new(Arc::new(catalog)),
             discord,
             store,
-            metrics: Metrics::default(),
+            metrics,
             delivery: Arc::new(tokio::sync::Notify::new()),
             source: None,
             keep: Vec::new(),
@@ -90,12 +96,13 @@ impl App {
         match &cmd {
             Command::Report => return crate::moderation::report(&*self.store, i).await,
             Command::Curriculum { reload } => {
-                let (out, reloaded) =
-                    crate::moderation::curriculum(self.source.as_ref(), i, *reload).await;
-                if let Some(cat) = reloaded {
-                    self.replace_catalog(cat);
-                }
-                return out;
+                let ctx = self.reload_ctx();
+                let swap = |cat| self.replace_catalog(cat);
+                return crate::moderation::curriculum(&ctx, i, *reload, || self.catalog(), swap)
+                    .await;
+            }
+            Command::Button { custom_id } if custom_id.starts_with("cur|") => {
+                return crate::moderation::diff_button(&self.reload, i, custom_id)
             }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
@@ -194,6 +201,16 @@ impl App {
             return Ok(0);
         };
         self.store.assign_untracked_subscriptions(&slug).await
+    }
+
+    /// What a curriculum reload needs (moderators' and the watcher's).
+    pub fn reload_ctx(&self) -> crate::reload::ReloadCtx<'_> {
+        crate::reload::ReloadCtx {
+            source: self.source.as_ref(),
+            store: &*self.store,
+            state: &self.reload,
+            metrics: &self.metrics,
+        }
     }
 
     /// Wakes the delivery loop (a subscription changed).

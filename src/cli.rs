@@ -11,6 +11,9 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+mod format;
+pub use format::CheckFormat;
+
 /// Exit codes: 0 fine, 1 curriculum errors, 2 bad command or option.
 pub const EXIT_ERRORS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
@@ -18,39 +21,68 @@ pub const EXIT_USAGE: u8 = 2;
 /// Diagnostics `check` prints, at most (then "… and N more").
 pub const MAX_PRINTED: usize = 200;
 
-/// `check [PATH]`: prints diagnostics (control characters escaped, at most [`MAX_PRINTED`]), a
-/// summary per track and a total; exit 1 on errors.
+/// `check [PATH]` as human text; see [`check_as`].
 pub fn check(path: &Path, settings: &Settings, out: &mut dyn Write) -> std::io::Result<u8> {
+    check_as(path, settings, CheckFormat::Text, out)
+}
+
+/// `check [PATH] --format F`: prints diagnostics (text: control characters escaped, at most
+/// [`MAX_PRINTED`]; `github`: workflow annotations, as many; `json`: all of them in one
+/// document), a summary per track and a total; exit 1 on errors, whatever the format.
+pub fn check_as(
+    path: &Path,
+    settings: &Settings,
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let parsed = match crate::load::load(path, settings.curriculum_base_url.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(out, "error: {}", escape_control(&e.to_string()))?;
+            let e = e.to_string();
+            match format {
+                CheckFormat::Text => writeln!(out, "error: {}", escape_control(&e))?,
+                CheckFormat::Github => writeln!(out, "::error::{}", format::escape_data(&e))?,
+                CheckFormat::Json => {
+                    writeln!(out, "{}", serde_json::json!({ "ok": false, "error": e }))?
+                }
+            }
             return Ok(EXIT_ERRORS);
         }
     };
     let diags = parsed.check();
+    let c = &parsed.curriculum;
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let (n_err, n_warn) = (count(Severity::Error), count(Severity::Warning));
+    let errors = n_err > 0 || c.pages.is_empty();
+    let code = if errors { EXIT_ERRORS } else { 0 };
+    let tracks = track_summaries(c);
+    let summary = crate::curriculum::summary(c);
+    if format == CheckFormat::Json {
+        let report = format::json_report(&diags, &tracks, &summary, !errors);
+        writeln!(out, "{report}")?;
+        return Ok(code);
+    }
     for d in diags.iter().take(MAX_PRINTED) {
-        writeln!(out, "{d}")?;
+        match format {
+            CheckFormat::Github => writeln!(out, "{}", format::annotation(d))?,
+            _ => writeln!(out, "{d}")?,
+        }
     }
     if diags.len() > MAX_PRINTED {
         writeln!(out, "… and {} more", diags.len() - MAX_PRINTED)?;
     }
-    let c = &parsed.curriculum;
-    for line in track_summaries(c) {
+    for line in tracks {
         writeln!(out, "{}", escape_control(&line))?;
     }
-    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
-    let (n_err, n_warn) = (count(Severity::Error), count(Severity::Warning));
-    let errors = n_err > 0 || c.pages.is_empty();
     writeln!(
         out,
         "{}: {} ({} errors, {} warnings)",
         if errors { "FAILED" } else { "ok" },
-        crate::curriculum::summary(c),
+        summary,
         n_err,
         n_warn
     )?;
-    Ok(if errors { EXIT_ERRORS } else { 0 })
+    Ok(code)
 }
 
 /// One line per track (and one for the site's root pages): what `check` found in it.

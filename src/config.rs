@@ -35,6 +35,10 @@ pub struct Settings {
     pub http_timeout_secs: u32,
     /// `serve`: after SIGTERM, seconds open connections get to finish before they are closed.
     pub http_shutdown_secs: u32,
+    /// `CURRICULUM_WATCH=true`: reload by itself when files under `CURRICULUM_PATH` change.
+    pub curriculum_watch: bool,
+    /// Where reload results (and their diff) are posted, if set.
+    pub curriculum_log_channel: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
@@ -126,6 +130,12 @@ impl Settings {
                 }
             }
         };
+        let curriculum_watch = match get("CURRICULUM_WATCH").map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if ["true", "1", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["false", "0", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => return Err(bad("CURRICULUM_WATCH", &v, "must be true or false")),
+        };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
@@ -161,6 +171,8 @@ impl Settings {
             http_max_connections: number("HTTP_MAX_CONNECTIONS", 1, 65_535)?.unwrap_or(512),
             http_timeout_secs: number("HTTP_TIMEOUT_SECS", 1, 300)?.unwrap_or(10),
             http_shutdown_secs: number("HTTP_SHUTDOWN_SECS", 1, 300)?.unwrap_or(10),
+            curriculum_watch,
+            curriculum_log_channel: snowflake("CURRICULUM_LOG_CHANNEL")?,
         })
     }
 }
@@ -204,6 +216,29 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn watch_and_log_channel_are_validated() {
+        let s = settings(&[
+            ("CURRICULUM_WATCH", "TRUE"),
+            ("CURRICULUM_LOG_CHANNEL", "123456789012345678"),
+        ])
+        .unwrap();
+        assert!(s.curriculum_watch);
+        assert_eq!(
+            s.curriculum_log_channel.as_deref(),
+            Some("123456789012345678")
+        );
+        assert!(!settings(&[]).unwrap().curriculum_watch);
+        assert_eq!(
+            settings(&[("CURRICULUM_WATCH", "sometimes")])
+                .unwrap_err()
+                .key,
+            "CURRICULUM_WATCH"
+        );
+        let bad = settings(&[("CURRICULUM_LOG_CHANNEL", "#general")]).unwrap_err();
+        assert_eq!(bad.key, "CURRICULUM_LOG_CHANNEL");
     }
 
     #[test]

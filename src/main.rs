@@ -31,7 +31,12 @@ enum Cmd {
     /// that use `serve` instead of the gateway.
     Register,
     /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
-    Check { path: Option<PathBuf> },
+    Check {
+        path: Option<PathBuf>,
+        /// `text` for people, `github` for GitHub Actions annotations, `json` for tools.
+        #[arg(long, value_enum, default_value_t = cli::CheckFormat::Text)]
+        format: cli::CheckFormat,
+    },
     /// Search the curriculum.
     Search {
         query: String,
@@ -81,9 +86,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         .context("starting the async runtime")?;
     let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Check { path } => {
+        Cmd::Check { path, format } => {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
-            Ok(cli::check(&path, &settings, &mut out)?)
+            Ok(cli::check_as(&path, &settings, format, &mut out)?)
         }
         Cmd::Search {
             query,
@@ -191,8 +196,12 @@ async fn run_gateway(
         delivery_config(settings),
         discord::gateway::shutdown_signal(),
     ));
+    let watcher = live_curriculum(&app, settings).await?;
     discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
     let _ = deliveries.await;
+    if let Some(w) = watcher {
+        let _ = w.await;
+    }
     Ok(())
 }
 
@@ -236,6 +245,7 @@ async fn run_endpoint(
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
     assign_untracked(&app).await;
+    let _watcher = live_curriculum(&app, settings).await?;
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -281,6 +291,48 @@ async fn assign_untracked(app: &curriculum_bot::app::App) {
         ),
         Err(e) => tracing::warn!(error = %e, "could not assign tracks to older subscriptions"),
     }
+}
+
+/// Records the version this replica serves and, with `CURRICULUM_WATCH=true`, starts the
+/// watcher that reloads the curriculum when its files change (until shutdown).
+async fn live_curriculum(
+    app: &Arc<curriculum_bot::app::App>,
+    settings: &Settings,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    curriculum_bot::reload::record_version(&*app.store, &app.reload).await;
+    if !settings.curriculum_watch {
+        return Ok(None);
+    }
+    let app = app.clone();
+    let channel = settings.curriculum_log_channel.clone();
+    let reload = move || {
+        let (app, channel) = (app.clone(), channel.clone());
+        async move {
+            let ctx = app.reload_ctx();
+            let swap = |cat| app.replace_catalog(cat);
+            curriculum_bot::moderation::auto_reload(
+                &ctx,
+                &*app.discord,
+                channel.as_deref(),
+                || app.catalog(),
+                swap,
+            )
+            .await;
+        }
+    };
+    let task = curriculum_bot::watch::spawn(
+        &settings.curriculum_path,
+        Default::default(),
+        discord::gateway::shutdown_signal(),
+        reload,
+    )
+    .with_context(|| {
+        format!(
+            "watching CURRICULUM_PATH={}",
+            settings.curriculum_path.display()
+        )
+    })?;
+    Ok(Some(task))
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {

@@ -6,6 +6,7 @@ use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -18,6 +19,16 @@ pub struct CommandLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct NameLabel {
     pub command: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct VersionLabel {
+    pub version: String,
 }
 
 type HistogramFamily = Family<NameLabel, Histogram, fn() -> Histogram>;
@@ -33,6 +44,10 @@ pub struct Metrics {
     pub reminders_resent: Counter,
     pub reminder_delay_seconds: Histogram,
     pub search_misses: Counter,
+    /// Curriculum reloads by outcome: reloaded, refused, validated, failed.
+    pub curriculum_reloads: Family<OutcomeLabel, Counter>,
+    /// 1 for the content hash served now; only the current one is ever present.
+    pub curriculum_version_info: Family<VersionLabel, Gauge>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -94,8 +109,22 @@ impl Default for Metrics {
             "Searches that found nothing",
             search_misses.clone(),
         );
+        let curriculum_reloads = Family::<OutcomeLabel, Counter>::default();
+        let curriculum_version_info = Family::<VersionLabel, Gauge>::default();
+        registry.register(
+            "curriculum_reloads",
+            "Curriculum reloads and validations by outcome",
+            curriculum_reloads.clone(),
+        );
+        registry.register(
+            "curriculum_version_info",
+            "The content hash of the curriculum this replica serves",
+            curriculum_version_info.clone(),
+        );
         Metrics {
             registry,
+            curriculum_reloads,
+            curriculum_version_info,
             interactions,
             interaction_seconds,
             reminders_sent,
@@ -122,6 +151,31 @@ impl Metrics {
         self.interaction_seconds
             .get_or_create(&NameLabel { command })
             .observe(seconds);
+    }
+
+    /// Counts one curriculum reload or validation.
+    pub fn curriculum_reload(&self, outcome: &'static str) {
+        let outcome = outcome.to_string();
+        self.curriculum_reloads
+            .get_or_create(&OutcomeLabel { outcome })
+            .inc();
+    }
+
+    /// Shows `hash` as the version served (and no other).
+    pub fn curriculum_version(&self, hash: &str) {
+        self.curriculum_version_info.clear();
+        let version = hash.to_string();
+        self.curriculum_version_info
+            .get_or_create(&VersionLabel { version })
+            .set(1);
+    }
+
+    /// How many reloads ended with `outcome`.
+    pub fn reloads(&self, outcome: &str) -> u64 {
+        let outcome = outcome.to_string();
+        self.curriculum_reloads
+            .get_or_create(&OutcomeLabel { outcome })
+            .get()
     }
 
     /// The Prometheus text exposition.

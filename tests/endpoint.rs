@@ -190,6 +190,16 @@ async fn health_and_metrics() {
         .await
         .unwrap();
     assert_eq!(h.status().as_u16(), 200);
+    let body = h.text().await.unwrap();
+    // The version served: 16 hex digits, the same in /healthz and /metrics.
+    let hash = body
+        .lines()
+        .nth(1)
+        .and_then(|l| l.strip_prefix("curriculum "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(body.starts_with("ok\n") && hash.len() == 16, "{body}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{body}");
     let m = s
         .http
         .get(format!("{}/metrics", s.url))
@@ -207,6 +217,8 @@ async fn health_and_metrics() {
         m.contains("curriculum_bot_interaction_seconds_bucket"),
         "{m}"
     );
+    let info = format!("curriculum_bot_curriculum_version_info{{version=\"{hash}\"}} 1");
+    assert!(m.contains(&info), "{m}");
 }
 
 /// The identity point `0100…00`: with it as the public key, `R` = identity and `s` = 0 make a

@@ -14,6 +14,8 @@ mod opening;
 mod races;
 #[path = "store_contract/tracks.rs"]
 mod tracks;
+#[path = "store_contract/versions.rs"]
+mod versions;
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ use fixture::*;
 use migration::*;
 use races::*;
 use tracks::*;
+use versions::*;
 
 /// Each contract test once per backend: `sqlite::name` and `postgres::name`.
 macro_rules! contract {
@@ -64,6 +67,7 @@ contract!(
     subscription_tracks,
     search_misses_are_capped_and_aged,
     tracks_migration_keeps_everything,
+    curriculum_versions,
 );
 
 fn check(actual: String, expect: Expect) {

@@ -2,6 +2,7 @@
 //! `file:line` diagnostics out. No I/O here: the caller reads the files (see `crate::load`).
 
 mod check;
+pub mod diff;
 mod frontmatter;
 pub mod lines;
 pub mod links;
@@ -11,6 +12,7 @@ mod parse;
 pub mod route;
 pub mod site;
 pub mod synth;
+pub mod version;
 
 pub use model::*;
 pub use parse::{classify_link, LinkRef, SourcePage};

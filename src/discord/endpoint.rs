@@ -159,8 +159,14 @@ async fn healthz(State(s): State<Endpoint>) -> Response {
     if cat.curriculum.pages.is_empty() {
         return (StatusCode::SERVICE_UNAVAILABLE, "curriculum not loaded\n").into_response();
     }
+    // Which curriculum this replica serves, so replicas behind one balancer can be compared.
+    let v = s.app.reload.version();
+    let version = format!(
+        "curriculum {}\nloaded_at {}\nreplica {}\n",
+        v.hash, v.loaded_at, s.app.reload.replica
+    );
     match (s.health)().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Ok(()) => (StatusCode::OK, format!("ok\n{version}")).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {e}\n")).into_response(),
     }
 }

@@ -390,4 +390,6 @@ through! {
     fn channel_track(&self, channel_id: i64) -> Result<Option<String>>;
     fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
     fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
+    fn record_curriculum_version(&self, replica: &str, hash: &str, loaded_at: i64) -> Result<()>;
+    fn curriculum_versions(&self) -> Result<Vec<crate::store::CurriculumVersion>>;
 }

@@ -11,12 +11,13 @@ pub(in crate::store) mod inherent;
 pub(in crate::store) mod prelude {
     pub(in crate::store) use super::super::sql;
     pub(in crate::store) use super::super::types::{
-        limit_i64, normalize_query, validate, validate_track, week_i32, DeliveryRow, MissRow,
-        SubRow,
+        limit_i64, normalize_query, validate, validate_label, validate_track, week_i32,
+        DeliveryRow, MissRow, SubRow,
     };
     pub(in crate::store) use super::super::{
-        After, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, SearchMiss, Slot,
-        Store, Subscription, Target, MAX_MISSES_PER_GUILD, MISS_MAX_AGE_SECS,
+        After, ChannelTrack, CurriculumVersion, Delivery, DeliveryKey, Lease, NewSubscription,
+        SearchMiss, Slot, Store, Subscription, Target, MAX_MISSES_PER_GUILD, MAX_REPLICAS_KEPT,
+        MISS_MAX_AGE_SECS,
     };
 }
 
@@ -414,6 +415,25 @@ macro_rules! impl_store {
             async fn clear_channel_track(&self, channel_id: i64) -> R<bool> {
                 self.update(sqlx::query(sql::CLEAR_CHANNEL_TRACK).bind(channel_id))
                     .await
+            }
+            async fn record_curriculum_version(&self, replica: &str, hash: &str, at: i64) -> R<()> {
+                let (replica, hash) = (
+                    validate_label("replica id", replica)?,
+                    validate_label("content hash", hash)?,
+                );
+                self.record_version_capped(replica, hash, at).await
+            }
+            async fn curriculum_versions(&self) -> R<Vec<CurriculumVersion>> {
+                let rows: Vec<(String, String, i64)> =
+                    sqlx::query_as(sql::VERSIONS).fetch_all(&self.read).await?;
+                let v = rows
+                    .into_iter()
+                    .map(|(replica, hash, loaded_at)| CurriculumVersion {
+                        replica,
+                        hash,
+                        loaded_at,
+                    });
+                Ok(v.collect())
             }
         }
     };

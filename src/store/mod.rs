@@ -48,9 +48,9 @@ pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
-    normalize_query, After, ChannelTrack, Delivery, DeliveryKey, DeliveryStatus, Lease,
-    NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
-    MAX_MISS_QUERY_CHARS, MAX_TRACK_CHARS, MISS_MAX_AGE_SECS,
+    normalize_query, After, ChannelTrack, CurriculumVersion, Delivery, DeliveryKey, DeliveryStatus,
+    Lease, NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
+    MAX_MISS_QUERY_CHARS, MAX_REPLICAS_KEPT, MAX_TRACK_CHARS, MISS_MAX_AGE_SECS,
 };
 
 /// `DATABASE_URL` when none is set: a file under `data/`, created with its directory.
@@ -228,4 +228,15 @@ pub trait Store: Send + Sync {
     async fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
     /// Unties the channel; `false` when it wasn't tied.
     async fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
+
+    /// Records that `replica` serves the curriculum with content hash `hash`, loaded at
+    /// `loaded_at` (one row per replica; only the [`MAX_REPLICAS_KEPT`] latest are kept).
+    async fn record_curriculum_version(
+        &self,
+        replica: &str,
+        hash: &str,
+        loaded_at: i64,
+    ) -> Result<()>;
+    /// The versions replicas serve, latest load first.
+    async fn curriculum_versions(&self) -> Result<Vec<CurriculumVersion>>;
 }

@@ -164,6 +164,15 @@ pub(crate) const CHANNEL_TRACKS: &str =
     "SELECT channel_id, track FROM channel_tracks WHERE guild_id = $1 ORDER BY channel_id";
 pub(crate) const CLEAR_CHANNEL_TRACK: &str = "DELETE FROM channel_tracks WHERE channel_id = $1";
 
+pub(crate) const RECORD_VERSION: &str = "INSERT INTO curriculum_versions (replica, hash, \
+     loaded_at) VALUES ($1, $2, $3) ON CONFLICT (replica) DO UPDATE \
+     SET hash = excluded.hash, loaded_at = excluded.loaded_at";
+/// Keeps the `$1` latest loads.
+pub(crate) const CAP_VERSIONS: &str = "DELETE FROM curriculum_versions WHERE replica NOT IN \
+     (SELECT replica FROM curriculum_versions ORDER BY loaded_at DESC, replica LIMIT $1)";
+pub(crate) const VERSIONS: &str =
+    "SELECT replica, hash, loaded_at FROM curriculum_versions ORDER BY loaded_at DESC, replica";
+
 /// `search_misses.guild_id` (and `member_tracks.guild_id`) for direct messages.
 pub(crate) fn guild_key(guild_id: Option<i64>) -> i64 {
     guild_id.unwrap_or(0)

@@ -162,6 +162,28 @@ pub struct Delivery {
     pub unknown_since: Option<i64>,
 }
 
+/// The curriculum version a replica serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurriculumVersion {
+    pub replica: String,
+    pub hash: String,
+    pub loaded_at: i64,
+}
+
+/// Replicas whose versions are kept (the latest loads); older rows are dropped when one is
+/// recorded, so restarts never grow the table.
+pub const MAX_REPLICAS_KEPT: i64 = 64;
+
+/// A replica id or content hash fit to store: 1-128 printable ASCII characters.
+pub(crate) fn validate_label<'a>(what: &str, v: &'a str) -> Result<&'a str, StoreError> {
+    if v.is_empty() || v.len() > 128 || !v.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(StoreError::Invalid(format!(
+            "a {what} is 1-128 printable ASCII characters"
+        )));
+    }
+    Ok(v)
+}
+
 /// A channel tied to a track by its moderators.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelTrack {
