@@ -92,8 +92,16 @@ impl App {
                     crate::moderation::curriculum(self.source.as_ref(), i, *reload).await;
                 if let Some(cat) = reloaded {
                     self.replace_catalog(cat);
+                    crate::pins::spawn_refresh(
+                        self.store.clone(),
+                        self.discord.clone(),
+                        self.catalog(),
+                    );
                 }
                 return out;
+            }
+            Command::PinList => {
+                return crate::pins::list::list(&*self.store, &self.catalog(), i).await
             }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
@@ -172,10 +180,20 @@ impl App {
                 }
                 None
             }
-            Effect::PostAndPin { channel, message } => {
+            Effect::PostAndPin {
+                channel,
+                message,
+                card,
+            } => {
                 let posted = self.discord.create_message(&channel, &message, None).await;
                 let result = match posted {
-                    Ok(id) => self.discord.pin(&channel, &id).await,
+                    Ok(id) => self.discord.pin(&channel, &id).await.map(|()| id),
+                    Err(e) => Err(e),
+                };
+                let result = match result {
+                    Ok(id) => {
+                        Ok(crate::pins::record(&*self.store, &card, &channel, &id, &message).await)
+                    }
                     Err(e) => Err(e),
                 };
                 match result {

@@ -175,6 +175,7 @@ async fn run_gateway(
         curriculum_bot::app::App::new(cat, rest.clone(), store)
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -234,6 +235,7 @@ async fn run_endpoint(
         curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })

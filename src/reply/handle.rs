@@ -22,8 +22,30 @@ pub enum Effect {
         guild: Option<String>,
         query: String,
     },
-    /// Post `message` in `channel` and pin it; the reply depends on whether that worked.
-    PostAndPin { channel: String, message: Message },
+    /// Post `message` in `channel` and pin it; the reply depends on whether that worked. The
+    /// pin is recorded as living (`card`), so reloads keep it true.
+    PostAndPin {
+        channel: String,
+        message: Message,
+        card: PinnedCard,
+    },
+}
+
+/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedCard {
+    pub guild: String,
+    pub track: String,
+    pub module: u32,
+}
+
+/// The card `/pin` posts for module `number` of track `track`, as the curriculum has it now;
+/// `None` when that module (or track) is gone. Living pins are edited to match it.
+pub fn pin_card(cat: &Catalog, track: &str, number: u32) -> Option<Message> {
+    let c = &cat.curriculum;
+    let t = c.tracks.iter().find(|t| t.slug == track)?;
+    let m = &c.modules[t.module(c, number)?];
+    Some(Message::embed(module_card(cat, m)).within_limits())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,9 +122,10 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command) -> Outcome {
             option,
             typed,
         } => complete(cat, command, option, typed).into(),
-        Command::Report | Command::Curriculum { .. } | Command::Remind { .. } => {
-            error("That command isn't available here.")
-        }
+        Command::Report
+        | Command::Curriculum { .. }
+        | Command::Remind { .. }
+        | Command::PinList => error("That command isn't available here."),
     }
 }
 
@@ -329,8 +352,13 @@ fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
     let Some(m) = find_module(cat, module) else {
         return error(unknown_module(cat, module));
     };
-    let Some(channel) = i.channel_id.clone() else {
+    let (Some(channel), Some(guild)) = (i.channel_id.clone(), i.guild_id.clone()) else {
         return error("I can't tell which channel to pin in.");
+    };
+    let card = PinnedCard {
+        guild,
+        track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
+        module: m.number,
     };
     Outcome {
         response: Response::Message(
@@ -339,6 +367,7 @@ fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
         effects: vec![Effect::PostAndPin {
             channel,
             message: Message::embed(module_card(cat, m)).within_limits(),
+            card,
         }],
         failed: false,
     }
