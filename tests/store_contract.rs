@@ -10,6 +10,8 @@ mod fixture;
 mod migration;
 #[path = "store_contract/opening.rs"]
 mod opening;
+#[path = "store_contract/pins.rs"]
+mod pins;
 #[path = "store_contract/races.rs"]
 mod races;
 #[path = "store_contract/tracks.rs"]
@@ -22,6 +24,7 @@ use delivery::*;
 use expect_test::{expect, Expect};
 use fixture::*;
 use migration::*;
+use pins::*;
 use races::*;
 use tracks::*;
 
@@ -63,6 +66,9 @@ contract!(
     subscription_tracks,
     search_misses_are_capped_and_aged,
     tracks_migration_keeps_everything,
+    living_pins,
+    pin_claims_are_leased,
+    pin_claims_are_exclusive,
 );
 
 fn check(actual: String, expect: Expect) {
