@@ -190,14 +190,11 @@ impl App {
                     Ok(id) => self.discord.pin(&channel, &id).await.map(|()| id),
                     Err(e) => Err(e),
                 };
-                let result = match result {
-                    Ok(id) => {
-                        Ok(crate::pins::record(&*self.store, &card, &channel, &id, &message).await)
-                    }
-                    Err(e) => Err(e),
-                };
+                if let Ok(id) = &result {
+                    crate::pins::record(&*self.store, &card, &channel, id, &message).await;
+                }
                 match result {
-                    Ok(()) => None,
+                    Ok(_) => None,
                     Err(e) if e.is_missing_access() => Some(reply::handle::error(
                         "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
                          **Pin Messages** here. Ask an admin to grant them to my role.",

@@ -231,7 +231,7 @@ async fn pins_in_a_lost_channel_are_forgotten_and_failures_retried() {
         duration(&message(&w.fake, left[0].message_id as u64)),
         "40-41 weeks"
     );
-    w.fake.take_violations();
+    w.fake.assert_no_violations();
 }
 
 /// `n` pins of Module 1 and 2 made through `/pin`, then both replicas refresh at once.

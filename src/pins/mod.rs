@@ -11,10 +11,13 @@ use crate::ports::{Discord, RestError, MISSING_ACCESS, UNKNOWN_CHANNEL, UNKNOWN_
 use crate::reply::handle::{pin_card, PinnedCard};
 use crate::reply::{Catalog, Message};
 use crate::store::{Lease, NewPin, Pin, Store, StoreError};
+use futures_util::StreamExt;
 use std::sync::Arc;
 
 /// Pins looked at (and claimed) per round.
 const BATCH: u32 = 100;
+/// Edits in flight at once.
+const IN_FLIGHT: usize = 8;
 /// How long a claim holds: longer than editing a batch at 1 request per second.
 const LEASE_SECS: i64 = 600;
 
@@ -131,11 +134,39 @@ pub async fn refresh_pins(
         };
         let claimed = store.claim_pins(&stale, &lease).await?;
         report.skipped += (stale.len() - claimed.len()) as u64;
-        for pin in claimed {
-            refresh_one(store, discord, catalog, replica, &pin, &mut report).await?;
+        // A few edits in flight, so REST latency doesn't eat the budget (the client paces).
+        let mut edits = Vec::with_capacity(claimed.len());
+        for pin in &claimed {
+            edits.push(refresh_one(store, discord, catalog, replica, pin));
+        }
+        let mut done = futures_util::stream::iter(edits).buffer_unordered(IN_FLIGHT);
+        while let Some(outcome) = done.next().await {
+            report.count(outcome?);
         }
     }
     Ok(report)
+}
+
+/// What became of one claimed pin.
+enum Outcome {
+    Edited,
+    Removed,
+    Forgotten,
+    Current,
+    Failed,
+}
+
+impl RefreshReport {
+    fn count(&mut self, o: Outcome) {
+        let n = match o {
+            Outcome::Edited => &mut self.edited,
+            Outcome::Removed => &mut self.removed,
+            Outcome::Forgotten => &mut self.forgotten,
+            Outcome::Current => &mut self.current,
+            Outcome::Failed => &mut self.failed,
+        };
+        *n += 1;
+    }
 }
 
 /// Edits one claimed pin and settles its record.
@@ -145,41 +176,39 @@ async fn refresh_one(
     catalog: &Catalog,
     replica: &str,
     pin: &Pin,
-    report: &mut RefreshReport,
-) -> Result<(), StoreError> {
+) -> Result<Outcome, StoreError> {
     let card = current_card(catalog, pin);
     let hash = card.as_ref().map(card_hash);
     if hash.as_deref() == Some(pin.hash.as_str()) {
         // Another replica edited it between our look and our claim.
-        report.current += 1;
         store.release_pin(pin.id, replica).await?;
-        return Ok(());
+        return Ok(Outcome::Current);
     }
     let edit = card.unwrap_or_else(|| removed_notice(catalog, pin));
     let (channel, message) = (pin.channel_id.to_string(), pin.message_id.to_string());
-    match (discord.edit_message(&channel, &message, &edit).await, hash) {
+    let edited = discord.edit_message(&channel, &message, &edit).await;
+    Ok(match (edited, hash) {
         (Ok(()), Some(hash)) => {
-            report.edited += 1;
             store
                 .mark_pin_current(pin.id, replica, &hash, unix_now())
                 .await?;
+            Outcome::Edited
         }
         (Ok(()), None) => {
-            report.removed += 1;
             store.forget_pin(pin.id).await?;
+            Outcome::Removed
         }
         (Err(e), _) if is_gone(&e) => {
             tracing::info!(pin = pin.id, error = %e, "a living pin is gone: no longer tracked");
-            report.forgotten += 1;
             store.forget_pin(pin.id).await?;
+            Outcome::Forgotten
         }
         (Err(e), _) => {
             tracing::warn!(pin = pin.id, error = %e, "could not edit a living pin; next refresh");
-            report.failed += 1;
             store.release_pin(pin.id, replica).await?;
+            Outcome::Failed
         }
-    }
-    Ok(())
+    })
 }
 
 /// This process's replica id for pin claims (unique per process).

@@ -146,7 +146,8 @@ pub async fn pin(app: &App, fake: &FakeDiscord, n: u32) -> u64 {
 /// The fake's current copy of message `id` in `#general`.
 pub fn message(fake: &FakeDiscord, id: u64) -> serde_json::Value {
     let all = fake.messages(fake.channel_id());
-    let found = all.iter().find(|m| m["id"] == id.to_string());
+    let id = id.to_string();
+    let found = all.iter().find(|m| m["id"].as_str() == Some(id.as_str()));
     found.cloned().expect("the message exists")
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use curriculum_bot::store::{Backend, NewPin, Pin, Store, StoreError};
+use curriculum_bot::store::{Backend, NewPin, Pin, StoreError};
 use expect_test::expect;
 
 use super::check;
