@@ -19,13 +19,9 @@ use support::fake_discord::{FakeDiscord, Options};
 const LIMIT: u32 = 50;
 const PACE: u32 = 40;
 
-fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(run());
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    run().await;
 }
 
 fn catalog() -> Catalog {
