@@ -2,7 +2,8 @@
 //! client, against the fake Discord enforcing Discord's global limit (50 requests/s) with the
 //! bot paced at its default `REST_PER_SECOND` (40/s). Prints requests per pin, 429s and the time
 //! against the ideal (pins ÷ pace), then one markdown row for BENCHMARKS.md.
-//! `cargo bench --bench pins` (`PINS=200` for a quicker run).
+//! `cargo bench --bench pins` (`PINS=200` for a quicker run; `PINS_LIMIT=2000 PINS_PACE=1990`
+//! for the fan-out benchmark's budget).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -15,9 +16,16 @@ use curriculum_bot::store::{self, NewPin};
 use std::time::Instant;
 use support::fake_discord::{FakeDiscord, Options};
 
-/// Discord's global limit, and the bot's default pace under it.
+/// Discord's global limit, and the bot's default pace under it (`PINS_LIMIT`, `PINS_PACE`).
 const LIMIT: u32 = 50;
 const PACE: u32 = 40;
+
+fn var(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -48,10 +56,8 @@ fn rest(fake: &FakeDiscord, per_second: u32) -> Rest {
 }
 
 async fn run() {
-    let n: usize = std::env::var("PINS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000);
+    let n = var("PINS", 1_000) as usize;
+    let (limit, pace) = (var("PINS_LIMIT", LIMIT), var("PINS_PACE", PACE));
     let opts = Options {
         check_on_drop: false,
         check_responses: false,
@@ -98,7 +104,7 @@ async fn run() {
         m.weeks = Some(curriculum_bot::curriculum::Span { min: 50, max: 60 });
     }
     // Discord counts per second: bursts up to the limit pass (as in the fan-out benchmark).
-    fake.set_global_limit(LIMIT, LIMIT);
+    fake.set_global_limit(limit, limit);
     // Baseline: the same client, PATCHing one message back to back (no store, no cards).
     let bare = pin_card(&old, &track, numbers[0]).unwrap();
     let first = fake.messages(channel)[0]["id"]
@@ -106,7 +112,7 @@ async fn run() {
         .unwrap()
         .to_string();
     let base_n = (n / 5).max(20);
-    let baseline = rest(&fake, PACE);
+    let baseline = rest(&fake, pace);
     let t = Instant::now();
     for _ in 0..base_n {
         baseline
@@ -118,7 +124,7 @@ async fn run() {
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let before_requests = fake.requests().len();
     let before = fake.global_limit_stats();
-    let bot = rest(&fake, PACE);
+    let bot = rest(&fake, pace);
     let t = Instant::now();
     let report = refresh_pins(&*store, &bot, &new, "bench").await.unwrap();
     let secs = t.elapsed().as_secs_f64();
@@ -126,8 +132,8 @@ async fn run() {
     assert_eq!(report.edited, n as u64, "{report:?}");
     let requests = fake.requests().len() - before_requests;
     let rejected = after.rejected - before.rejected;
-    let ideal = n as f64 / f64::from(PACE);
-    println!("editing {n} living pins, fake global limit {LIMIT}/s, bot paced at {PACE}/s");
+    let ideal = n as f64 / f64::from(pace);
+    println!("editing {n} living pins, fake global limit {limit}/s, bot paced at {pace}/s");
     println!("{report:?}");
     println!(
         "{requests} requests = {:.3} per pin, 429s: {rejected}, {secs:.2} s vs ideal {ideal:.2} s ({:.1}%)",
@@ -143,7 +149,7 @@ async fn run() {
     println!("| benchmark | pins | time | ideal (pins ÷ pace) | client's bare rate | requests per pin | 429s |");
     println!("|---|---|---|---|---|---|---|");
     println!(
-        "| living pins: edit after a reload ({PACE}/s under {LIMIT}/s) | {n} | {secs:.2} s | {ideal:.2} s | {:.1} s ({base_rate:.1}/s) | {:.3} | {rejected} |",
+        "| living pins: edit after a reload ({pace}/s under {limit}/s) | {n} | {secs:.2} s | {ideal:.2} s | {:.1} s ({base_rate:.1}/s) | {:.3} | {rejected} |",
         n as f64 / base_rate,
         requests as f64 / n as f64
     );

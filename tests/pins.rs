@@ -312,3 +312,31 @@ async fn two_replicas_on_postgres_edit_each_pin_once() {
     let drop = format!("DROP SCHEMA {schema} CASCADE");
     let _ = sqlx::query(&drop).execute(&admin).await;
 }
+
+/// `/pin module <x>` and `/pin list` are subcommands; a bare `module` option (how `/pin` was
+/// registered before) still means `/pin module`.
+#[test]
+fn pin_subcommands_and_the_old_shape_parse() {
+    use curriculum_bot::reply::command::{parse, Command};
+    use curriculum_bot::reply::Interaction;
+    let command = |options: serde_json::Value| -> Command {
+        let i: Interaction = serde_json::from_value(serde_json::json!({
+            "type": 2, "data": { "name": "pin", "options": options }
+        }))
+        .expect("an interaction");
+        parse(&i).expect("parses")
+    };
+    let old = serde_json::json!([{ "name": "module", "type": 3, "value": "2" }]);
+    let sub = serde_json::json!([{ "name": "module", "type": 1, "options": old }]);
+    let list = serde_json::json!([{ "name": "list", "type": 1 }]);
+    let two = Command::Pin { module: "2".into() };
+    assert_eq!(command(old), two);
+    assert_eq!(command(sub), two);
+    assert_eq!(command(list), Command::PinList);
+    let empty = serde_json::json!([{ "name": "module", "type": 1 }]);
+    let i: Interaction = serde_json::from_value(serde_json::json!({
+        "type": 2, "data": { "name": "pin", "options": empty }
+    }))
+    .unwrap();
+    assert!(parse(&i).is_err(), "the module is required");
+}
