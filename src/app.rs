@@ -79,6 +79,13 @@ impl App {
         *g = Arc::new(catalog);
     }
 
+    /// Swaps in a reloaded curriculum and refreshes the living pins in the background (cards
+    /// whose module changed are edited in place; see `pins`).
+    pub fn swap_catalog(&self, catalog: Catalog) {
+        self.replace_catalog(catalog);
+        crate::pins::spawn_refresh(self.store.clone(), self.discord.clone(), self.catalog());
+    }
+
     /// Answers one interaction, carrying out its effects, and counts it.
     pub async fn handle(&self, i: &Interaction) -> Outcome {
         let start = std::time::Instant::now();
@@ -97,12 +104,15 @@ impl App {
             Command::Report => return crate::moderation::report(&*self.store, i).await,
             Command::Curriculum { reload } => {
                 let ctx = self.reload_ctx();
-                let swap = |cat| self.replace_catalog(cat);
+                let swap = |cat| self.swap_catalog(cat);
                 return crate::moderation::curriculum(&ctx, i, *reload, || self.catalog(), swap)
                     .await;
             }
             Command::Button { custom_id } if custom_id.starts_with("cur|") => {
                 return crate::moderation::diff_button(&self.reload, i, custom_id)
+            }
+            Command::PinList => {
+                return crate::pins::list::list(&*self.store, &self.catalog(), i).await
             }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
@@ -256,14 +266,21 @@ impl App {
                     .await;
                 saved.err().map(|e| store_failed(&e))
             }
-            Effect::PostAndPin { channel, message } => {
+            Effect::PostAndPin {
+                channel,
+                message,
+                card,
+            } => {
                 let posted = self.discord.create_message(&channel, &message, None).await;
                 let result = match posted {
-                    Ok(id) => self.discord.pin(&channel, &id).await,
+                    Ok(id) => self.discord.pin(&channel, &id).await.map(|()| id),
                     Err(e) => Err(e),
                 };
+                if let Ok(id) = &result {
+                    crate::pins::record(&*self.store, &card, &channel, id, &message).await;
+                }
                 match result {
-                    Ok(()) => None,
+                    Ok(_) => None,
                     Err(e) if e.is_missing_access() => Some(reply::handle::error(
                         "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
                          **Pin Messages** here. Ask an admin to grant them to my role.",

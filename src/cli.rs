@@ -214,6 +214,15 @@ impl Discord for DryRun {
         eprintln!("(ask: would pin message {message} in channel {channel})");
         Ok(())
     }
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        _: &reply::Message,
+    ) -> Result<(), RestError> {
+        eprintln!("(ask: would edit message {message} in channel {channel})");
+        Ok(())
+    }
     async fn create_dm(&self, user: &str) -> Result<String, RestError> {
         eprintln!("(ask: would open a DM with user {user})");
         Ok("100000000000000098".into())

@@ -25,6 +25,7 @@ pub mod discord;
 pub mod load;
 pub mod metrics;
 pub mod moderation;
+pub mod pins;
 pub mod ports;
 pub mod reload;
 pub mod reminders;

@@ -181,6 +181,7 @@ async fn run_gateway(
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
     assign_untracked(&app).await;
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -246,6 +247,7 @@ async fn run_endpoint(
     );
     assign_untracked(&app).await;
     let _watcher = live_curriculum(&app, settings).await?;
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -309,7 +311,7 @@ async fn live_curriculum(
         let (app, channel) = (app.clone(), channel.clone());
         async move {
             let ctx = app.reload_ctx();
-            let swap = |cat| app.replace_catalog(cat);
+            let swap = |cat| app.swap_catalog(cat);
             curriculum_bot::moderation::auto_reload(
                 &ctx,
                 &*app.discord,

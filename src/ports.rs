@@ -7,6 +7,7 @@ use crate::reply;
 
 /// Discord's JSON error codes the bot acts on.
 pub const CANNOT_DM: u64 = 50007;
+pub const UNKNOWN_MESSAGE: u64 = 10008;
 pub const UNKNOWN_CHANNEL: u64 = 10003;
 pub const MISSING_ACCESS: u64 = 50001;
 pub const MISSING_PERMISSIONS: u64 = 50013;
@@ -81,6 +82,14 @@ pub trait Discord: Send + Sync {
         nonce: Option<&str>,
     ) -> Result<String, RestError>;
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
+    /// Replaces the content, embeds and components of our `message` in `channel` (a pin stays
+    /// pinned): `PATCH /channels/{channel}/messages/{message}`.
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &reply::Message,
+    ) -> Result<(), RestError>;
     /// Opens (or finds) the DM channel with `user`, returning its id.
     async fn create_dm(&self, user: &str) -> Result<String, RestError>;
     /// Up to `limit` (1..=100) messages of `channel` created after the snowflake `after`,

@@ -261,7 +261,7 @@ fn lookups() {
         "#]],
     );
     check(
-        "/pin 1",
+        "/pin module 1",
         expect![[r#"
         [failed] (only you can see this)
         Only moderators with **Manage Messages** can pin module cards.
@@ -303,12 +303,12 @@ fn paging_buttons_carry_their_state() {
 
 #[test]
 fn moderators_pin_members_do_not() {
-    let (r, failed) = run(&ask_line("/pin 1", true));
+    let (r, failed) = run(&ask_line("/pin module 1", true));
     assert!(!failed);
     assert!(render::text(&r).contains("Pinned Module 1"));
-    let (r, failed) = run(&ask_line("/pin 1", false));
+    let (r, failed) = run(&ask_line("/pin module 1", false));
     assert!(failed && r.message().unwrap().is_ephemeral());
-    let mut no_perm = ask_line("/pin 1", true);
+    let mut no_perm = ask_line("/pin module 1", true);
     no_perm.app_permissions = Some((2048 | 16384).to_string());
     let (r, failed) = run(&no_perm);
     assert!(

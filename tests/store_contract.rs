@@ -10,6 +10,8 @@ mod fixture;
 mod migration;
 #[path = "store_contract/opening.rs"]
 mod opening;
+#[path = "store_contract/pins.rs"]
+mod pins;
 #[path = "store_contract/races.rs"]
 mod races;
 #[path = "store_contract/tracks.rs"]
@@ -24,6 +26,7 @@ use delivery::*;
 use expect_test::{expect, Expect};
 use fixture::*;
 use migration::*;
+use pins::*;
 use races::*;
 use tracks::*;
 use versions::*;
@@ -68,6 +71,9 @@ contract!(
     search_misses_are_capped_and_aged,
     tracks_migration_keeps_everything,
     curriculum_versions,
+    living_pins,
+    pin_claims_are_leased,
+    pin_claims_are_exclusive,
 );
 
 fn check(actual: String, expect: Expect) {

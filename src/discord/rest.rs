@@ -243,6 +243,25 @@ impl Rest {
             .map(|_| ())
     }
 
+    /// Replaces a message's content, embeds and components (a pinned message stays pinned).
+    pub async fn edit(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> Result<(), RestError> {
+        let mut body = serde_json::to_value(edit).unwrap_or(Value::Null);
+        if let Some(o) = body.as_object_mut() {
+            o.remove("flags");
+            // Without a content key Discord would keep the old text beside the new embed.
+            o.entry("content").or_insert_with(|| json!(""));
+        }
+        let path = format!("/channels/{channel}/messages/{message}");
+        self.call(reqwest::Method::PATCH, &path, Some(&body), false)
+            .await
+            .map(|_| ())
+    }
+
     /// The application's id, from `GET /applications/@me`.
     pub async fn application_id(&self) -> Result<String, RestError> {
         let v = self
@@ -287,6 +306,15 @@ impl Discord for Rest {
 
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError> {
         self.pin_message(channel, message).await
+    }
+
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> Result<(), RestError> {
+        self.edit(channel, message, edit).await
     }
 
     async fn create_dm(&self, user: &str) -> Result<String, RestError> {

@@ -8,8 +8,8 @@ use crate::ports::{Discord, PostedMessage, RestError};
 use crate::reminders::delivery::Clock;
 use crate::reply::{Catalog, Message};
 use crate::store::{
-    After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, Result,
-    SearchMiss, Slot, Store, Subscription,
+    After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewPin, NewSubscription, Pin,
+    Result, SearchMiss, Slot, Store, Subscription,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -250,6 +250,31 @@ impl Discord for MemDiscord {
         Ok(())
     }
 
+    /// Replaces the sent message in place; 10008 when the fake never sent it there.
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> std::result::Result<(), RestError> {
+        let mut s = self.state();
+        s.requests.push(format!("edit_message {channel} {message}"));
+        if let Some(e) = s.broken.get(channel) {
+            return Err(discord_error(403, e.code().unwrap_or(50001)));
+        }
+        match s
+            .sent
+            .iter_mut()
+            .find(|m| m.channel == channel && m.id == message)
+        {
+            Some(m) => {
+                m.message = edit.clone();
+                Ok(())
+            }
+            None => Err(discord_error(404, crate::ports::UNKNOWN_MESSAGE)),
+        }
+    }
+
     async fn create_dm(&self, user: &str) -> std::result::Result<String, RestError> {
         self.state().requests.push(format!("create_dm {user}"));
         let id = user.parse::<i64>().map_err(|_| discord_error(400, 50035))?;
@@ -392,4 +417,11 @@ through! {
     fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
     fn record_curriculum_version(&self, replica: &str, hash: &str, loaded_at: i64) -> Result<()>;
     fn curriculum_versions(&self) -> Result<Vec<crate::store::CurriculumVersion>>;
+    fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> Result<Pin>;
+    fn list_pins(&self, guild_id: i64) -> Result<Vec<Pin>>;
+    fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> Result<Vec<Pin>>;
+    fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> Result<Vec<Pin>>;
+    fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
+    fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
+    fn forget_pin(&self, id: i64) -> Result<bool>;
 }

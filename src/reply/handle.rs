@@ -20,8 +20,13 @@ pub enum Effect {
         guild: Option<String>,
         query: String,
     },
-    /// Post `message` in `channel` and pin it; the reply depends on whether that worked.
-    PostAndPin { channel: String, message: Message },
+    /// Post `message` in `channel` and pin it; the reply depends on whether that worked. The
+    /// pin is recorded as living (`card`), so reloads keep it true.
+    PostAndPin {
+        channel: String,
+        message: Message,
+        card: PinnedCard,
+    },
     /// Remember a member's track (`/track`, the select menu).
     SetMemberTrack {
         guild: Option<String>,
@@ -34,6 +39,31 @@ pub enum Effect {
         channel: String,
         track: String,
     },
+}
+
+/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedCard {
+    pub guild: String,
+    pub track: String,
+    pub module: u32,
+}
+
+/// The card `/pin` posts for module `number` of track `track`, as the curriculum has it now;
+/// `None` when that module (or track) is gone. Living pins are edited to match it.
+pub fn pin_card(cat: &Catalog, track: &str, number: u32) -> Option<Message> {
+    let c = &cat.curriculum;
+    let t = c.tracks.iter().find(|t| t.slug == track)?;
+    let mi = t.module(c, number)?;
+    Some(pinned_message(cat, mi))
+}
+
+/// A module card as pinned: no paging buttons (they would page for whoever clicks).
+fn pinned_message(cat: &Catalog, mi: usize) -> Message {
+    Message {
+        components: Vec::new(),
+        ..modules::card(cat, mi, 0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +106,12 @@ pub(super) fn public(m: Message) -> Response {
 /// need the store or the disk and are answered by the caller; here they get a short error.
 pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext) -> Outcome {
     let c = &cat.curriculum;
-    let opt = match tracks::option(i.options()) {
+    // `/pin module …` nests its options under the subcommand.
+    let opts = match i.options().first() {
+        Some(sub) if sub.kind == super::registry::SUB_COMMAND => sub.options.as_slice(),
+        _ => i.options(),
+    };
+    let opt = match tracks::option(opts) {
         Ok(o) => o,
         Err(e) => return command_error(&e),
     };
@@ -156,9 +191,10 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
             let t = tracks::pick(c, opt.as_deref(), ctx).unwrap_or(None);
             complete(cat, t, command, option, typed).into()
         }
-        Command::Report | Command::Curriculum { .. } | Command::Remind { .. } => {
-            error("That command isn't available here.")
-        }
+        Command::Report
+        | Command::Curriculum { .. }
+        | Command::Remind { .. }
+        | Command::PinList => error("That command isn't available here."),
     }
 }
 
@@ -181,8 +217,13 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
         return error(modules::unknown(c, t, module));
     };
     let m = &c.modules[mi];
-    let Some(channel) = i.channel_id.clone() else {
+    let (Some(channel), Some(guild)) = (i.channel_id.clone(), i.guild_id.clone()) else {
         return error("I can't tell which channel to pin in.");
+    };
+    let card = PinnedCard {
+        guild,
+        track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
+        module: m.number,
     };
     Outcome {
         response: Response::Message(
@@ -190,11 +231,8 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
         ),
         effects: vec![Effect::PostAndPin {
             channel,
-            // A pinned card has no paging buttons: they would page for whoever clicks.
-            message: Message {
-                components: Vec::new(),
-                ..modules::card(cat, mi, 0)
-            },
+            message: pinned_message(cat, mi),
+            card,
         }],
         failed: false,
     }

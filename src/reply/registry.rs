@@ -87,9 +87,13 @@ pub fn definitions(_c: &Curriculum) -> Vec<Value> {
                 ] }),
         json!({ "name": "help", "description": "What this bot can do" }),
         json!({ "name": "remind", "description": "Weekly action-plan reminders", "options": remind_subs() }),
-        json!({ "name": "pin", "description": "Post and pin a module card (moderators)",
+        json!({ "name": "pin", "description": "Pin module cards that stay up to date (moderators)",
                 "default_member_permissions": manage_messages, "contexts": [0],
-                "options": [auto("module", "Module number or name", true), track_opt()] }),
+                "options": [
+                    { "type": SUB_COMMAND, "name": "module", "description": "Post and pin a module card",
+                      "options": [auto("module", "Module number or name", true), track_opt()] },
+                    { "type": SUB_COMMAND, "name": "list", "description": "This server's pinned cards and whether each is current" }
+                ] }),
         json!({ "name": "report", "description": "Searches that found nothing (moderators)",
                 "default_member_permissions": manage_guild, "contexts": [0] }),
         json!({ "name": "curriculum", "description": "Reload or validate the curriculum (moderators)",

@@ -9,6 +9,9 @@ pub(in crate::store) mod inherent;
 
 /// Names the expansion uses (glob-imported, so a backend's own imports take precedence).
 pub(in crate::store) mod prelude {
+    pub(in crate::store) use super::super::pins::{
+        self, validate_hash, validate_pin, NewPin, Pin, PinRow,
+    };
     pub(in crate::store) use super::super::sql;
     pub(in crate::store) use super::super::types::{
         limit_i64, normalize_query, validate, validate_label, validate_track, week_i32,
@@ -29,6 +32,7 @@ macro_rules! impl_store {
         type R<T> = $crate::store::Result<T>;
 
         $crate::store::imp::inherent::impl_inherent!($ty, $db);
+        $crate::store::pins::impl_pins!($ty);
 
         #[async_trait::async_trait]
         impl Store for $ty {
@@ -434,6 +438,47 @@ macro_rules! impl_store {
                         loaded_at,
                     });
                 Ok(v.collect())
+            }
+
+            async fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> R<Pin> {
+                self.record_pin_in(pin, now).await
+            }
+            async fn list_pins(&self, guild_id: i64) -> R<Vec<Pin>> {
+                let q = sqlx::query_as::<_, PinRow>(pins::LIST_PINS).bind(guild_id);
+                q.fetch_all(&self.read)
+                    .await?
+                    .into_iter()
+                    .map(Pin::try_from)
+                    .collect()
+            }
+            async fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> R<Vec<Pin>> {
+                let limit = limit_i64(limit);
+                self.pins_where(pins::PINS_TO_REFRESH, after_id, limit, now)
+                    .await
+            }
+            async fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> R<Vec<Pin>> {
+                self.claim_pins_in(ids, lease).await
+            }
+            async fn mark_pin_current(
+                &self,
+                id: i64,
+                worker: &str,
+                hash: &str,
+                now: i64,
+            ) -> R<bool> {
+                let hash = validate_hash(hash)?;
+                let q = sqlx::query(pins::MARK_PIN_CURRENT)
+                    .bind(id)
+                    .bind(worker)
+                    .bind(hash);
+                self.update(q.bind(now)).await
+            }
+            async fn release_pin(&self, id: i64, worker: &str) -> R<bool> {
+                self.update(sqlx::query(pins::RELEASE_PIN).bind(id).bind(worker))
+                    .await
+            }
+            async fn forget_pin(&self, id: i64) -> R<bool> {
+                self.update(sqlx::query(pins::FORGET_PIN).bind(id)).await
             }
         }
     };

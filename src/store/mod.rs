@@ -34,6 +34,7 @@
 mod error;
 mod imp;
 mod lock;
+mod pins;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -45,6 +46,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 pub use error::StoreError;
+pub use pins::{NewPin, Pin, MAX_HASH_CHARS};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
@@ -239,4 +241,22 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// The versions replicas serve, latest load first.
     async fn curriculum_versions(&self) -> Result<Vec<CurriculumVersion>>;
+    // ---- living pins (module cards posted by `/pin`; see `pins`) ----
+    /// Records a posted and pinned card (replacing the record of the same message).
+    async fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> Result<Pin>;
+    /// The guild's living pins, oldest first.
+    async fn list_pins(&self, guild_id: i64) -> Result<Vec<Pin>>;
+    /// Up to `limit` pins with an id above `after_id` that no live lease holds at `now`, by id
+    /// (a page of the pins a refresh looks at).
+    async fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> Result<Vec<Pin>>;
+    /// Claims those of `ids` that nobody else holds (or whose lease expired) for `lease.worker`
+    /// until `lease.until`; concurrent workers never get the same pin. Returns them as stored now.
+    async fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> Result<Vec<Pin>>;
+    /// The pin was edited: it now shows the card hashing to `hash`; the claim ends. `false` when
+    /// `worker` doesn't hold it.
+    async fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
+    /// Gives a claimed pin up unchanged (the edit failed for now).
+    async fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
+    /// Stops tracking the pin (its message or channel is gone, or its module was removed).
+    async fn forget_pin(&self, id: i64) -> Result<bool>;
 }
