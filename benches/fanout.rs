@@ -1,153 +1,329 @@
-//! Reminder fan-out: 10,000 due reminders delivered by the real delivery code (claim, content,
-//! send with nonce, mark) with its default settings to the fake Discord enforcing a global limit
-//! of 2,000 requests/s, with the bot paced just under it (the fake admits bursts of 50, as Discord
-//! counts per second). Baseline in the same run: the same REST client sending bare messages as
-//! fast as its pacing allows (no store, no content). `cargo bench --bench fanout`.
+//! Reminder fan-out by the real `curriculum-bot deliver` binary (a child process, so its batch,
+//! pacing, concurrency and lease are exactly production's, derived from REST_PER_SECOND as
+//! `deliver` derives them) against the fake Discord with its rate limits, which runs in this
+//! process and validates every request against the OpenAPI spec. Two settings: the defaults
+//! against Discord's global limit of 50 requests/s, and a scaled deployment paced at 1,990/s
+//! against a limit of 2,000/s. Counts 429s (any scope: global, or per route once the fake has
+//! route buckets) and requests per reminder, and checks that every subscriber got exactly one
+//! reminder and that the store marked every one sent. Baseline in the same run: the same REST
+//! client (same pacing) sending bare messages from 64 tasks, no store, no content.
+//! `cargo bench --bench fanout`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use curriculum_bot::app::App;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{pick, thousands, Report};
+use curriculum_bot::config::Settings;
 use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::reminders::delivery::{self, DeliveryConfig};
 use curriculum_bot::reply::Message;
-use curriculum_bot::store::{self, NewSubscription, Schedule, Target};
+use sqlx::Connection;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Options};
 
-const REMINDERS: u64 = 10_000;
-const LIMIT: u32 = 2_000;
-const PACE: u32 = 1_990;
 const FIRST_USER: u64 = 900_000_000_000_000_000;
+/// The baseline's recipients, far from the subscribers'.
+const BASELINE_USER: u64 = 950_000_000_000_000_000;
+
+struct Scenario {
+    name: &'static str,
+    reminders: u64,
+    /// REST_PER_SECOND given to `deliver` (`None`: its default).
+    pace: Option<u32>,
+    /// The fake's global limit: (per second, burst).
+    limit: (u32, u32),
+}
+
+struct Outcome {
+    pace: u32,
+    baseline_rate: f64,
+    baseline_429: usize,
+    rate_at_fake: f64,
+    wall: f64,
+    requests_per_reminder: f64,
+    r429: usize,
+    global_429: u64,
+    once: u64,
+    longest_pause: Duration,
+}
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
-    rt.block_on(run());
-}
-
-async fn run() {
-    let opts = Options {
-        global_limit: Some((LIMIT, 50)),
-        check_on_drop: false,
-        ..Options::default()
-    };
-    let fake = FakeDiscord::start(opts).await;
-    let rest = Arc::new(
-        Rest::new(&RestConfig {
-            base_url: fake.base_url().into(),
-            token: fake.token().into(),
-            global_per_second: PACE,
-            max_attempts: 6,
-        })
-        .unwrap(),
-    );
-    // Baseline: bare sends, 64 in flight, same pacing.
-    let channel = fake.channel_id().to_string();
-    let bare = Message::text("baseline");
-    let t = Instant::now();
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..64 {
-        let (rest, channel, bare) = (rest.clone(), channel.clone(), bare.clone());
-        set.spawn(async move {
-            for _ in 0..(2_000 / 64) {
-                rest.send(&channel, &bare, None).await.unwrap();
-            }
-        });
-    }
-    while set.join_next().await.is_some() {}
-    let base_n = (2_000 / 64) * 64;
-    let base_rate = base_n as f64 / t.elapsed().as_secs_f64();
-    let base_stats = fake.global_limit_stats();
-
-    let dir = std::env::temp_dir().join(format!("cb-fanout-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
-    let st = store::open(&db, &Default::default()).await.unwrap();
-    let now = curriculum_bot::app::unix_now();
-    for u in 0..REMINDERS {
-        let user = FIRST_USER + u;
-        let dm = fake.dm_invoker(user).channel;
-        st.put_dm_channel(user as i64, dm as i64).await.unwrap();
-        let new = NewSubscription {
-            guild_id: None,
-            owner_user_id: user as i64,
-            target: Target::Dm,
-            schedule: Schedule {
-                weekday: 0,
-                hour: 9,
-                minute: 0,
-                tz: "UTC".into(),
-            },
-            pathway: None,
-            track: None,
-            week: 1 + (u % 40) as u32,
-            next_due_at: now - 5,
+        .expect("runtime");
+    let defaults = Settings::from_vars(|_| None).expect("default settings");
+    let scenarios = [
+        Scenario {
+            name: "defaults",
+            reminders: pick(1_000, 200),
+            pace: None,
+            limit: (50, 50),
+        },
+        Scenario {
+            name: "scaled",
+            reminders: pick(10_000, 2_000),
+            pace: Some(1_990),
+            limit: (2_000, 50),
+        },
+    ];
+    let mut rep = Report::new("fanout");
+    let mut rows = Vec::new();
+    for sc in &scenarios {
+        let pace = sc.pace.unwrap_or(defaults.rest_per_second);
+        let o = rt.block_on(run(sc, pace));
+        let label = match sc.pace {
+            None => format!("defaults (REST_PER_SECOND={pace})"),
+            Some(p) => format!("REST_PER_SECOND={p}"),
         };
-        st.subscribe(&new, now).await.unwrap();
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = curriculum_bot::config::Settings::from_vars(|_| None).unwrap();
-    let (cat, _) =
-        curriculum_bot::load::load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let app = Arc::new(App::new(cat, rest.clone(), st));
-    let before_requests = fake.requests().len();
-    fake.set_global_limit(LIMIT, 50); // fresh counters for the fan-out
-    let before = fake.global_limit_stats();
-    let cfg = DeliveryConfig::default();
-    let t = Instant::now();
-    let sent = delivery::drain(&app, &cfg).await.unwrap();
-    assert_eq!(sent, REMINDERS as usize);
-    let secs = t.elapsed().as_secs_f64();
-    let after = fake.global_limit_stats();
-    let requests = fake.requests().len() - before_requests;
-    let delivered = fake.total_messages() - base_n;
-    let rate = delivered as f64 / secs;
-    println!(
-        "fan-out of {REMINDERS} due reminders, fake global limit {LIMIT}/s, bot paced at {PACE}/s"
-    );
-    println!(
-        "baseline (bare sends, same client): {base_rate:.0} msg/s = {:.1}% of the limit, 429s {}",
-        100.0 * base_rate / LIMIT as f64,
-        base_stats.rejected
-    );
-    println!(
-        "reminders: {delivered} delivered in {secs:.2} s = {rate:.0}/s = {:.1}% of the allowed rate ({:.2}x the baseline)",
-        100.0 * rate / LIMIT as f64,
-        rate / base_rate
-    );
-    if let Some(r) = after.achieved_rate() {
-        println!(
-            "rate seen at the fake (first to last request): {r:.0}/s = {:.1}% of the allowed rate",
-            100.0 * r / LIMIT as f64
+        rows.push(vec![
+            label.clone(),
+            format!("{}/s", thousands(u64::from(sc.limit.0))),
+            thousands(sc.reminders),
+            format!(
+                "{:.1}/s ({:.1} % of the pacing), {} 429s",
+                o.baseline_rate,
+                100.0 * o.baseline_rate / f64::from(pace),
+                o.baseline_429
+            ),
+            format!(
+                "{:.1}/s = {:.1} % of the pacing, {:.1} % of the limit",
+                o.rate_at_fake,
+                100.0 * o.rate_at_fake / f64::from(pace),
+                100.0 * o.rate_at_fake / f64::from(sc.limit.0)
+            ),
+            common::ratio(o.rate_at_fake, o.baseline_rate),
+            format!("{:.1} s", o.wall),
+            format!("{} ({} global)", o.r429, o.global_429),
+            format!("{:.3}", o.requests_per_reminder),
+            format!("{} of {}", thousands(o.once), thousands(sc.reminders)),
+            format!("{:.1} ms", o.longest_pause.as_secs_f64() * 1e3),
+        ]);
+        rep.summary(
+            &format!("reminder fan-out, {label}: rate vs pacing"),
+            "≥ 95 %",
+            format!("{:.1} %", 100.0 * o.rate_at_fake / f64::from(o.pace)),
+            Some(o.rate_at_fake >= 0.95 * f64::from(o.pace)),
+        );
+        rep.summary(
+            &format!("reminder fan-out, {label}: 429s / requests per reminder"),
+            "none beyond the first / 1",
+            format!("{} / {:.3}", o.r429, o.requests_per_reminder),
+            Some(o.r429 <= 1 && o.requests_per_reminder <= 1.0 + 1e-9),
         );
     }
-    println!(
-        "429s during the fan-out: {}; requests per reminder: {:.3}",
-        after.rejected - before.rejected,
-        requests as f64 / delivered as f64
+    rep.line(format!(
+        "Due DM reminders (DM channels cached, as after the welcome DM; SQLite on disk) delivered \
+         by `curriculum-bot deliver`, which derives its batch ({} at the default pacing) and \
+         sends in flight from REST_PER_SECOND. Rate: reminders created at the fake, first to last. \
+         Every subscriber's DM is checked for exactly one reminder and the store for every \
+         delivery marked sent; the run fails otherwise. Baseline: the same REST client and pacing \
+         sending bare messages from 64 tasks.\n",
+        defaults.rest_per_second.clamp(100, 5_000)
+    ));
+    rep.table(
+        &[
+            "pacing",
+            "fake's global limit",
+            "reminders",
+            "baseline (bare sends)",
+            "reminders, rate at the fake",
+            "vs baseline",
+            "wall time",
+            "429s",
+            "requests per reminder",
+            "exactly once",
+            "longest pause between sends",
+        ],
+        &rows,
     );
-    let posts: Vec<_> = fake
-        .requests()
-        .split_off(before_requests)
-        .into_iter()
-        .filter(|r| r.status == 200)
+    rep.write();
+}
+
+async fn run(sc: &Scenario, pace: u32) -> Outcome {
+    let fake = FakeDiscord::start(Options {
+        global_limit: Some(sc.limit),
+        check_responses: false,
+        ..Options::default()
+    })
+    .await;
+    let (baseline_rate, baseline_429) = baseline(&fake, pace).await;
+
+    let dir = std::env::temp_dir().join(format!("cb-fanout-{}-{}", std::process::id(), sc.name));
+    let _ = std::fs::remove_dir_all(&dir);
+    let db = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    seed(&fake, &db, sc.reminders).await;
+
+    let before = fake.requests().len();
+    fake.set_global_limit(sc.limit.0, sc.limit.1); // fresh counters for the fan-out
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_curriculum-bot"));
+    cmd.arg("deliver")
+        .current_dir(root)
+        .env("DATABASE_URL", &db)
+        .env("DISCORD_TOKEN", fake.token())
+        .env("DISCORD_API_URL", fake.base_url())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null());
+    if let Some(p) = sc.pace {
+        cmd.env("REST_PER_SECOND", p.to_string());
+    }
+    let t = Instant::now();
+    let mut child = cmd.spawn().expect("deliver starts");
+    let limit = Duration::from_secs(60 + 3 * sc.reminders / u64::from(pace));
+    let mut conn = sqlx::SqliteConnection::connect(&db).await.expect("read db");
+    loop {
+        let (sent,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM deliveries WHERE status = 'sent'")
+                .fetch_one(&mut conn)
+                .await
+                .expect("count");
+        if sent as u64 >= sc.reminders {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("deliver's status").is_none(),
+            "deliver exited early"
+        );
+        assert!(
+            t.elapsed() < limit,
+            "only {sent} of {} marked sent in {limit:?}",
+            sc.reminders
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let wall = t.elapsed().as_secs_f64();
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let status = child.wait().expect("deliver exits");
+    assert!(status.success(), "deliver exited with {status}");
+    drop(conn);
+
+    let requests = fake.requests().split_off(before);
+    let r429 = requests.iter().filter(|r| r.status == 429).count();
+    let created: Vec<_> = requests
+        .iter()
+        .filter(|r| r.status == 200 && r.operation.as_deref() == Some("create_message"))
         .collect();
-    let longest = posts
+    let span = created
+        .last()
+        .zip(created.first())
+        .map(|(l, f)| l.at.duration_since(f.at).as_secs_f64())
+        .unwrap_or_default();
+    let rate_at_fake = (created.len().saturating_sub(1)) as f64 / span.max(1e-9);
+    let longest_pause = created
         .windows(2)
         .map(|w| w[1].at.duration_since(w[0].at))
         .max()
         .unwrap_or_default();
-    let once = (0..REMINDERS)
+    let once = (0..sc.reminders)
         .filter(|u| fake.dm_messages(FIRST_USER + u).len() == 1)
-        .count();
-    println!(
-        "subscribers with exactly one reminder: {once} of {REMINDERS}; longest pause between two sends: {:.1} ms",
-        longest.as_secs_f64() * 1e3
+        .count() as u64;
+    assert_eq!(
+        once, sc.reminders,
+        "every subscriber gets exactly one reminder"
     );
+    assert_eq!(
+        created.len() as u64,
+        sc.reminders,
+        "one message per reminder"
+    );
+    fake.assert_no_violations();
     let _ = std::fs::remove_dir_all(&dir);
+    Outcome {
+        pace,
+        baseline_rate,
+        baseline_429,
+        rate_at_fake,
+        wall,
+        requests_per_reminder: requests.len() as f64 / sc.reminders as f64,
+        r429,
+        global_429: fake.global_limit_stats().rejected,
+        once,
+        longest_pause,
+    }
+}
+
+/// Bare sends through the bot's REST client at the same pacing; (rate, 429s).
+async fn baseline(fake: &FakeDiscord, pace: u32) -> (f64, usize) {
+    let rest = Arc::new(
+        Rest::new(&RestConfig {
+            base_url: fake.base_url().into(),
+            token: fake.token().into(),
+            global_per_second: pace,
+            max_attempts: 6,
+        })
+        .expect("rest client"),
+    );
+    let total = (pace as usize * pick(4, 2)).max(100);
+    // One DM channel per message, as in the fan-out (so per-route buckets don't bite either).
+    let channels: Arc<Vec<String>> = Arc::new(
+        (0..total as u64)
+            .map(|i| fake.dm_invoker(BASELINE_USER + i).channel.to_string())
+            .collect(),
+    );
+    let left = Arc::new(AtomicUsize::new(total));
+    let before = fake.requests().len();
+    let t = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..64 {
+        let (rest, channels, left) = (rest.clone(), channels.clone(), left.clone());
+        set.spawn(async move {
+            let msg = Message::text("baseline");
+            while let Ok(n) =
+                left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            {
+                rest.send(&channels[n - 1], &msg, None)
+                    .await
+                    .expect("bare send");
+            }
+        });
+    }
+    while set.join_next().await.is_some() {}
+    let rate = total as f64 / t.elapsed().as_secs_f64();
+    let requests = fake.requests().split_off(before);
+    let ok = requests.iter().filter(|r| r.status == 200).count();
+    assert_eq!(ok, total, "every bare send created once");
+    (rate, requests.iter().filter(|r| r.status == 429).count())
+}
+
+/// `n` due DM subscriptions and their cached DM channels, in one transaction.
+async fn seed(fake: &FakeDiscord, db: &str, n: u64) {
+    let store = curriculum_bot::store::open(db, &Default::default())
+        .await
+        .expect("open the store");
+    store.close().await;
+    drop(store);
+    let now = curriculum_bot::app::unix_now();
+    let mut conn = sqlx::SqliteConnection::connect(db).await.expect("connect");
+    let mut tx = conn.begin().await.expect("begin");
+    for u in 0..n {
+        let user = (FIRST_USER + u) as i64;
+        let dm = fake.dm_invoker(FIRST_USER + u).channel as i64;
+        sqlx::query(
+            "INSERT INTO subscriptions (owner_user_id, kind, weekday, hour, minute, tz, week, \
+             next_due_at, created_at, updated_at) VALUES ($1, 'dm', 0, 9, 0, 'UTC', $2, $3, $4, $4)",
+        )
+        .bind(user)
+        .bind(1 + (u % 40) as i64)
+        .bind(now - 5)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .expect("subscription");
+        sqlx::query("INSERT INTO dm_channels (user_id, channel_id) VALUES ($1, $2)")
+            .bind(user)
+            .bind(dm)
+            .execute(&mut *tx)
+            .await
+            .expect("dm channel");
+    }
+    tx.commit().await.expect("commit");
 }

@@ -55,7 +55,7 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let settings = Settings::from_vars(|_| None).unwrap();
     let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let roadmap = input(&cat, Some(20));
+    let roadmap = input(&cat, 0, Some(20));
     let (w, h) = svg::size(&roadmap);
 
     // The output is checked before anything is timed.

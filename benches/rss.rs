@@ -7,23 +7,17 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{mib, peak_rss_kib, ratio, run_child, Ending, Report};
 use serde_json::json;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::fake_discord::{perms, FakeDiscord, Options};
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn main() {
+    common::serve_spawn();
     let root = env!("CARGO_MANIFEST_DIR");
     let bin = env!("CARGO_BIN_EXE_curriculum-bot");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -33,6 +27,7 @@ fn main() {
         .unwrap();
     let fake = rt.block_on(FakeDiscord::start(Options {
         check_on_drop: false,
+        check_responses: false,
         ..Options::default()
     }));
     let db = std::env::temp_dir().join(format!("cb-rss-{}", std::process::id()));
@@ -95,27 +90,40 @@ fn main() {
     let bot_peak = peak_rss_kib(pid).expect("the bot's /proc status");
     let _ = child.kill();
     let _ = child.wait();
-    let check = Command::new("/usr/bin/time")
-        .args(["-f", "%M", bin, "check"])
-        .current_dir(root)
-        .stdout(Stdio::null())
-        .output();
-    let base = check.ok().and_then(|o| {
-        String::from_utf8_lossy(&o.stderr)
-            .trim()
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse::<u64>().ok())
-    });
-    println!(
-        "peak RSS of `curriculum-bot run` on the fake after 225 commands and a resume: {:.1} MiB",
-        bot_peak as f64 / 1024.0
+    let _ = std::fs::remove_dir_all(&db);
+    fake.assert_no_violations();
+    let mut check = Command::new(bin);
+    check.arg("check").current_dir(root);
+    let check = run_child(&check, Duration::from_secs(60), None);
+    assert_eq!(check.ending, Ending::Exited(0), "{}", check.stdout_tail);
+    let mut rep = Report::new("rss");
+    rep.line(
+        "`curriculum-bot run` as a real process connected to the fake Discord (gateway + REST on \
+         loopback) with the seed curriculum, after registering its commands, answering 225 \
+         commands (each checked answered) and resuming a dropped gateway session; peak RSS \
+         (`VmHWM`) from `/proc`. Baseline in the same run: the peak RSS of `curriculum-bot \
+         check` on the same curriculum (the binary and the parsed curriculum alone).\n",
     );
-    if let Some(b) = base {
-        println!(
-            "baseline, peak RSS of `curriculum-bot check`: {:.1} MiB (ratio {:.2}x)",
-            b as f64 / 1024.0,
-            bot_peak as f64 / b as f64
-        );
-    }
+    rep.table(
+        &["process", "peak RSS", "vs baseline"],
+        &[
+            vec![
+                "`curriculum-bot check` (baseline)".into(),
+                mib(check.peak_rss_kib),
+                "1×".into(),
+            ],
+            vec![
+                "`curriculum-bot run` on the fake".into(),
+                mib(bot_peak),
+                ratio(bot_peak as f64, check.peak_rss_kib as f64),
+            ],
+        ],
+    );
+    rep.summary(
+        "peak RSS of the bot on the fake Discord",
+        "≤ 30 MB",
+        mib(bot_peak),
+        Some(bot_peak * 1024 <= 30_000_000),
+    );
+    rep.write();
 }

@@ -7,7 +7,9 @@
 use crate::metrics::Metrics;
 use crate::ports::Discord;
 use crate::reminders::commands::RemindCtx;
-use crate::reply::{self, handle::Effect, Catalog, Command, Interaction, Outcome, Response};
+use crate::reply::{
+    self, handle::Effect, Catalog, Command, Interaction, Outcome, Response, TrackContext,
+};
 use crate::store::Store;
 use std::sync::{Arc, RwLock};
 
@@ -21,17 +23,23 @@ pub struct App {
     pub delivery: Arc<tokio::sync::Notify>,
     /// Where `/curriculum reload` reads from; `None` when reloading isn't possible.
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
+    /// Reloads one at a time, the last diff (paged by `cur|page|N`) and the version served.
+    pub reload: crate::reload::ReloadState,
     /// Dropped with the app, after the store (e.g. `ask`'s scratch folder). Declared last.
     keep: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl App {
     pub fn new(catalog: Catalog, discord: Arc<dyn Discord>, store: Arc<dyn Store>) -> App {
+        let reload = crate::reload::ReloadState::new(&catalog, unix_now());
+        let metrics = Metrics::default();
+        metrics.curriculum_version(&reload.version().hash);
         App {
+            reload,
             catalog: RwLock::new(Arc::new(catalog)),
             discord,
             store,
-            metrics: Metrics::default(),
+            metrics,
             delivery: Arc::new(tokio::sync::Notify::new()),
             source: None,
             keep: Vec::new(),
@@ -71,6 +79,13 @@ impl App {
         *g = Arc::new(catalog);
     }
 
+    /// Swaps in a reloaded curriculum and refreshes the living pins in the background (cards
+    /// whose module changed are edited in place; see `pins`).
+    pub fn swap_catalog(&self, catalog: Catalog) {
+        self.replace_catalog(catalog);
+        crate::pins::spawn_refresh(self.store.clone(), self.discord.clone(), self.catalog());
+    }
+
     /// Answers one interaction, carrying out its effects, and counts it.
     pub async fn handle(&self, i: &Interaction) -> Outcome {
         let start = std::time::Instant::now();
@@ -88,12 +103,16 @@ impl App {
         match &cmd {
             Command::Report => return crate::moderation::report(&*self.store, i).await,
             Command::Curriculum { reload } => {
-                let (out, reloaded) =
-                    crate::moderation::curriculum(self.source.as_ref(), i, *reload).await;
-                if let Some(cat) = reloaded {
-                    self.replace_catalog(cat);
-                }
-                return out;
+                let ctx = self.reload_ctx();
+                let swap = |cat| self.swap_catalog(cat);
+                return crate::moderation::curriculum(&ctx, i, *reload, || self.catalog(), swap)
+                    .await;
+            }
+            Command::Button { custom_id } if custom_id.starts_with("cur|") => {
+                return crate::moderation::diff_button(&self.reload, i, custom_id)
+            }
+            Command::PinList => {
+                return crate::pins::list::list(&*self.store, &self.catalog(), i).await
             }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
@@ -115,7 +134,8 @@ impl App {
             other => other,
         };
         let cat = self.catalog();
-        let mut out = reply::answer(&cat, i, &cmd);
+        let ctx = self.track_context(i).await;
+        let mut out = reply::answer(&cat, i, &cmd, &ctx);
         for effect in std::mem::take(&mut out.effects) {
             if let Some(failure) = self.apply(effect).await {
                 return failure;
@@ -124,14 +144,37 @@ impl App {
         self.with_notices(i, out).await
     }
 
+    /// The member's and the channel's stored tracks, looked up before the pure answer. A store
+    /// error counts as "none stored" (the command then prompts rather than guesses).
+    pub async fn track_context(&self, i: &Interaction) -> TrackContext {
+        let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
+        let member = match i.user_id().and_then(|u| u.parse::<i64>().ok()) {
+            Some(u) => self.store.member_track(guild, u).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read a member's track");
+                None
+            }),
+            None => None,
+        };
+        let channel = match i.channel_id.as_deref().and_then(|c| c.parse::<i64>().ok()) {
+            Some(ch) => self.store.channel_track(ch).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not read a channel's track");
+                None
+            }),
+            None => None,
+        };
+        TrackContext { member, channel }
+    }
+
     /// `/remind …`, its autocomplete and the reminder buttons, with only what they need.
     async fn remind(&self, i: &Interaction, cmd: &Command) -> Outcome {
         let catalog = self.catalog();
+        let tracks = self.track_context(i).await;
         let ctx = RemindCtx {
             store: &*self.store,
             discord: &*self.discord,
             catalog: &catalog,
             delivery: &self.delivery,
+            tracks: &tracks,
         };
         crate::reminders::commands::handle(&ctx, i, cmd, now()).await
     }
@@ -174,6 +217,31 @@ impl App {
         }
     }
 
+    /// Moves subscriptions made before tracks to the track they were made under: the only track
+    /// (or the first one). Called at start-up; returns how many moved.
+    pub async fn assign_untracked(&self) -> Result<u64, crate::store::StoreError> {
+        let Some(slug) = self
+            .catalog()
+            .curriculum
+            .tracks
+            .first()
+            .map(|t| t.slug.clone())
+        else {
+            return Ok(0);
+        };
+        self.store.assign_untracked_subscriptions(&slug).await
+    }
+
+    /// What a curriculum reload needs (moderators' and the watcher's).
+    pub fn reload_ctx(&self) -> crate::reload::ReloadCtx<'_> {
+        crate::reload::ReloadCtx {
+            source: self.source.as_ref(),
+            store: &*self.store,
+            state: &self.reload,
+            metrics: &self.metrics,
+        }
+    }
+
     /// Wakes the delivery loop (a subscription changed).
     pub fn wake_delivery(&self) {
         self.delivery.notify_one();
@@ -191,14 +259,47 @@ impl App {
                 }
                 None
             }
-            Effect::PostAndPin { channel, message } => {
+            Effect::SetMemberTrack { guild, user, track } => {
+                let guild = guild.and_then(|g| g.parse::<i64>().ok());
+                let Ok(user) = user.parse::<i64>() else {
+                    return Some(reply::handle::error("I can't tell who you are."));
+                };
+                let saved = self
+                    .store
+                    .set_member_track(guild, user, &track, unix_now())
+                    .await;
+                saved.err().map(|e| store_failed(&e))
+            }
+            Effect::SetChannelTrack {
+                guild,
+                channel,
+                track,
+            } => {
+                let (Ok(guild), Ok(channel)) = (guild.parse::<i64>(), channel.parse::<i64>())
+                else {
+                    return Some(reply::handle::error("That isn't a channel of this server."));
+                };
+                let saved = self
+                    .store
+                    .set_channel_track(guild, channel, &track, unix_now())
+                    .await;
+                saved.err().map(|e| store_failed(&e))
+            }
+            Effect::PostAndPin {
+                channel,
+                message,
+                card,
+            } => {
                 let posted = self.discord.create_message(&channel, &message, None).await;
                 let result = match posted {
-                    Ok(id) => self.discord.pin(&channel, &id).await,
+                    Ok(id) => self.discord.pin(&channel, &id).await.map(|()| id),
                     Err(e) => Err(e),
                 };
+                if let Ok(id) = &result {
+                    crate::pins::record(&*self.store, &card, &channel, id, &message).await;
+                }
                 match result {
-                    Ok(()) => None,
+                    Ok(_) => None,
                     Err(e) if e.is_missing_access() => Some(reply::handle::error(
                         "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
                          **Pin Messages** here. Ask an admin to grant them to my role.",
@@ -212,6 +313,14 @@ impl App {
     }
 }
 
+/// The reply when saving a choice failed: nothing was saved, and the member may try again.
+fn store_failed(e: &crate::store::StoreError) -> Outcome {
+    tracing::warn!(error = %e, "could not save a track choice");
+    reply::handle::error(
+        "I couldn't save that just now; nothing was changed. Try again in a moment.",
+    )
+}
+
 /// A bounded label for metrics: known command names only.
 fn metric_name(i: &Interaction) -> &'static str {
     let known = [
@@ -220,6 +329,7 @@ fn metric_name(i: &Interaction) -> &'static str {
         "module",
         "path",
         "plan",
+        "track",
         "help",
         "pin",
         "roadmap",

@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::config::Settings;
-use crate::curriculum::Parsed;
+use crate::curriculum::{escape_control, Curriculum, Severity};
 use crate::ports::Discord;
 use crate::ports::RestError;
 use crate::reply::{self, ask, Catalog};
@@ -11,57 +11,153 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+mod format;
+pub use format::CheckFormat;
+
 /// Exit codes: 0 fine, 1 curriculum errors, 2 bad command or option.
 pub const EXIT_ERRORS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-/// `check [PATH]`: prints diagnostics and a summary; exit 1 on errors.
+/// Diagnostics `check` prints, at most (then "… and N more").
+pub const MAX_PRINTED: usize = 200;
+
+/// `check [PATH]` as human text; see [`check_as`].
 pub fn check(path: &Path, settings: &Settings, out: &mut dyn Write) -> std::io::Result<u8> {
+    check_as(path, settings, CheckFormat::Text, out)
+}
+
+/// `check [PATH] --format F`: prints diagnostics (text: control characters escaped, at most
+/// [`MAX_PRINTED`]; `github`: workflow annotations, as many; `json`: all of them in one
+/// document), a summary per track and a total; exit 1 on errors, whatever the format.
+pub fn check_as(
+    path: &Path,
+    settings: &Settings,
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let parsed = match crate::load::load(path, settings.curriculum_base_url.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            writeln!(out, "error: {e}")?;
+            let e = e.to_string();
+            match format {
+                CheckFormat::Text => writeln!(out, "error: {}", escape_control(&e))?,
+                CheckFormat::Github => writeln!(out, "::error::{}", format::escape_data(&e))?,
+                CheckFormat::Json => {
+                    writeln!(out, "{}", serde_json::json!({ "ok": false, "error": e }))?
+                }
+            }
             return Ok(EXIT_ERRORS);
         }
     };
     let diags = parsed.check();
-    for d in &diags {
-        writeln!(out, "{d}")?;
+    let c = &parsed.curriculum;
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let (n_err, n_warn) = (count(Severity::Error), count(Severity::Warning));
+    let errors = n_err > 0 || c.pages.is_empty();
+    let code = if errors { EXIT_ERRORS } else { 0 };
+    let tracks = track_summaries(c);
+    let summary = crate::curriculum::summary(c);
+    if format == CheckFormat::Json {
+        let report = format::json_report(&diags, &tracks, &summary, !errors);
+        writeln!(out, "{report}")?;
+        return Ok(code);
     }
-    let errors = Parsed::has_errors(&diags);
-    let n_err = diags
-        .iter()
-        .filter(|d| d.severity == crate::curriculum::Severity::Error)
-        .count();
+    for d in diags.iter().take(MAX_PRINTED) {
+        match format {
+            CheckFormat::Github => writeln!(out, "{}", format::annotation(d))?,
+            _ => writeln!(out, "{d}")?,
+        }
+    }
+    if diags.len() > MAX_PRINTED {
+        writeln!(out, "… and {} more", diags.len() - MAX_PRINTED)?;
+    }
+    for line in tracks {
+        writeln!(out, "{}", escape_control(&line))?;
+    }
     writeln!(
         out,
         "{}: {} ({} errors, {} warnings)",
         if errors { "FAILED" } else { "ok" },
-        crate::curriculum::summary(&parsed.curriculum),
+        summary,
         n_err,
-        diags.len() - n_err
+        n_warn
     )?;
-    Ok(if errors { EXIT_ERRORS } else { 0 })
+    Ok(code)
 }
 
-/// `search QUERY [--json] [--limit N]`.
+/// One line per track (and one for the site's root pages): what `check` found in it.
+pub fn track_summaries(c: &Curriculum) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !c.site_pages.is_empty() {
+        lines.push(format!("site: {} root pages", c.site_pages.len()));
+    }
+    for t in &c.tracks {
+        let total = t.total(c).map(|t| format!(" ({t})")).unwrap_or_default();
+        let overview = t.overview.map_or("no overview".to_string(), |p| {
+            format!("overview {}", c.pages[p].path)
+        });
+        lines.push(format!(
+            "track {} \"{}\": {} pages, {} modules{total}, {} pathways, {} plan phases, {overview}{}",
+            t.slug,
+            t.label,
+            t.pages.len(),
+            t.modules.len(),
+            t.pathways.len(),
+            t.plan.len(),
+            t.url.as_deref().map(|u| format!(", {u}")).unwrap_or_default()
+        ));
+    }
+    lines
+}
+
+/// `search QUERY [--json] [--limit N] [--track SLUG]`. A JSON hit carries `track` (slug) and,
+/// for a resource listed in several tracks, `tracks`.
 pub fn search(
     cat: &Catalog,
     query: &str,
     json: bool,
     limit: usize,
+    track: Option<&str>,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
-    let hits = cat.index.query(query, None, limit);
+    let c = &cat.curriculum;
+    let only = match track {
+        Some(name) => match c.track_by_name(name) {
+            Some(t) => Some(t),
+            None => {
+                let known: Vec<&str> = c.tracks.iter().map(|t| t.slug.as_str()).collect();
+                writeln!(
+                    out,
+                    "error: no track `{}`; the tracks are: {}",
+                    escape_control(name),
+                    known.join(", ")
+                )?;
+                return Ok(EXIT_USAGE);
+            }
+        },
+        None => None,
+    };
+    let hits = match only {
+        Some(t) => cat
+            .index
+            .query_where(query, None, limit, |d| d.tracks.contains(&t)),
+        None => cat.index.query(query, None, limit),
+    };
+    let slug = |t: usize| c.tracks.get(t).map(|t| t.slug.clone());
     if json {
         let rows: Vec<serde_json::Value> = hits
             .iter()
             .map(|h| {
                 let d = &cat.index.docs()[h.doc];
-                serde_json::json!({
+                let mut row = serde_json::json!({
                     "kind": d.kind, "title": d.title, "url": d.url,
                     "section": d.section, "score": h.score,
-                })
+                    "track": d.track().and_then(slug),
+                });
+                if d.tracks.len() > 1 {
+                    row["tracks"] = d.tracks.iter().filter_map(|&t| slug(t)).collect();
+                }
+                row
             })
             .collect();
         writeln!(out, "{}", serde_json::Value::from(rows))?;
@@ -80,9 +176,15 @@ pub fn search(
                 .as_deref()
                 .map(|u| format!(" <{u}>"))
                 .unwrap_or_default();
+            let tracks = if c.tracks.len() > 1 && !d.tracks.is_empty() {
+                let names: Vec<String> = d.tracks.iter().filter_map(|&t| slug(t)).collect();
+                format!(" [{}]", names.join(", "))
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "{:>2}. [{}] {}{url} — {} ({:.2})",
+                "{:>2}. [{}] {}{url} — {}{tracks} ({:.2})",
                 n + 1,
                 d.kind.as_str(),
                 d.title,
@@ -112,9 +214,29 @@ impl Discord for DryRun {
         eprintln!("(ask: would pin message {message} in channel {channel})");
         Ok(())
     }
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        _: &reply::Message,
+    ) -> Result<(), RestError> {
+        eprintln!("(ask: would edit message {message} in channel {channel})");
+        Ok(())
+    }
     async fn create_dm(&self, user: &str) -> Result<String, RestError> {
         eprintln!("(ask: would open a DM with user {user})");
         Ok("100000000000000098".into())
+    }
+    async fn messages_after(
+        &self,
+        _: &str,
+        _: u64,
+        _: u8,
+    ) -> Result<Vec<crate::ports::PostedMessage>, RestError> {
+        Ok(Vec::new())
+    }
+    async fn own_user_id(&self) -> Result<String, RestError> {
+        Ok("100000000000000097".into())
     }
 }
 

@@ -28,6 +28,17 @@ pub struct Settings {
     pub http_bind: String,
     /// How long a delivery worker's claim holds before another worker may take it over.
     pub delivery_lease_secs: u32,
+    /// `serve`: the most connections open at once; more wait in the kernel's backlog.
+    pub http_max_connections: u32,
+    /// `serve`: seconds a client has to send a request's headers (also the idle keep-alive
+    /// limit), and again to send its body and get the answer.
+    pub http_timeout_secs: u32,
+    /// `serve`: after SIGTERM, seconds open connections get to finish before they are closed.
+    pub http_shutdown_secs: u32,
+    /// `CURRICULUM_WATCH=true`: reload by itself when files under `CURRICULUM_PATH` change.
+    pub curriculum_watch: bool,
+    /// Where reload results (and their diff) are posted, if set.
+    pub curriculum_log_channel: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
@@ -83,8 +94,10 @@ impl Settings {
             }
         };
         let public_key = match get("DISCORD_PUBLIC_KEY") {
-            Some(k) if k.len() == 64 && k.chars().all(|c| c.is_ascii_hexdigit()) => Some(k),
-            Some(k) => return Err(bad("DISCORD_PUBLIC_KEY", &k, "must be 64 hex characters")),
+            Some(k) => match strict_public_key(&k) {
+                Ok(_) => Some(k),
+                Err(reason) => return Err(bad("DISCORD_PUBLIC_KEY", &k, &reason)),
+            },
             None => None,
         };
         let token = get("DISCORD_TOKEN");
@@ -116,6 +129,12 @@ impl Settings {
                     }
                 }
             }
+        };
+        let curriculum_watch = match get("CURRICULUM_WATCH").map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if ["true", "1", "yes", "on"].contains(&v.as_str()) => true,
+            Some(v) if ["false", "0", "no", "off"].contains(&v.as_str()) => false,
+            Some(v) => return Err(bad("CURRICULUM_WATCH", &v, "must be true or false")),
         };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         if !(database_url.starts_with("sqlite:")
@@ -149,8 +168,41 @@ impl Settings {
             shard_range,
             http_bind: get("HTTP_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             delivery_lease_secs: number("DELIVERY_LEASE_SECS", 1, 3600)?.unwrap_or(120),
+            http_max_connections: number("HTTP_MAX_CONNECTIONS", 1, 65_535)?.unwrap_or(512),
+            http_timeout_secs: number("HTTP_TIMEOUT_SECS", 1, 300)?.unwrap_or(10),
+            http_shutdown_secs: number("HTTP_SHUTDOWN_SECS", 1, 300)?.unwrap_or(10),
+            curriculum_watch,
+            curriculum_log_channel: snowflake("CURRICULUM_LOG_CHANNEL")?,
         })
     }
+}
+
+/// Parses an Ed25519 public key given as 64 hex characters and refuses every key a forger could
+/// exploit: encodings that don't decompress to a curve point, non-canonical encodings (a
+/// coordinate not reduced, or a "negative zero" sign bit), points of small order (the identity
+/// `0100…00`, the all-zero encoding and the other six torsion points: with such a key one fixed
+/// signature verifies every message) and points with a torsion component (a key made the standard
+/// way, seed × base point, never has one).
+pub fn strict_public_key(hex_key: &str) -> Result<ed25519_dalek::VerifyingKey, String> {
+    let hex_key = hex_key.trim();
+    if hex_key.len() != 64 || !hex_key.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err("must be 64 hex characters".into());
+    }
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(hex_key, &mut bytes).map_err(|e| format!("is not hex: {e}"))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| "is not a point on Ed25519's curve".to_string())?;
+    let point = key.to_edwards();
+    if point.compress().to_bytes() != bytes {
+        return Err("is not a canonical encoding of an Ed25519 point".into());
+    }
+    if key.is_weak() {
+        return Err("is a weak (small-order) key: anyone could forge signatures for it".into());
+    }
+    if !point.is_torsion_free() {
+        return Err("has a small-order component, which no genuine key has".into());
+    }
+    Ok(key)
 }
 
 #[cfg(test)]
@@ -164,6 +216,29 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn watch_and_log_channel_are_validated() {
+        let s = settings(&[
+            ("CURRICULUM_WATCH", "TRUE"),
+            ("CURRICULUM_LOG_CHANNEL", "123456789012345678"),
+        ])
+        .unwrap();
+        assert!(s.curriculum_watch);
+        assert_eq!(
+            s.curriculum_log_channel.as_deref(),
+            Some("123456789012345678")
+        );
+        assert!(!settings(&[]).unwrap().curriculum_watch);
+        assert_eq!(
+            settings(&[("CURRICULUM_WATCH", "sometimes")])
+                .unwrap_err()
+                .key,
+            "CURRICULUM_WATCH"
+        );
+        let bad = settings(&[("CURRICULUM_LOG_CHANNEL", "#general")]).unwrap_err();
+        assert_eq!(bad.key, "CURRICULUM_LOG_CHANNEL");
     }
 
     #[test]
@@ -202,5 +277,89 @@ mod tests {
             settings(&[("DISCORD_TOKEN", "Bot abc")]).unwrap_err().key,
             "DISCORD_TOKEN"
         );
+    }
+
+    #[test]
+    fn http_server_limits() {
+        let s = settings(&[]).unwrap();
+        let got = (
+            s.http_max_connections,
+            s.http_timeout_secs,
+            s.http_shutdown_secs,
+        );
+        assert_eq!(got, (512, 10, 10));
+        let s = settings(&[("HTTP_TIMEOUT_SECS", "3"), ("HTTP_SHUTDOWN_SECS", "1")]).unwrap();
+        assert_eq!((s.http_timeout_secs, s.http_shutdown_secs), (3, 1));
+        for key in [
+            "HTTP_MAX_CONNECTIONS",
+            "HTTP_TIMEOUT_SECS",
+            "HTTP_SHUTDOWN_SECS",
+        ] {
+            assert_eq!(settings(&[(key, "0")]).unwrap_err().key, key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    fn reason(hex_key: &str) -> String {
+        strict_public_key(hex_key)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e)
+    }
+
+    fn genuine() -> ed25519_dalek::VerifyingKey {
+        ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]).verifying_key()
+    }
+
+    #[test]
+    fn weak_keys_are_refused_at_start_up_naming_the_setting() {
+        for weak in [
+            "00".repeat(32),                    // all zero: order 4
+            format!("01{}", "00".repeat(31)),   // the identity
+            format!("ec{}7f", "ff".repeat(30)), // -1: order 2
+        ] {
+            let e = Settings::from_vars(|k| (k == "DISCORD_PUBLIC_KEY").then(|| weak.clone()))
+                .unwrap_err();
+            assert_eq!(e.key, "DISCORD_PUBLIC_KEY", "{weak}");
+            assert!(e.to_string().contains("weak"), "{e}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_bad_key_gets_its_reason() {
+        let cases = [
+            ("ab".repeat(31), "64 hex characters"),
+            ("zz".repeat(32), "64 hex characters"),
+            // y = 2 is on no point of the curve.
+            (format!("02{}", "00".repeat(31)), "not a point"),
+            // y = p + 1: the identity, encoded unreduced.
+            (format!("ee{}7f", "ff".repeat(30)), "not a canonical"),
+            // x = 0 with the sign bit set ("negative zero").
+            (format!("01{}80", "00".repeat(30)), "not a canonical"),
+        ];
+        for (key, want) in cases {
+            let got = reason(&key);
+            assert!(got.contains(want), "{key}: {got}");
+        }
+    }
+
+    #[test]
+    fn a_genuine_key_passes_and_one_with_a_torsion_component_does_not() {
+        let good = genuine();
+        assert_eq!(strict_public_key(&hex::encode(good.to_bytes())), Ok(good));
+        let torsion = ed25519_dalek::VerifyingKey::from_bytes(
+            &hex::decode(format!("ec{}7f", "ff".repeat(30)))
+                .unwrap()
+                .try_into()
+                .unwrap(),
+        )
+        .unwrap();
+        let mixed = (good.to_edwards() + torsion.to_edwards())
+            .compress()
+            .to_bytes();
+        assert!(reason(&hex::encode(mixed)).contains("small-order component"));
     }
 }

@@ -1,96 +1,262 @@
-//! Reads a curriculum from disk (one page or a folder of `.md`/`.mdx` pages) and hands the text
-//! to the pure parser. An unreadable or binary page becomes a diagnostic, never a failure.
+//! Reads a curriculum from disk and hands the text to the pure parser: one page, a folder of
+//! pages (one track), or a docs folder whose subfolders are tracks, with their `_category_.json`
+//! and the `docusaurus.config.{js,ts,mjs}` beside the docs folder. Only regular files inside the
+//! folder are read (symlinks are resolved and must stay inside; FIFOs and devices are refused),
+//! and the size limit is enforced while reading. A bad page becomes a diagnostic, never a failure.
 
 use crate::config::Settings;
-use crate::curriculum::{self, Diagnostic, ParseOptions, Parsed, SourcePage};
+use crate::curriculum::{
+    self, route, Diagnostic, ParseOptions, Parsed, Severity, SourceCategory, SourcePage,
+};
 use crate::reply::Catalog;
 use crate::search::Aliases;
+use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The largest page read; larger files are reported and skipped.
 pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest `_category_.json` or `docusaurus.config.*` read.
+const MAX_SMALL_FILE: u64 = 256 * 1024;
+/// Diagnostics written to the log at start-up, at most (then "and N more").
+pub const MAX_LOGGED: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("curriculum path `{0}` does not exist or cannot be read: {1}")]
     Missing(String, std::io::Error),
+    #[error("curriculum folder `{0}` cannot be read: {1}")]
+    Unreadable(String, std::io::Error),
     #[error("curriculum folder `{0}` holds no .md pages")]
     Empty(String),
+    #[error("curriculum `{0}` has no usable page: {1}")]
+    Unusable(String, String),
 }
 
-/// Loads `path` (a page or a folder, read whole and recursively).
+/// What the walk found.
+#[derive(Default)]
+struct Found {
+    pages: Vec<(String, PathBuf)>,
+    categories: Vec<SourceCategory>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads `path` (a page or a folder, read recursively). `base_url` is `CURRICULUM_BASE_URL`;
+/// without it the docs URL comes from a `docusaurus.config.*` beside the docs folder, if any.
 pub fn load(path: &Path, base_url: Option<&str>) -> Result<Parsed, LoadError> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| LoadError::Missing(path.display().to_string(), e))?;
-    let (root, files) = if meta.is_dir() {
-        let mut files = Vec::new();
-        walk(path, &mut files);
-        files.sort();
-        if files.is_empty() {
-            return Err(LoadError::Empty(path.display().to_string()));
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| LoadError::Missing(shown.clone(), e))?;
+    let canon = std::fs::canonicalize(path).map_err(|e| LoadError::Missing(shown.clone(), e))?;
+    let mut found = Found::default();
+    let (root, root_canon) = if meta.is_dir() {
+        std::fs::read_dir(path).map_err(|e| LoadError::Unreadable(shown.clone(), e))?;
+        let mut visited = HashSet::new();
+        walk(path, &canon, "", &mut visited, &mut found);
+        if found.pages.is_empty() && found.diagnostics.is_empty() {
+            return Err(LoadError::Empty(shown));
         }
-        (path.to_path_buf(), files)
+        (path.to_path_buf(), canon)
     } else {
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        (root, vec![path.to_path_buf()])
+        let root_canon = canon.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        found.pages.push((name.unwrap_or_default(), canon.clone()));
+        read_category(&root_canon, "", &mut found);
+        (root, root_canon)
     };
-    let mut pages = Vec::new();
-    let mut diagnostics = Vec::new();
     let prefix = if root.as_os_str().is_empty() {
         String::new()
     } else {
-        format!("{}/", root.display())
+        format!("{}/", root.display().to_string().trim_end_matches('/'))
     };
-    for file in files {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap_or(&file)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match read_page(&file) {
+    let mut pages = Vec::new();
+    let mut diagnostics = std::mem::take(&mut found.diagnostics);
+    for (rel, file) in found.pages {
+        match read_limited(&file, MAX_PAGE_BYTES) {
             Ok(text) => pages.push(SourcePage { path: rel, text }),
             Err(msg) => diagnostics.push(Diagnostic::error(&format!("{prefix}{rel}"), 1, msg)),
         }
     }
-    let opts = ParseOptions {
+    let site = find_site(&root_canon);
+    let mut opts = ParseOptions {
         base_url: base_url.map(str::to_owned),
         origin_prefix: prefix,
+        root_name: root_canon
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        categories: found.categories,
+        ..ParseOptions::default()
     };
+    match site {
+        Some((config_file, docs_rel)) => {
+            opts.route_prefix = docs_rel;
+            let text = read_limited(&config_file, MAX_SMALL_FILE).unwrap_or_default();
+            let (cfg, problems) = route::read_site_config(&text);
+            for p in problems {
+                diagnostics.push(Diagnostic {
+                    origin: curriculum::Origin {
+                        file: config_file.display().to_string(),
+                        line: 1,
+                    },
+                    severity: Severity::Warning,
+                    message: format!("{p} (set CURRICULUM_BASE_URL to the docs URL instead)"),
+                });
+            }
+            opts.trailing_slash = cfg.trailing_slash;
+            if opts.base_url.is_none() {
+                opts.base_url = cfg.docs_url();
+            }
+        }
+        None if opts.categories.iter().any(|c| c.dir.is_empty()) => {
+            opts.route_prefix = route::strip_number_prefix(&opts.root_name).to_string();
+        }
+        None => {}
+    }
     let mut parsed = curriculum::parse(&pages, &opts);
     diagnostics.append(&mut parsed.diagnostics);
     parsed.diagnostics = diagnostics;
     Ok(parsed)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+/// The `docusaurus.config.*` of the site `root` belongs to, and `root`'s route below the docs
+/// folder (the folder beside the config): `("…/docusaurus.config.ts", "mlops-engineering")`.
+fn find_site(root: &Path) -> Option<(PathBuf, String)> {
+    let mut dir = root;
+    let mut below: Vec<String> = Vec::new();
+    for _ in 0..8 {
+        let parent = dir.parent()?;
+        for ext in ["ts", "js", "mjs"] {
+            let cfg = parent.join(format!("docusaurus.config.{ext}"));
+            if cfg.is_file() {
+                below.reverse();
+                return Some((cfg, route::dir_route("", &below.join("/"))));
+            }
+        }
+        below.push(dir.file_name()?.to_string_lossy().into_owned());
+        dir = parent;
+    }
+    None
+}
+
+fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>, out: &mut Found) {
+    let here = |name: &str| {
+        if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        }
     };
-    for e in entries.flatten() {
+    let shown = |p: &Path| p.display().to_string();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic::error(
+                &shown(dir),
+                1,
+                format!("cannot read folder: {e}"),
+            ));
+            return;
+        }
+    };
+    if let Ok(c) = std::fs::canonicalize(dir) {
+        if !visited.insert(c) {
+            return;
+        }
+    }
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
         let p = e.path();
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
             continue;
         }
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk(&p, out),
-            Ok(_) if matches!(p.extension().and_then(|x| x.to_str()), Some("md" | "mdx")) => {
-                out.push(p)
+        let is_page = name.ends_with(".md") || name.ends_with(".mdx");
+        let interesting = is_page || name == "_category_.json";
+        // Resolve symlinks and refuse what escapes the folder.
+        let target = match std::fs::canonicalize(&p) {
+            Ok(t) => t,
+            Err(err) => {
+                if interesting {
+                    out.diagnostics.push(Diagnostic::error(
+                        &shown(&p),
+                        1,
+                        format!("cannot read: {err}"),
+                    ));
+                }
+                continue;
             }
-            _ => {}
+        };
+        if !target.starts_with(root_canon) {
+            if interesting || target.is_dir() {
+                out.diagnostics.push(Diagnostic::error(
+                    &shown(&p),
+                    1,
+                    "is a link to something outside the curriculum folder; not read",
+                ));
+            }
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(&target) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&p, root_canon, &here(&name), visited, out);
+        } else if name == "_category_.json" {
+            read_category(dir, rel, out);
+        } else if is_page && name.starts_with('_') {
+            // A partial: Docusaurus does not publish it.
+        } else if is_page && !meta.is_file() {
+            out.diagnostics.push(Diagnostic::error(
+                &shown(&p),
+                1,
+                "is not a regular file (a FIFO, socket or device); not read",
+            ));
+        } else if is_page {
+            out.pages.push((here(&name), target));
         }
     }
 }
 
-fn read_page(file: &Path) -> Result<String, String> {
+fn read_category(dir: &Path, rel: &str, out: &mut Found) {
+    let file = dir.join("_category_.json");
+    let Ok(meta) = std::fs::metadata(&file) else {
+        return;
+    };
+    if !meta.is_file() {
+        return;
+    }
+    match read_limited(&file, MAX_SMALL_FILE) {
+        Ok(text) => out.categories.push(SourceCategory {
+            dir: rel.to_string(),
+            text,
+        }),
+        Err(msg) => out
+            .diagnostics
+            .push(Diagnostic::error(&file.display().to_string(), 1, msg)),
+    }
+}
+
+/// Reads a regular file as UTF-8 text, refusing more than `limit` bytes while reading.
+fn read_limited(file: &Path, limit: u64) -> Result<String, String> {
     let meta = std::fs::metadata(file).map_err(|e| format!("cannot read page: {e}"))?;
-    if meta.len() > MAX_PAGE_BYTES {
+    if !meta.is_file() {
+        return Err("is not a regular file; not read".to_string());
+    }
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read page: {e}"))?;
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err("is not a regular file; not read".to_string());
+    }
+    let mut bytes = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read page: {e}"))?;
+    if bytes.len() as u64 > limit {
         return Err(format!(
-            "page is {} bytes, more than the {MAX_PAGE_BYTES} bytes a page may have",
-            meta.len()
+            "page is more than the {limit} bytes a page may have; not read"
         ));
     }
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read page: {e}"))?;
     if bytes.contains(&0) {
         return Err("page is binary, not Markdown text".to_string());
     }
@@ -102,7 +268,8 @@ fn read_page(file: &Path) -> Result<String, String> {
     })
 }
 
-/// Loads the curriculum and aliases named by the settings.
+/// Loads the curriculum and aliases named by the settings, for every mode (`run`, `serve`,
+/// `deliver`, `ask`, `search`). Logs its diagnostics (capped), and fails when no page is usable.
 pub fn load_catalog(
     path: &Path,
     settings: &Settings,
@@ -111,6 +278,25 @@ pub fn load_catalog(
     let (aliases, mut alias_diags) = load_aliases(&settings.aliases_path);
     let mut diags = parsed.check();
     diags.append(&mut alias_diags);
+    for d in diags.iter().take(MAX_LOGGED) {
+        match d.severity {
+            Severity::Note => tracing::info!("{d}"),
+            _ => tracing::warn!("{d}"),
+        }
+    }
+    if diags.len() > MAX_LOGGED {
+        tracing::warn!(
+            "… and {} more curriculum diagnostics",
+            diags.len() - MAX_LOGGED
+        );
+    }
+    if parsed.curriculum.pages.is_empty() {
+        let reasons: Vec<String> = diags.iter().take(3).map(ToString::to_string).collect();
+        return Err(LoadError::Unusable(
+            path.display().to_string(),
+            reasons.join("; "),
+        ));
+    }
     Ok((Catalog::new(parsed, &aliases), diags))
 }
 

@@ -31,7 +31,12 @@ enum Cmd {
     /// that use `serve` instead of the gateway.
     Register,
     /// Validate a curriculum: parse errors, missing pages, duplicates, modules without duration.
-    Check { path: Option<PathBuf> },
+    Check {
+        path: Option<PathBuf>,
+        /// `text` for people, `github` for GitHub Actions annotations, `json` for tools.
+        #[arg(long, value_enum, default_value_t = cli::CheckFormat::Text)]
+        format: cli::CheckFormat,
+    },
     /// Search the curriculum.
     Search {
         query: String,
@@ -39,6 +44,9 @@ enum Cmd {
         json: bool,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Only this track (slug or label).
+        #[arg(long)]
+        track: Option<String>,
     },
     /// Run a slash command offline through the bot's own handler, e.g. `ask "/resource mlflow"`.
     Ask {
@@ -81,13 +89,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         .context("starting the async runtime")?;
     let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Check { path } => {
+        Cmd::Check { path, format } => {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
-            Ok(cli::check(&path, &settings, &mut out)?)
+            Ok(cli::check_as(&path, &settings, format, &mut out)?)
         }
-        Cmd::Search { query, json, limit } => {
+        Cmd::Search {
+            query,
+            json,
+            limit,
+            track,
+        } => {
             let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
-            Ok(cli::search(&cat, &query, json, limit, &mut out)?)
+            Ok(cli::search(
+                &cat,
+                &query,
+                json,
+                limit,
+                track.as_deref(),
+                &mut out,
+            )?)
         }
         Cmd::Ask {
             line,
@@ -139,10 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
         Cmd::Run => {
-            let (cat, diags) = load::load_catalog(&settings.curriculum_path, &settings)?;
-            for d in &diags {
-                tracing::warn!("{d}");
-            }
+            let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
             rt.block_on(run_gateway(&settings, cat))?;
             Ok(0)
         }
@@ -168,6 +185,8 @@ async fn run_gateway(
         curriculum_bot::app::App::new(cat, rest.clone(), store)
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
+    assign_untracked(&app).await;
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -176,14 +195,19 @@ async fn run_gateway(
             .shard_range
             .zip(settings.shard_count)
             .map(|((a, b), n)| (a, b, n)),
+        deadlines: Default::default(),
     };
     let deliveries = tokio::spawn(reminders::delivery::run(
         app.clone(),
         delivery_config(settings),
         discord::gateway::shutdown_signal(),
     ));
+    let watcher = live_curriculum(&app, settings).await?;
     discord::gateway::run(cfg, app, rest, discord::gateway::shutdown_signal()).await?;
     let _ = deliveries.await;
+    if let Some(w) = watcher {
+        let _ = w.await;
+    }
     Ok(())
 }
 
@@ -226,7 +250,9 @@ async fn run_endpoint(
         curriculum_bot::app::App::new(cat, rest.clone(), store.clone())
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
-    let followup = rest;
+    assign_untracked(&app).await;
+    let _watcher = live_curriculum(&app, settings).await?;
+    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -235,18 +261,85 @@ async fn run_endpoint(
         .await
         .with_context(|| format!("binding HTTP_BIND={}", settings.http_bind))?;
     tracing::info!(addr = %settings.http_bind, "serving interactions");
-    endpoint::serve(
-        listener,
-        endpoint::Endpoint {
-            app,
-            key,
-            health,
-            followup: Some(followup),
-        },
-        discord::gateway::shutdown_signal(),
-    )
+    let secs = |s: u32| std::time::Duration::from_secs(u64::from(s));
+    let deadlines = discord::deadline::Deadlines::default();
+    let opts = endpoint::ServeOptions {
+        max_connections: settings.http_max_connections as usize,
+        header_timeout: secs(settings.http_timeout_secs),
+        // Time to send the body, plus the answer's own time until it is deferred.
+        request_timeout: secs(settings.http_timeout_secs) + deadlines.ack,
+        shutdown_deadline: secs(settings.http_shutdown_secs),
+    };
+    let state = endpoint::Endpoint {
+        app,
+        key,
+        health,
+        rest,
+        deadlines,
+    };
+    endpoint::serve(listener, state, opts, async {
+        discord::gateway::shutdown_signal().await;
+        tracing::info!("shutting down: closing the listener");
+    })
     .await?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Start-up of the bot (`run`, `serve`): subscriptions made before tracks follow the track they
+/// were made under. `deliver` replicas don't run it (reminders of an untracked subscription
+/// already use the first track), so several workers never race over the same rows at start.
+async fn assign_untracked(app: &curriculum_bot::app::App) {
+    match app.assign_untracked().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            moved = n,
+            "subscriptions made before tracks now follow a track"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not assign tracks to older subscriptions"),
+    }
+}
+
+/// Records the version this replica serves and, with `CURRICULUM_WATCH=true`, starts the
+/// watcher that reloads the curriculum when its files change (until shutdown).
+async fn live_curriculum(
+    app: &Arc<curriculum_bot::app::App>,
+    settings: &Settings,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    curriculum_bot::reload::record_version(&*app.store, &app.reload).await;
+    if !settings.curriculum_watch {
+        return Ok(None);
+    }
+    let app = app.clone();
+    let channel = settings.curriculum_log_channel.clone();
+    let reload = move || {
+        let (app, channel) = (app.clone(), channel.clone());
+        async move {
+            let ctx = app.reload_ctx();
+            let swap = |cat| app.swap_catalog(cat);
+            curriculum_bot::moderation::auto_reload(
+                &ctx,
+                &*app.discord,
+                channel.as_deref(),
+                || app.catalog(),
+                swap,
+            )
+            .await;
+        }
+    };
+    let task = curriculum_bot::watch::spawn(
+        &settings.curriculum_path,
+        Default::default(),
+        discord::gateway::shutdown_signal(),
+        reload,
+    )
+    .with_context(|| {
+        format!(
+            "watching CURRICULUM_PATH={}",
+            settings.curriculum_path.display()
+        )
+    })?;
+    Ok(Some(task))
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bot::store::Store>> {

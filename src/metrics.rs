@@ -1,10 +1,12 @@
 //! Prometheus metrics: interactions by command and outcome with latency, reminders sent, failed
-//! and late with delivery delay, and searches with no result. Served at `/metrics`.
+//! and late with delivery delay, reminders whose unknown outcome was reconciled (found already
+//! sent) or resent, and searches with no result. Served at `/metrics`.
 
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
@@ -19,6 +21,16 @@ pub struct NameLabel {
     pub command: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct VersionLabel {
+    pub version: String,
+}
+
 type HistogramFamily = Family<NameLabel, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -28,8 +40,14 @@ pub struct Metrics {
     pub reminders_sent: Counter,
     pub reminders_failed: Counter,
     pub reminders_late: Counter,
+    pub reminders_reconciled: Counter,
+    pub reminders_resent: Counter,
     pub reminder_delay_seconds: Histogram,
     pub search_misses: Counter,
+    /// Curriculum reloads by outcome: reloaded, refused, validated, failed.
+    pub curriculum_reloads: Family<OutcomeLabel, Counter>,
+    /// 1 for the content hash served now; only the current one is ever present.
+    pub curriculum_version_info: Family<VersionLabel, Gauge>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -45,6 +63,8 @@ impl Default for Metrics {
         let reminders_sent = Counter::default();
         let reminders_failed = Counter::default();
         let reminders_late = Counter::default();
+        let reminders_reconciled = Counter::default();
+        let reminders_resent = Counter::default();
         // 1 s … ~9 h
         let reminder_delay_seconds = Histogram::new(exponential_buckets(1.0, 2.0, 16));
         let search_misses = Counter::default();
@@ -70,6 +90,16 @@ impl Default for Metrics {
             reminders_late.clone(),
         );
         registry.register(
+            "reminders_reconciled",
+            "Reminders with an unknown outcome found already sent in their channel (not resent)",
+            reminders_reconciled.clone(),
+        );
+        registry.register(
+            "reminders_resent",
+            "Reminders with an unknown outcome not found in their channel, sent again",
+            reminders_resent.clone(),
+        );
+        registry.register(
             "reminder_delay_seconds",
             "Delay between a reminder's slot and its delivery",
             reminder_delay_seconds.clone(),
@@ -79,13 +109,29 @@ impl Default for Metrics {
             "Searches that found nothing",
             search_misses.clone(),
         );
+        let curriculum_reloads = Family::<OutcomeLabel, Counter>::default();
+        let curriculum_version_info = Family::<VersionLabel, Gauge>::default();
+        registry.register(
+            "curriculum_reloads",
+            "Curriculum reloads and validations by outcome",
+            curriculum_reloads.clone(),
+        );
+        registry.register(
+            "curriculum_version_info",
+            "The content hash of the curriculum this replica serves",
+            curriculum_version_info.clone(),
+        );
         Metrics {
             registry,
+            curriculum_reloads,
+            curriculum_version_info,
             interactions,
             interaction_seconds,
             reminders_sent,
             reminders_failed,
             reminders_late,
+            reminders_reconciled,
+            reminders_resent,
             reminder_delay_seconds,
             search_misses,
         }
@@ -105,6 +151,31 @@ impl Metrics {
         self.interaction_seconds
             .get_or_create(&NameLabel { command })
             .observe(seconds);
+    }
+
+    /// Counts one curriculum reload or validation.
+    pub fn curriculum_reload(&self, outcome: &'static str) {
+        let outcome = outcome.to_string();
+        self.curriculum_reloads
+            .get_or_create(&OutcomeLabel { outcome })
+            .inc();
+    }
+
+    /// Shows `hash` as the version served (and no other).
+    pub fn curriculum_version(&self, hash: &str) {
+        self.curriculum_version_info.clear();
+        let version = hash.to_string();
+        self.curriculum_version_info
+            .get_or_create(&VersionLabel { version })
+            .set(1);
+    }
+
+    /// How many reloads ended with `outcome`.
+    pub fn reloads(&self, outcome: &str) -> u64 {
+        let outcome = outcome.to_string();
+        self.curriculum_reloads
+            .get_or_create(&OutcomeLabel { outcome })
+            .get()
     }
 
     /// The Prometheus text exposition.

@@ -7,6 +7,7 @@ use crate::reply;
 
 /// Discord's JSON error codes the bot acts on.
 pub const CANNOT_DM: u64 = 50007;
+pub const UNKNOWN_MESSAGE: u64 = 10008;
 pub const UNKNOWN_CHANNEL: u64 = 10003;
 pub const MISSING_ACCESS: u64 = 50001;
 pub const MISSING_PERMISSIONS: u64 = 50013;
@@ -47,6 +48,27 @@ impl RestError {
     pub fn is_missing_access(&self) -> bool {
         matches!(self, RestError::Discord { status: 403, .. })
     }
+
+    /// Whether a create that failed this way may still have created the message: a 5xx or a
+    /// timeout to the end, or a connection lost before the answer. A 4xx (a 429 included) never
+    /// creates anything.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            RestError::Discord { .. } => false,
+            RestError::GaveUp { status, .. } => *status != 429,
+            RestError::Transport(_) => true,
+        }
+    }
+}
+
+/// A message read back from a channel: enough to recognize one the bot sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedMessage {
+    pub id: String,
+    pub author_id: String,
+    /// The `custom_id`s of its components (Discord returns them for the app's own messages even
+    /// without the Message Content intent).
+    pub custom_ids: Vec<String>,
 }
 
 /// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
@@ -60,6 +82,24 @@ pub trait Discord: Send + Sync {
         nonce: Option<&str>,
     ) -> Result<String, RestError>;
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
+    /// Replaces the content, embeds and components of our `message` in `channel` (a pin stays
+    /// pinned): `PATCH /channels/{channel}/messages/{message}`.
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &reply::Message,
+    ) -> Result<(), RestError>;
     /// Opens (or finds) the DM channel with `user`, returning its id.
     async fn create_dm(&self, user: &str) -> Result<String, RestError>;
+    /// Up to `limit` (1..=100) messages of `channel` created after the snowflake `after`,
+    /// oldest first (`GET /channels/{id}/messages?after=…`).
+    async fn messages_after(
+        &self,
+        channel: &str,
+        after: u64,
+        limit: u8,
+    ) -> Result<Vec<PostedMessage>, RestError>;
+    /// The bot's own user id (`GET /users/@me`, fetched once).
+    async fn own_user_id(&self) -> Result<String, RestError>;
 }

@@ -149,3 +149,86 @@ fn a_second_instance_on_one_sqlite_database_refuses_to_start() {
     assert_eq!(second.status.code(), Some(1), "{err}");
     assert!(err.contains("already delivering"), "{err}");
 }
+
+fn bot_on(path: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CURRICULUM_PATH", path)
+        .env_remove("CURRICULUM_BASE_URL")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn the_shipped_data_links_the_real_module_pages_out_of_the_box() {
+    let o = bot(&["ask", "/module 2"]);
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{s}");
+    assert!(
+        s.contains("https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines"),
+        "{s}"
+    );
+    let o = bot(&["check"]);
+    assert!(
+        stdout(&o).contains("track mlops-engineering \"MLOps Engineering\": 1 pages, 5 modules"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn search_json_carries_the_tracks_of_a_shared_resource() {
+    let o = bot_on(
+        "tests/site/docs",
+        &["search", "Git Handbook", "--json", "--limit", "3"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let rows = v.as_array().unwrap();
+    let git: Vec<_> = rows
+        .iter()
+        .filter(|r| r["title"] == "Git Handbook")
+        .collect();
+    assert_eq!(git.len(), 1, "one hit for one URL: {rows:?}");
+    assert_eq!(git[0]["track"], "cloud-security");
+    assert_eq!(
+        git[0]["tracks"],
+        serde_json::json!(["cloud-security", "data-engineering"])
+    );
+    let o = bot_on(
+        "tests/site/docs",
+        &["search", "cron", "--json", "--track", "cloud-security"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["track"] == "cloud-security"),
+        "{v}"
+    );
+    let o = bot_on("tests/site/docs", &["search", "cron", "--track", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("cloud-security"), "{}", stdout(&o));
+}
+
+#[test]
+fn serve_refuses_an_unusable_curriculum_at_start_up() {
+    let dir = temp_dir("unusable");
+    std::fs::write(dir.join("only.md"), b"\x00\x01 binary").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
+        .arg("serve")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CURRICULUM_PATH", &dir)
+        .env("DISCORD_TOKEN", "test-token")
+        .env("DISCORD_API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no usable page") && err.contains("binary"),
+        "{err}"
+    );
+}

@@ -64,14 +64,15 @@ fn module_without_option_lists_all_with_total() {
         "/module",
         expect![[r#"
 
-        ## Learning path modules
-           **Module 1: MLOps Fundamentals** · 6-8 weeks — Core concepts and lifecycle
-           **Module 2: ML Pipelines** · 8-10 weeks — Automated training and data pipelines
-           **Module 3: Model Deployment** · 8-10 weeks — Production deployment strategies
-           **Module 4: Monitoring and Observability** · 6-8 weeks — ML system monitoring
-           **Module 5: Infrastructure Automation** · 10-12 weeks — Scalable ML infrastructure
-           — Total: 38-48 weeks
-    "#]],
+            ## Learning path modules
+               https://chasingcloudcareers.com/docs/mlops-engineering/getting-started
+               [Module 1: MLOps Fundamentals](https://chasingcloudcareers.com/docs/mlops-engineering/mlops-fundamentals) · 6-8 weeks — Core concepts and lifecycle
+               [Module 2: ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines) · 8-10 weeks — Automated training and data pipelines
+               [Module 3: Model Deployment](https://chasingcloudcareers.com/docs/mlops-engineering/model-deployment) · 8-10 weeks — Production deployment strategies
+               **Module 4: Monitoring and Observability** · 6-8 weeks — ML system monitoring
+               **Module 5: Infrastructure Automation** · 10-12 weeks — Scalable ML infrastructure
+               — Total: 38-48 weeks
+        "#]],
     );
 }
 
@@ -158,16 +159,16 @@ fn lookups() {
         "/module 2",
         expect![[r#"
 
-        ## Module 2: ML Pipelines
-           Module page: `./02-ml-pipelines.md`
-           Duration:
-             8-10 weeks
-           Focus:
-             Automated training and data pipelines
-           Resources:
-             • Module 2: ML Pipelines (`./02-ml-pipelines.md`)
-             • [Building Machine Learning Pipelines](https://www.oreilly.com/library/view/building-machine-learning/9781492053187/)
-    "#]],
+            ## Module 2: ML Pipelines
+               https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines
+               Duration:
+                 8-10 weeks
+               Focus:
+                 Automated training and data pipelines
+               Resources:
+                 • [Module 2: ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines)
+                 • [Building Machine Learning Pipelines](https://www.oreilly.com/library/view/building-machine-learning/9781492053187/)
+        "#]],
     );
     check(
         "/module monitoring",
@@ -184,9 +185,9 @@ fn lookups() {
     check(
         "/module 99",
         expect![[r#"
-        [failed] (only you can see this)
-        No module “99”. Modules: 1 (MLOps Fundamentals), 2 (ML Pipelines), 3 (Model Deployment), 4 (Monitoring and Observability), 5 (Infrastructure Automation).
-    "#]],
+            [failed] (only you can see this)
+            No module “99” in MLOps Engineering. Modules: 1 (MLOps Fundamentals), 2 (ML Pipelines), 3 (Model Deployment), 4 (Monitoring and Observability), 5 (Infrastructure Automation).
+        "#]],
     );
     check(
         "/path DevOps Engineers",
@@ -205,9 +206,9 @@ fn lookups() {
     check(
         "/path Astronauts",
         expect![[r#"
-        [failed] (only you can see this)
-        No pathway called “Astronauts”. Choose one of: Software Engineers, Data Scientists, DevOps Engineers.
-    "#]],
+            [failed] (only you can see this)
+            No pathway called “Astronauts” in MLOps Engineering. Choose one of: Software Engineers, Data Scientists, DevOps Engineers.
+        "#]],
     );
     check(
         "/plan",
@@ -241,22 +242,26 @@ fn lookups() {
         "/help",
         expect![[r#"
 
-        ## Getting Started with MLOps Engineering — commands
-           `/resource query` — find a resource by name
-           `/search topic` — fuzzy search over everything
-           `/module [module]` — a module card, or all modules
-           `/path background` — the pathway for your background
-           `/plan` — the getting-started action plan
-           `/remind subscribe` — a weekly reminder of where you are in the plan
-           `/pin module` — moderators: post and pin a module card
-           `/report` — moderators: searches that found nothing
-           `/curriculum reload|validate` — moderators: reload or check the curriculum
-   
-           Loaded: 1 pages, 9 sections, 17 topics, 52 resources, 5 modules, 3 pathways, 3 plan phases
-    "#]],
+            ## Getting Started with MLOps Engineering — commands
+               `/resource query` — find a resource by name
+               `/search topic` — fuzzy search over everything
+               `/module [module]` — a module card, or all modules
+               `/path background` — the pathway for your background
+               `/plan` — the getting-started action plan
+               `/track [track]` — the learning tracks; pick yours
+               `/remind subscribe` — a weekly reminder of where you are in the plan
+               `/pin module` — moderators: post and pin a module card
+               `/report` — moderators: searches that found nothing
+               `/curriculum reload|validate` — moderators: reload or check the curriculum
+
+               Tracks: MLOps Engineering
+               Add `track:` to a command to use another track.
+
+               Loaded: 1 pages, 9 sections, 17 topics, 51 resources, 5 modules, 3 pathways, 3 plan phases
+        "#]],
     );
     check(
-        "/pin 1",
+        "/pin module 1",
         expect![[r#"
         [failed] (only you can see this)
         Only moderators with **Manage Messages** can pin module cards.
@@ -298,12 +303,12 @@ fn paging_buttons_carry_their_state() {
 
 #[test]
 fn moderators_pin_members_do_not() {
-    let (r, failed) = run(&ask_line("/pin 1", true));
+    let (r, failed) = run(&ask_line("/pin module 1", true));
     assert!(!failed);
     assert!(render::text(&r).contains("Pinned Module 1"));
-    let (r, failed) = run(&ask_line("/pin 1", false));
+    let (r, failed) = run(&ask_line("/pin module 1", false));
     assert!(failed && r.message().unwrap().is_ephemeral());
-    let mut no_perm = ask_line("/pin 1", true);
+    let mut no_perm = ask_line("/pin module 1", true);
     no_perm.app_permissions = Some((2048 | 16384).to_string());
     let (r, failed) = run(&no_perm);
     assert!(

@@ -434,8 +434,12 @@ async fn managing_a_subscription_and_its_buttons() {
         .map(|b| b["custom_id"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(ids.len(), 3, "{message}");
+    // Only the last part, the slot (the due second: the delivery's identity), is a number.
     assert!(
-        ids.iter().all(|c| !c.chars().any(|ch| ch.is_ascii_digit())),
+        ids.iter().all(|c| c
+            .rsplit_once('|')
+            .is_some_and(|(scope, slot)| !scope.chars().any(|ch| ch.is_ascii_digit())
+                && slot.parse::<i64>().is_ok_and(|t| t > 1_000_000_000))),
         "{ids:?}"
     );
     let pause = ids.iter().find(|c| c.contains("pause")).expect("pause");
@@ -504,5 +508,35 @@ async fn the_loop_wakes_on_notify_and_stops_on_shutdown() {
         .await
         .expect("stops on shutdown")
         .unwrap();
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_week_3_reminder_names_the_module_pages_section_for_week_3() {
+    let (fake, bot) = harness::setup_site().await;
+    let user = fake.ids().member;
+    // Subscribe through the command with the track option; the track is stored.
+    let options = sub(
+        "subscribe",
+        json!([
+            { "name": "start_week", "type": 4, "value": 3 },
+            { "name": "track", "type": 3, "value": "data-engineering" }
+        ]),
+    );
+    let cb = remind(&fake, options, &fake.member()).await;
+    assert!(content(&cb).contains("plan week 3"), "{}", content(&cb));
+    let s = bot.app.store.get_dm(user as i64).await.unwrap().unwrap();
+    assert_eq!(s.track.as_deref(), Some("data-engineering"));
+    force_due(&bot, &s).await;
+    let cfg = DeliveryConfig::default();
+    assert_eq!(delivery::tick(&bot.app, &cfg).await.unwrap(), 1);
+    let dms = fake.dm_messages(user);
+    let reminder = dms.last().expect("a reminder").to_string();
+    // Module 1 (4-6 weeks) has two sections: Querying for weeks 1-3, Modelling after.
+    assert!(reminder.contains("Module 1: SQL Basics"), "{reminder}");
+    assert!(reminder.contains("This week in Module 1"), "{reminder}");
+    assert!(reminder.contains("Querying"), "{reminder}");
+    assert!(!reminder.contains("Modelling Primer"), "{reminder}");
+    assert!(reminder.contains("Weeks 3-4: First Queries"), "{reminder}");
     fake.assert_no_violations();
 }

@@ -1,13 +1,11 @@
-//! The HTTP interactions endpoint over real HTTP on 127.0.0.1: signatures, PING, a command,
-//! health and metrics.
+//! The HTTP interactions endpoint over real HTTP on 127.0.0.1: signatures (strictly verified,
+//! each failure with its own message), PING, a command, health and metrics.
 
-use curriculum_bot::cli::offline_app;
-use curriculum_bot::config::Settings;
-use curriculum_bot::discord::endpoint::{self, Endpoint, HealthCheck};
-use curriculum_bot::load::load_catalog;
-use ed25519_dalek::{Signer, SigningKey};
+mod endpoint_kit;
+
+use curriculum_bot::discord::endpoint::{self, AuthError};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 struct Server {
     url: String,
@@ -16,32 +14,22 @@ struct Server {
 }
 
 async fn start() -> Server {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::from_vars(|_| None).unwrap();
-    let (cat, _) = load_catalog(&root.join("data/curriculum"), &settings).unwrap();
-    let key = SigningKey::from_bytes(&[7u8; 32]);
-    let health: HealthCheck = Arc::new(|| Box::pin(async { Ok(()) }));
-    let state = Endpoint {
-        app: offline_app(cat).await.unwrap(),
-        key: key.verifying_key(),
-        health,
-        followup: None,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(endpoint::serve(listener, state, std::future::pending()));
+    start_with(endpoint_kit::key().verifying_key()).await
+}
+
+/// Serves with `verifying` (any key, even one the settings would refuse).
+async fn start_with(verifying: VerifyingKey) -> Server {
+    let state = endpoint_kit::offline(verifying).await;
+    let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
     Server {
-        url,
-        key,
+        url: format!("http://{addr}"),
+        key: endpoint_kit::key(),
         http: reqwest::Client::new(),
     }
 }
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+    endpoint_kit::unix_now()
 }
 
 impl Server {
@@ -66,12 +54,8 @@ impl Server {
     }
 
     fn sign(&self, key: &SigningKey, ts: i64, body: &[u8]) -> (Option<String>, Option<String>) {
-        let mut msg = ts.to_string().into_bytes();
-        msg.extend_from_slice(body);
-        (
-            Some(hex::encode(key.sign(&msg).to_bytes())),
-            Some(ts.to_string()),
-        )
+        let (sig, ts) = endpoint_kit::sign(key, ts, body);
+        (Some(sig), Some(ts))
     }
 
     async fn signed(&self, body: &[u8]) -> (u16, Value) {
@@ -206,6 +190,16 @@ async fn health_and_metrics() {
         .await
         .unwrap();
     assert_eq!(h.status().as_u16(), 200);
+    let body = h.text().await.unwrap();
+    // The version served: 16 hex digits, the same in /healthz and /metrics.
+    let hash = body
+        .lines()
+        .nth(1)
+        .and_then(|l| l.strip_prefix("curriculum "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(body.starts_with("ok\n") && hash.len() == 16, "{body}");
+    assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{body}");
     let m = s
         .http
         .get(format!("{}/metrics", s.url))
@@ -222,5 +216,116 @@ async fn health_and_metrics() {
     assert!(
         m.contains("curriculum_bot_interaction_seconds_bucket"),
         "{m}"
+    );
+    let info = format!("curriculum_bot_curriculum_version_info{{version=\"{hash}\"}} 1");
+    assert!(m.contains(&info), "{m}");
+}
+
+/// The identity point `0100…00`: with it as the public key, `R` = identity and `s` = 0 make a
+/// signature that plain (cofactored-or-not) verification accepts for every message.
+fn identity_key() -> VerifyingKey {
+    let mut bytes = [0u8; 32];
+    bytes[0] = 1;
+    VerifyingKey::from_bytes(&bytes).unwrap()
+}
+
+fn small_order_forgery() -> String {
+    let mut sig = [0u8; 64];
+    sig[0] = 1; // R = the identity; s = 0
+    hex::encode(sig)
+}
+
+fn report_as_administrator() -> Vec<u8> {
+    json!({
+        "id": "1", "application_id": "2", "type": 2, "token": "t", "channel_id": "3", "guild_id": "4",
+        "member": { "user": { "id": "5", "username": "mallory" }, "permissions": "8", "roles": [] },
+        "data": { "id": "6", "name": "report", "type": 1 }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn the_small_order_forgery_is_refused_by_strict_verification() {
+    let key = identity_key();
+    let body = report_as_administrator();
+    let ts = now().to_string();
+    let mut msg = ts.clone().into_bytes();
+    msg.extend_from_slice(&body);
+    let sig: [u8; 64] = hex::decode(small_order_forgery())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    // The trick is real: the lenient check accepts it for this (or any) message...
+    use ed25519_dalek::Verifier;
+    assert!(key
+        .verify(&msg, &ed25519_dalek::Signature::from_bytes(&sig))
+        .is_ok());
+    // ...and ours does not.
+    let got = endpoint::verify(&key, Some(&small_order_forgery()), Some(&ts), &body, now());
+    assert_eq!(got, Err(AuthError::BadSignature));
+    // The settings refuse such a key outright.
+    assert!(endpoint::public_key(&hex::encode(key.to_bytes()))
+        .unwrap_err()
+        .starts_with("DISCORD_PUBLIC_KEY"));
+}
+
+#[tokio::test]
+async fn a_forged_report_under_a_weak_key_gets_401() {
+    let s = start_with(identity_key()).await;
+    let (status, v) = s
+        .post(
+            &report_as_administrator(),
+            Some(small_order_forgery()),
+            Some(now().to_string()),
+        )
+        .await;
+    assert_eq!(status, 401, "{v}");
+    assert_eq!(v["error"], "invalid request signature");
+}
+
+#[tokio::test]
+async fn each_signature_problem_says_what_it_is() {
+    let s = start().await;
+    let body = resource_body();
+    let (sig, ts) = s.sign(&s.key, now(), &body);
+    let cases = [
+        (
+            sig.clone(),
+            Some("soon".to_string()),
+            "X-Signature-Timestamp is not a number",
+        ),
+        (
+            sig.clone(),
+            Some("17e8".to_string()),
+            "X-Signature-Timestamp is not a number",
+        ),
+        (Some("zz".repeat(64)), ts.clone(), "malformed signature"),
+        (None, ts.clone(), "missing X-Signature-Ed25519"),
+    ];
+    for (sig, ts, want) in cases {
+        let (status, v) = s.post(&body, sig, ts).await;
+        assert_eq!(status, 401);
+        let got = v["error"].as_str().unwrap_or_default();
+        assert!(got.starts_with(want), "{got} (wanted {want})");
+    }
+    // A header with bytes that aren't visible ASCII is unreadable, not missing.
+    let resp = s
+        .http
+        .post(format!("{}/interactions", s.url))
+        .header("X-Signature-Ed25519", sig.unwrap())
+        .header(
+            "X-Signature-Timestamp",
+            reqwest::header::HeaderValue::from_bytes("17\u{e9}".as_bytes()).unwrap(),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(
+        v["error"],
+        "the X-Signature-Timestamp header has characters other than visible ASCII"
     );
 }

@@ -9,6 +9,8 @@ mod support;
 mod client;
 #[path = "fake_discord/rest.rs"]
 mod rest;
+#[path = "fake_discord/strict.rs"]
+mod strict;
 
 use std::time::Duration;
 

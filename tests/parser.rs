@@ -26,12 +26,13 @@ fn outline(p: &Parsed) -> String {
             for r in c.resources.iter().filter(|r| r.topic == Some(t)) {
                 writeln!(
                     s,
-                    "    * [{}] {} <{}> {:?} dup={:?}",
+                    "    * [{}] {} <{}> {:?} dup={:?} also={:?}",
                     r.key,
                     r.title,
                     r.link.display(),
                     r.description,
-                    r.duplicates
+                    r.duplicates,
+                    r.places.iter().map(|p| p.origin.line).collect::<Vec<_>>()
                 )
                 .unwrap();
             }
@@ -48,10 +49,11 @@ fn outline(p: &Parsed) -> String {
         let link = m.link.map(|r| c.resources[r].link.display().to_string());
         writeln!(
             s,
-            "module {} {:?} weeks={:?} focus={:?} link={:?}",
+            "module {} {:?} weeks={:?}{} focus={:?} link={:?}",
             m.number,
             m.title,
             m.weeks.map(|w| w.to_string()),
+            if m.open_ended { " ongoing" } else { "" },
             m.focus,
             link
         )
@@ -94,7 +96,7 @@ fn parse_one(path: &str, text: &str, base_url: Option<&str>) -> Parsed {
         &pages,
         &ParseOptions {
             base_url: base_url.map(str::to_owned),
-            origin_prefix: String::new(),
+            ..ParseOptions::default()
         },
     )
 }
@@ -109,7 +111,7 @@ fn check_file(path: &str, text: &str, base_url: Option<&str>, expect: ExpectFile
 
 #[test]
 fn seed_curriculum() {
-    let text = include_str!("../data/curriculum/getting-started.md");
+    let text = include_str!("../data/curriculum/mlops-engineering/getting-started.md");
     check_file(
         "getting-started.md",
         text,
@@ -135,7 +137,7 @@ fn empty_page() {
         "empty.md",
         "",
         expect![[r#"
-        page empty.md "empty.md" slug=None pos=None
-    "#]],
+            page empty.md "empty.md" slug=None pos=None
+        "#]],
     );
 }

@@ -1,5 +1,6 @@
 //! Our REST client against the fake Discord: a global 429 pauses every sender (so only the first
-//! request hits it), per-route 429s and 5xx are retried, and error codes come back typed.
+//! request hits it), a route's bucket is never run dry (no 429 storm), per-route 429s and 5xx are
+//! retried, a lost answer is an unknown outcome, and error codes come back typed.
 
 mod support;
 
@@ -7,6 +8,7 @@ use curriculum_bot::discord::rest::{Rest, RestConfig};
 use curriculum_bot::ports::CANNOT_DM;
 use curriculum_bot::reply::Message;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use support::fake_discord::{FakeDiscord, Fault, Options};
 
 fn client(fake: &FakeDiscord, per_second: u32) -> Arc<Rest> {
@@ -23,7 +25,11 @@ fn client(fake: &FakeDiscord, per_second: u32) -> Arc<Rest> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_global_429_pauses_every_sender() {
-    let fake = FakeDiscord::start(Options::default()).await;
+    let opts = Options {
+        route_limit: None,
+        ..Options::default()
+    };
+    let fake = FakeDiscord::start(opts).await;
     let rest = client(&fake, 50);
     fake.inject(
         "POST /channels/*/messages",
@@ -75,5 +81,76 @@ async fn errors_are_retried_or_typed() {
         .unwrap_err();
     assert_eq!(err.code(), Some(CANNOT_DM));
     assert!(err.is_target_gone());
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_channel_waits_for_its_bucket_instead_of_collecting_429s() {
+    let opts = Options {
+        route_limit: Some((5, Duration::from_millis(500))),
+        ..Options::default()
+    };
+    let fake = FakeDiscord::start(opts).await;
+    let rest = client(&fake, 50);
+    let channel = fake.channel_id().to_string();
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let (rest, channel) = (rest.clone(), channel.clone());
+        tasks.push(tokio::spawn(async move {
+            rest.send(&channel, &Message::text(format!("m{i}")), None)
+                .await
+                .unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = t0.elapsed();
+    assert_eq!(fake.message_count(fake.channel_id()), 16);
+    assert_eq!(fake.route_limited(), 0, "never asked an empty bucket");
+    assert_eq!(fake.invalid_requests(), 0);
+    // 16 at 5 per 500 ms: at least three refills.
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_429_is_waited_out_once() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let rest = client(&fake, 50);
+    let channel = fake.channel_id().to_string();
+    fake.inject("POST /channels/*/messages", Fault::rate_limited(0.4), 1);
+    let t0 = Instant::now();
+    rest.send(&channel, &Message::text("after a 429"), None)
+        .await
+        .expect("retried after the wait");
+    assert!(t0.elapsed() >= Duration::from_millis(400));
+    let statuses: Vec<u16> = fake
+        .requests_to("POST /channels/*/messages")
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [429, 200]);
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_is_an_unknown_outcome() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let rest = client(&fake, 50);
+    let channel = fake.channel_id().to_string();
+    fake.inject("POST /channels/*/messages", Fault::created_then_closed(), 1);
+    let err = rest
+        .send(&channel, &Message::text("lost"), Some("n1"))
+        .await
+        .unwrap_err();
+    assert!(err.outcome_unknown(), "{err}");
+    assert_eq!(fake.message_count(fake.channel_id()), 1, "it was created");
+    // Read back, it carries our identity: the author is the bot.
+    let me = rest.own_user_id().await.unwrap();
+    let read = rest.messages_after(&channel, 0, 100).await.unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].author_id, me);
     fake.assert_no_violations();
 }

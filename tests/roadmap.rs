@@ -18,7 +18,7 @@ fn catalog() -> Catalog {
 }
 
 fn seed(marker: Option<u32>) -> RoadmapInput {
-    reply_roadmap::input(&catalog(), marker)
+    reply_roadmap::input(&catalog(), 0, marker)
 }
 
 fn bar(label: &str, start_week: u32, end_week: Option<u32>) -> RoadmapInput {
@@ -87,7 +87,7 @@ fn seed_svg_without_marker() {
         <svg xmlns="http://www.w3.org/2000/svg" width="1200" height="316" viewBox="0 0 1200 316" font-family="DejaVu Sans">
         <defs><linearGradient id="fade0"><stop offset="0" stop-color="#2563eb"/><stop offset="1" stop-color="#2563eb" stop-opacity="0"/></linearGradient><linearGradient id="fade1"><stop offset="0" stop-color="#0d9488"/><stop offset="1" stop-color="#0d9488" stop-opacity="0"/></linearGradient><linearGradient id="fade2"><stop offset="0" stop-color="#7c3aed"/><stop offset="1" stop-color="#7c3aed" stop-opacity="0"/></linearGradient><linearGradient id="fade3"><stop offset="0" stop-color="#d97706"/><stop offset="1" stop-color="#d97706" stop-opacity="0"/></linearGradient><linearGradient id="fade4"><stop offset="0" stop-color="#db2777"/><stop offset="1" stop-color="#db2777" stop-opacity="0"/></linearGradient></defs>
         <rect width="1200" height="316" fill="#ffffff"/>
-        <clipPath id="c0"><rect x="24.0" y="8.0" width="952.0" height="40.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">Getting Started with MLOps Engineering — roadmap</text>
+        <clipPath id="c0"><rect x="24.0" y="8.0" width="952.0" height="40.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">MLOps Engineering — roadmap</text>
         <line x1="320.0" y1="56.0" x2="320.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="320.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">1</text>
         <line x1="355.7" y1="56.0" x2="355.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="355.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">3</text>
         <line x1="391.3" y1="56.0" x2="391.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="391.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">5</text>
@@ -246,7 +246,7 @@ fn labels_are_escaped_and_fitted() {
 /// week 20, as `/roadmap` sends it; `UPDATE_EXPECT=1` rewrites it.
 #[test]
 fn committed_example_matches_what_roadmap_sends() {
-    let out = reply_roadmap::answer(&catalog(), None, Some(20));
+    let out = reply_roadmap::answer(&catalog(), 0, Some(20));
     let sent = &out.response.files()[0];
     assert_eq!(sent.name, "roadmap.png");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/roadmap-example.png");
@@ -301,7 +301,7 @@ fn ask_png_writes_the_picture_and_refuses_replies_without_one() {
     expect![[r###"
         [
             "",
-            "## Getting Started with MLOps Engineering — roadmap",
+            "## MLOps Engineering — roadmap",
             "   Subscribe with `/remind subscribe` to see your week marked.",
             "   [image: attachment://roadmap.png]",
             "   (attached: roadmap.png)",

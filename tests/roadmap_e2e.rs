@@ -60,7 +60,7 @@ async fn roadmap_is_a_multipart_reply_with_the_subscribers_week_marked() {
         ("files[0]", "roadmap.png", "image/png")
     );
     let plain = Pixmap::decode_png(&upload.bytes).expect("a PNG");
-    let week20 = reply_roadmap::input(&harness::catalog(), Some(20));
+    let week20 = reply_roadmap::input(&harness::catalog(), 0, Some(20));
     let (w, h) = svg::size(&week20);
     assert_eq!((plain.width(), plain.height()), (w, h));
     let x = svg::marker_x(&week20).unwrap();

@@ -10,10 +10,14 @@ mod fixture;
 mod migration;
 #[path = "store_contract/opening.rs"]
 mod opening;
+#[path = "store_contract/pins.rs"]
+mod pins;
 #[path = "store_contract/races.rs"]
 mod races;
 #[path = "store_contract/tracks.rs"]
 mod tracks;
+#[path = "store_contract/versions.rs"]
+mod versions;
 
 use std::sync::Arc;
 
@@ -22,8 +26,10 @@ use delivery::*;
 use expect_test::{expect, Expect};
 use fixture::*;
 use migration::*;
+use pins::*;
 use races::*;
 use tracks::*;
+use versions::*;
 
 /// Each contract test once per backend: `sqlite::name` and `postgres::name`.
 macro_rules! contract {
@@ -56,6 +62,7 @@ contract!(
     late_and_final_reminders,
     failure_pauses_and_notifies,
     release_retries_later,
+    unknown_outcomes_are_remembered,
     dm_channel_cache,
     search_misses,
     member_tracks,
@@ -63,6 +70,10 @@ contract!(
     subscription_tracks,
     search_misses_are_capped_and_aged,
     tracks_migration_keeps_everything,
+    curriculum_versions,
+    living_pins,
+    pin_claims_are_leased,
+    pin_claims_are_exclusive,
 );
 
 fn check(actual: String, expect: Expect) {

@@ -5,6 +5,7 @@
 pub struct FrontMatter {
     pub title: Option<String>,
     pub slug: Option<String>,
+    pub id: Option<String>,
     pub sidebar_position: Option<i64>,
 }
 
@@ -31,6 +32,7 @@ pub fn read(text: &str) -> (FrontMatter, Vec<(u32, String)>) {
         match key.trim() {
             "title" if !value.is_empty() => fm.title = Some(value.to_string()),
             "slug" if !value.is_empty() => fm.slug = Some(value.to_string()),
+            "id" if !value.is_empty() => fm.id = Some(value.to_string()),
             "sidebar_position" => match value.parse() {
                 Ok(n) => fm.sidebar_position = Some(n),
                 Err(_) => problems.push((

@@ -10,6 +10,8 @@ pub struct ModuleLine {
     pub title: String,
     /// `Ok(None)`: no duration given; `Err`: a duration that can't be read.
     pub weeks: Result<Option<Span>, String>,
+    /// `(Ongoing)`, `(self-paced)`: no fixed length.
+    pub open_ended: bool,
     pub focus: String,
 }
 
@@ -68,26 +70,55 @@ pub fn parse_module_line(text: &str) -> Option<ModuleLine> {
             None => (rest.trim(), Ok(None), ""),
         },
     };
+    let open_ended = matches!(weeks, Err(ref e) if e.is_empty());
+    let weeks = if open_ended { Ok(None) } else { weeks };
     Some(ModuleLine {
         number,
         title: title.to_string(),
         weeks,
+        open_ended,
         focus: focus.to_string(),
     })
 }
 
-/// `8-10 weeks`, `6 weeks`, `1 week` -> span; anything else is an error message.
+/// Durations with no fixed length.
+const OPEN_ENDED: &[&str] = &[
+    "ongoing",
+    "self-paced",
+    "self paced",
+    "continuous",
+    "lifelong",
+    "open-ended",
+];
+
+/// `8-10 weeks`, `6 weeks`, `1 week`, `2 months`, `1-2 months` -> span (months as weeks);
+/// `Ongoing`/`self-paced` -> `Err("")` (open-ended); anything else is an error message.
 fn parse_weeks(inside: &str) -> Result<Option<Span>, String> {
     let t = inside.trim();
     let lower = t.to_lowercase();
+    if OPEN_ENDED.contains(&lower.as_str()) {
+        return Err(String::new());
+    }
+    let bad = || {
+        format!("module duration `({t})` must read like `(6-8 weeks)`, `(2 months)` or `(Ongoing)`")
+    };
+    if let Some(num) = lower
+        .strip_suffix("months")
+        .or_else(|| lower.strip_suffix("month"))
+    {
+        let m = parse_span(num).ok_or_else(bad)?;
+        let weeks = |n: u32| month_end_week(n).max(1);
+        return Ok(Some(Span {
+            min: weeks(m.min),
+            max: weeks(m.max),
+        }));
+    }
     let num = lower
         .strip_suffix("weeks")
         .or_else(|| lower.strip_suffix("week"))
         .or_else(|| lower.strip_suffix("wks"))
-        .ok_or_else(|| format!("module duration `({t})` must read like `(6-8 weeks)`"))?;
-    parse_span(num)
-        .map(Some)
-        .ok_or_else(|| format!("module duration `({t})` must read like `(6-8 weeks)`"))
+        .ok_or_else(bad)?;
+    parse_span(num).map(Some).ok_or_else(bad)
 }
 
 /// A pathway line: `Software Engineers: 12-16 months focused on …`.
@@ -148,7 +179,7 @@ pub fn parse_phase_heading(text: &str) -> Option<(Span, String)> {
 
 /// The last week of month `m` (1-based), rounding 52/12 weeks a month to the nearest week.
 fn month_end_week(m: u32) -> u32 {
-    (2 * m * 13 + 3) / 6
+    (m.min(100_000) * 26 + 3) / 6
 }
 
 /// Removes a leading ` - `, `–`, `—` or `:` separator and surrounding space.
@@ -196,19 +227,19 @@ mod tests {
         check(
             "Module 2: ML Pipelines (8-10 weeks) - Automated training and data pipelines",
             expect![[
-                r#"ModuleLine { number: 2, title: "ML Pipelines", weeks: Ok(Some(Span { min: 8, max: 10 })), focus: "Automated training and data pipelines" }"#
+                r#"ModuleLine { number: 2, title: "ML Pipelines", weeks: Ok(Some(Span { min: 8, max: 10 })), open_ended: false, focus: "Automated training and data pipelines" }"#
             ]],
         );
         check(
             "Module 7: Capstone (a few weeks) - Build it",
             expect![[
-                r#"ModuleLine { number: 7, title: "Capstone", weeks: Err("module duration `(a few weeks)` must read like `(6-8 weeks)`"), focus: "Build it" }"#
+                r#"ModuleLine { number: 7, title: "Capstone", weeks: Err("module duration `(a few weeks)` must read like `(6-8 weeks)`, `(2 months)` or `(Ongoing)`"), open_ended: false, focus: "Build it" }"#
             ]],
         );
         check(
             "Module 3 – Streaming – Kafka and friends",
             expect![[
-                r#"ModuleLine { number: 3, title: "Streaming", weeks: Ok(None), focus: "Kafka and friends" }"#
+                r#"ModuleLine { number: 3, title: "Streaming", weeks: Ok(None), open_ended: false, focus: "Kafka and friends" }"#
             ]],
         );
         check(
@@ -232,6 +263,38 @@ mod tests {
             expect![[
                 r#"pathway ("Software Engineers", Span { min: 12, max: 16 }, "focused on ML concepts")"#
             ]],
+        );
+        check(
+            "Module 5: Career Development (Ongoing) - Keep learning",
+            expect![[
+                r#"ModuleLine { number: 5, title: "Career Development", weeks: Ok(None), open_ended: true, focus: "Keep learning" }"#
+            ]],
+        );
+        check(
+            "Module 6: Reading (self-paced)",
+            expect![[
+                r#"ModuleLine { number: 6, title: "Reading", weeks: Ok(None), open_ended: true, focus: "" }"#
+            ]],
+        );
+        check(
+            "Module 2: Data (2 months) - Pipelines",
+            expect![[
+                r#"ModuleLine { number: 2, title: "Data", weeks: Ok(Some(Span { min: 9, max: 9 })), open_ended: false, focus: "Pipelines" }"#
+            ]],
+        );
+        check(
+            "Module 3: Cloud (4-6 weeks) - Platforms",
+            expect![[
+                r#"ModuleLine { number: 3, title: "Cloud", weeks: Ok(Some(Span { min: 4, max: 6 })), open_ended: false, focus: "Platforms" }"#
+            ]],
+        );
+        check(
+            "Week 1-2: Foundations",
+            expect![[r#"phase (Span { min: 1, max: 2 }, "Foundations")"#]],
+        );
+        check(
+            "Months 4-6: Specialise",
+            expect![[r#"phase (Span { min: 14, max: 26 }, "Specialise")"#]],
         );
         check("Weekly standups are useful", expect!["none"]);
         check("Modules: 4-2 months", expect!["none"]);

@@ -1,16 +1,26 @@
 //! PURE. The curriculum model and its Markdown parser: pages in, a typed [`Curriculum`] and
 //! `file:line` diagnostics out. No I/O here: the caller reads the files (see `crate::load`).
 
+mod check;
+pub mod diff;
 mod frontmatter;
 pub mod lines;
 pub mod links;
+mod mdx;
 pub mod model;
 mod parse;
+pub mod route;
+pub mod site;
+pub mod synth;
+pub mod version;
 
 pub use model::*;
 pub use parse::{classify_link, LinkRef, SourcePage};
+pub use route::{Routing, SiteConfig};
+pub use site::{SourceCategory, Total, Track};
 
-use std::collections::HashSet;
+/// The site as a whole: its tracks, root pages and everything in them.
+pub type Site = Curriculum;
 
 /// A problem found while reading a page, reported as `file:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -25,6 +35,8 @@ pub struct Diagnostic {
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, not a problem (e.g. one title used for several URLs).
+    Note,
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -32,8 +44,15 @@ impl std::fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
-        write!(f, "{}: {sev}: {}", self.origin, self.message)
+        write!(
+            f,
+            "{}:{}: {sev}: {}",
+            escape_control(&self.origin.file),
+            self.origin.line,
+            escape_control(&self.message)
+        )
     }
 }
 
@@ -50,13 +69,42 @@ impl Diagnostic {
     }
 }
 
+/// Control characters (newlines, escapes, NUL…) written as `\n`, `\u{1b}`: a file name or a
+/// page's text can never start a line of its own in `check`'s output or the log.
+pub fn escape_control(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// How to read pages.
 #[derive(Debug, Clone, Default)]
 pub struct ParseOptions {
-    /// `CURRICULUM_BASE_URL`: where the Docusaurus site publishes these pages.
+    /// URL of the docs root (`CURRICULUM_BASE_URL`, or from docusaurus.config). `None`: relative
+    /// links stay paths.
     pub base_url: Option<String>,
+    /// Docusaurus `trailingSlash`.
+    pub trailing_slash: Option<bool>,
     /// Put before a page's path in diagnostics, e.g. `data/curriculum/`.
     pub origin_prefix: String,
+    /// The route of the curriculum root below the docs root: empty when the root is the docs
+    /// folder, `mlops-engineering` when it is that track's folder.
+    pub route_prefix: String,
+    /// The root folder's name, for the slug of a one-track curriculum.
+    pub root_name: String,
+    /// The `_category_.json` files found.
+    pub categories: Vec<SourceCategory>,
 }
 
 /// The result of parsing: always a curriculum (possibly partial) plus what went wrong.
@@ -66,100 +114,56 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// Every relative link, for [`Parsed::check`].
     pub links: Vec<LinkRef>,
+    /// [`ParseOptions::origin_prefix`], for diagnostics made after parsing.
+    pub origin_prefix: String,
 }
 
-/// Parses pages into one curriculum, ordered by `sidebar_position`, then path. A page with errors
-/// keeps its valid parts and never takes other pages down.
+/// Parses pages into one site: pages grouped into tracks and put in sidebar order, then read.
+/// A page with errors keeps its valid parts and never takes other pages down.
 pub fn parse(pages: &[SourcePage], opts: &ParseOptions) -> Parsed {
-    let mut order: Vec<(Option<i64>, &SourcePage, frontmatter::FrontMatter)> = pages
-        .iter()
-        .map(|p| {
-            let fm = frontmatter::read(&p.text).0;
-            (fm.sidebar_position, p, fm)
-        })
-        .collect();
-    order.sort_by(|a, b| (a.0.is_none(), a.0, &a.1.path).cmp(&(b.0.is_none(), b.0, &b.1.path)));
-    let mut out = Parsed::default();
-    for (_, src, fm) in order {
+    let mut out = Parsed {
+        origin_prefix: opts.origin_prefix.clone(),
+        ..Parsed::default()
+    };
+    let layout = site::layout(pages, opts, &mut out.diagnostics);
+    out.curriculum.tracks = layout.tracks;
+    let mut by_url = std::collections::HashMap::new();
+    for (&i, &track) in layout.order.iter().zip(&layout.track_of) {
+        let src = &pages[i];
+        let fm = &layout.front[i];
         let page = out.curriculum.pages.len();
+        match track {
+            Some(t) => out.curriculum.tracks[t].pages.push(page),
+            None => out.curriculum.site_pages.push(page),
+        }
         out.curriculum.pages.push(Page {
             path: src.path.clone(),
             title: src.path.clone(),
-            slug: fm.slug,
+            slug: fm.slug.clone(),
+            id: fm.id.clone(),
             sidebar_position: fm.sidebar_position,
+            route: String::new(),
+            url: None,
+            track,
+            module: None,
         });
+        let text = mdx::strip(&src.text);
         parse::PageParser::new(
             &mut out.curriculum,
             &mut out.diagnostics,
             &mut out.links,
+            &mut by_url,
             page,
             &opts.origin_prefix,
         )
-        .run(&src.text);
+        .run(&text);
     }
     links::finish(&mut out.curriculum);
-    links::resolve(&mut out.curriculum, opts.base_url.as_deref());
+    site::finish(&mut out.curriculum, opts);
     out
 }
 
 impl Parsed {
-    /// Everything `curriculum-bot check` reports: parse errors, relative links to pages missing
-    /// from the folder, duplicate titles and modules without a duration. Missing pages and
-    /// duplicates are warnings: a curriculum index may link pages published elsewhere.
-    pub fn check(&self) -> Vec<Diagnostic> {
-        let c = &self.curriculum;
-        let mut out = self.diagnostics.clone();
-        let known: HashSet<&str> = c.pages.iter().map(|p| p.path.as_str()).collect();
-        let mut reported = HashSet::new();
-        for l in &self.links {
-            let from = &c.pages[l.page].path;
-            let message = match links::join_path(from, &l.dest) {
-                Some(p) if known.contains(p.as_str()) => continue,
-                Some(p) => format!(
-                    "link `{}` points at `{p}`, which is not in the curriculum folder",
-                    l.dest
-                ),
-                None => format!("link `{}` points outside the curriculum folder", l.dest),
-            };
-            if reported.insert((l.origin.clone(), l.dest.clone())) {
-                out.push(Diagnostic {
-                    origin: l.origin.clone(),
-                    severity: Severity::Warning,
-                    message,
-                });
-            }
-        }
-        for (i, r) in c.resources.iter().enumerate() {
-            for &j in &r.duplicates {
-                let other = &c.resources[j];
-                if j < i && other.title.eq_ignore_ascii_case(&r.title) {
-                    out.push(Diagnostic {
-                        origin: r.origin.clone(),
-                        severity: Severity::Warning,
-                        message: format!(
-                            "duplicate title `{}` (also at {}); both are kept as `{}` and `{}`",
-                            r.title, other.origin, other.key, r.key
-                        ),
-                    });
-                }
-            }
-        }
-        for m in &c.modules {
-            if m.weeks.is_none() && !out.iter().any(|d| d.origin == m.origin) {
-                out.push(Diagnostic {
-                    origin: m.origin.clone(),
-                    severity: Severity::Error,
-                    message: format!(
-                        "module {} `{}` has no duration such as `(6-8 weeks)`",
-                        m.number, m.title
-                    ),
-                });
-            }
-        }
-        out.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));
-        out
-    }
-
     pub fn has_errors(diags: &[Diagnostic]) -> bool {
         diags.iter().any(|d| d.severity == Severity::Error)
     }

@@ -24,7 +24,17 @@ pub struct Page {
     /// `title` from front matter, else the first `#` heading, else the file stem.
     pub title: String,
     pub slug: Option<String>,
+    /// `id` front matter: replaces the file name in the page's route.
+    pub id: Option<String>,
     pub sidebar_position: Option<i64>,
+    /// Docusaurus route below the docs root, e.g. `mlops-engineering/ml-pipelines`.
+    pub route: String,
+    /// The published URL (`CURRICULUM_BASE_URL` or docusaurus.config + route), when known.
+    pub url: Option<String>,
+    /// Index into `Curriculum::tracks`; `None` for a root page of the site (`intro.md`).
+    pub track: Option<usize>,
+    /// The module whose page this is, if a module line links it.
+    pub module: Option<usize>,
 }
 
 /// A `##` section of a page.
@@ -105,9 +115,23 @@ pub struct Resource {
     pub section: usize,
     pub topic: Option<usize>,
     pub origin: Origin,
-    /// Other resources with the same title (`Production ML Systems` twice) or the same URL.
-    /// Never merged: both entries are kept and shown with their section so they can be told apart.
+    /// The other places the same URL is listed (on this page, other pages or other tracks): one
+    /// resource, many places. The first place is `section`/`topic`/`origin` above.
+    pub places: Vec<Place>,
+    /// Other resources with the same title but a different URL (at most
+    /// [`MAX_DUPLICATES_KEPT`]); both are kept and shown with their section.
     pub duplicates: Vec<usize>,
+}
+
+/// How many same-title resources a resource remembers (a hostile page may have thousands).
+pub const MAX_DUPLICATES_KEPT: usize = 8;
+
+/// Where a resource is listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    pub section: usize,
+    pub topic: Option<usize>,
+    pub origin: Origin,
 }
 
 /// An inclusive range `min..=max` of weeks or months.
@@ -132,11 +156,21 @@ impl std::fmt::Display for Span {
 pub struct Module {
     pub number: u32,
     pub title: String,
-    /// `None` when the line has no (or a malformed) duration; `check` reports it.
+    /// `None` when the line has no (or a malformed) duration, or is open-ended.
     pub weeks: Option<Span>,
+    /// `(Ongoing)`, `(self-paced)`: no fixed length; totals read "… + ongoing".
+    pub open_ended: bool,
     pub focus: String,
     /// The module's page, from a resource such as `[Module 2: ML Pipelines](./02-ml-pipelines.md)`.
     pub link: Option<usize>,
+    /// The page the module line (or its resource) links, as a path inside the curriculum folder.
+    pub page_path: Option<String>,
+    /// That page, when it is in the curriculum: its `##` sections are the module's content.
+    pub page: Option<usize>,
+    /// The module's page's sections (empty when the page is missing).
+    pub sections: Vec<usize>,
+    /// Index into `Curriculum::tracks`.
+    pub track: usize,
     pub section: usize,
     pub origin: Origin,
 }
@@ -166,9 +200,15 @@ pub struct PlanPhase {
     pub origin: Origin,
 }
 
-/// The whole loaded curriculum.
+/// The whole loaded site: its tracks and every page, section, topic, item, resource, module,
+/// pathway and plan phase of all of them (each track lists its own by index).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Curriculum {
+    /// Learning tracks in sidebar order. Always at least one when any page was read.
+    pub tracks: Vec<super::site::Track>,
+    /// Root pages of the site (`intro.md`), which belong to no track.
+    pub site_pages: Vec<usize>,
+    /// Every page: site pages first, then each track's pages in sidebar order.
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
     pub topics: Vec<Topic>,
@@ -192,28 +232,30 @@ impl Curriculum {
     /// The module the learning-path timeline puts week `week` (1-based) in, counting each
     /// module's upper duration bound back to back. `None` after the last module.
     pub fn module_at_week(&self, week: u32) -> Option<&Module> {
-        let mut end = 0u32;
-        for m in &self.modules {
-            end = end.saturating_add(m.weeks.map_or(0, |w| w.max));
-            if week <= end {
-                return Some(m);
-            }
-        }
-        None
+        let all: Vec<usize> = (0..self.modules.len()).collect();
+        self.module_at_week_in(&all, week).map(|i| &self.modules[i])
     }
 
-    /// Total duration of all modules in weeks (sum of lower and upper bounds).
+    /// [`Curriculum::module_at_week`] over some modules (a track's), as an index. An open-ended
+    /// last module (`(Ongoing)`) covers every week after the others.
+    pub fn module_at_week_in(&self, modules: &[usize], week: u32) -> Option<usize> {
+        let mut end = 0u32;
+        for &i in modules {
+            end = end.saturating_add(self.modules[i].weeks.map_or(0, |w| w.max));
+            if week <= end && self.modules[i].weeks.is_some() {
+                return Some(i);
+            }
+        }
+        modules
+            .last()
+            .copied()
+            .filter(|&i| self.modules[i].open_ended)
+    }
+
+    /// Total duration of all modules in weeks (sum of lower and upper bounds), open-ended
+    /// modules left out. `None` when a fixed-length module has no duration.
     pub fn total_weeks(&self) -> Option<Span> {
-        if self.modules.is_empty() {
-            return None;
-        }
-        let mut total = Span { min: 0, max: 0 };
-        for m in &self.modules {
-            let w = m.weeks?;
-            total.min = total.min.saturating_add(w.min);
-            total.max = total.max.saturating_add(w.max);
-        }
-        Some(total)
+        super::site::Total::of(self.modules.iter()).map(|t| t.weeks)
     }
 
     /// The plan phase covering week `week`, if any.

@@ -1,7 +1,11 @@
 //! `curriculum-bot serve`: Discord's HTTP interactions endpoint (`POST /interactions`), plus
 //! `/healthz` and `/metrics`. Stateless: any number of replicas can sit behind a load balancer.
-//! Every request's Ed25519 signature is checked before anything else is read.
+//! Every request's Ed25519 signature is checked before anything else is read; answers that take
+//! long are deferred ([`super::deadline`]) and finished over REST.
 
+use super::deadline::{self, Answer, Deadlines};
+use super::rest::Rest;
+pub use super::server::ServeOptions;
 use crate::app::App;
 use crate::reply::{interaction::PING, Interaction};
 use axum::body::Bytes;
@@ -10,7 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -24,7 +28,11 @@ pub const MAX_SKEW_SECS: i64 = 300;
 pub enum AuthError {
     #[error("missing X-Signature-Ed25519 or X-Signature-Timestamp")]
     MissingHeaders,
-    #[error("malformed signature")]
+    #[error("the {0} header has characters other than visible ASCII")]
+    UnreadableHeader(&'static str),
+    #[error("X-Signature-Timestamp is not a number of seconds")]
+    BadTimestamp,
+    #[error("malformed signature: X-Signature-Ed25519 must be 128 hex characters")]
     Malformed,
     #[error("signature timestamp is too far from now")]
     Stale,
@@ -32,17 +40,25 @@ pub enum AuthError {
     BadSignature,
 }
 
-/// Parses `DISCORD_PUBLIC_KEY` (64 hex characters).
+/// Parses `DISCORD_PUBLIC_KEY` (64 hex characters), refusing weak keys
+/// ([`crate::config::strict_public_key`]).
 pub fn public_key(hex_key: &str) -> Result<VerifyingKey, String> {
-    let bytes: [u8; 32] = hex::decode(hex_key.trim())
-        .map_err(|e| format!("DISCORD_PUBLIC_KEY is not hex: {e}"))?
-        .try_into()
-        .map_err(|_| "DISCORD_PUBLIC_KEY must be 32 bytes (64 hex characters)".to_string())?;
-    VerifyingKey::from_bytes(&bytes)
-        .map_err(|e| format!("DISCORD_PUBLIC_KEY is not a valid key: {e}"))
+    crate::config::strict_public_key(hex_key).map_err(|e| format!("DISCORD_PUBLIC_KEY {e}"))
 }
 
-/// Checks Discord's signature over `timestamp || body`, and that the timestamp is fresh.
+/// A signature header as text: `Ok(None)` when absent, an error naming it when it isn't ASCII.
+pub fn header_text<'a>(
+    headers: &'a HeaderMap,
+    name: &'static str,
+) -> Result<Option<&'a str>, AuthError> {
+    headers
+        .get(name)
+        .map(|v| v.to_str().map_err(|_| AuthError::UnreadableHeader(name)))
+        .transpose()
+}
+
+/// Checks Discord's signature over `timestamp || body` (strictly: no small-order or
+/// non-canonical `R`, no weak key), and that the timestamp is fresh.
 pub fn verify(
     key: &VerifyingKey,
     signature_hex: Option<&str>,
@@ -53,7 +69,7 @@ pub fn verify(
     let (Some(sig), Some(ts)) = (signature_hex, timestamp) else {
         return Err(AuthError::MissingHeaders);
     };
-    let ts_num: i64 = ts.trim().parse().map_err(|_| AuthError::Malformed)?;
+    let ts_num: i64 = ts.trim().parse().map_err(|_| AuthError::BadTimestamp)?;
     if (now_unix - ts_num).abs() > MAX_SKEW_SECS {
         return Err(AuthError::Stale);
     }
@@ -64,7 +80,7 @@ pub fn verify(
     let mut msg = Vec::with_capacity(ts.len() + body.len());
     msg.extend_from_slice(ts.as_bytes());
     msg.extend_from_slice(body);
-    key.verify(&msg, &Signature::from_bytes(&sig))
+    key.verify_strict(&msg, &Signature::from_bytes(&sig))
         .map_err(|_| AuthError::BadSignature)
 }
 
@@ -77,9 +93,9 @@ pub struct Endpoint {
     pub app: Arc<App>,
     pub key: VerifyingKey,
     pub health: HealthCheck,
-    /// Fills in deferred replies (`PATCH …/@original`): a reply with files (`/roadmap`'s
-    /// picture) can't be a multipart HTTP response, so it is deferred and uploaded by this.
-    pub followup: Option<Arc<crate::discord::rest::Rest>>,
+    /// Finishes deferred answers (edits their original response).
+    pub rest: Arc<Rest>,
+    pub deadlines: Deadlines,
 }
 
 pub fn router(state: Endpoint) -> Router {
@@ -101,14 +117,12 @@ fn json(status: StatusCode, v: serde_json::Value) -> Response {
 }
 
 async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes) -> Response {
-    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Err(e) = verify(
-        &s.key,
-        h("x-signature-ed25519"),
-        h("x-signature-timestamp"),
-        &body,
-        crate::app::unix_now(),
-    ) {
+    let received = tokio::time::Instant::now();
+    let checked = header_text(&headers, "X-Signature-Ed25519").and_then(|sig| {
+        let ts = header_text(&headers, "X-Signature-Timestamp")?;
+        verify(&s.key, sig, ts, &body, crate::app::unix_now())
+    });
+    if let Err(e) = checked {
         return json(
             StatusCode::UNAUTHORIZED,
             serde_json::json!({ "error": e.to_string() }),
@@ -126,16 +140,33 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
     if i.kind == PING {
         return json(StatusCode::OK, serde_json::json!({ "type": 1 }));
     }
-    let out = s.app.handle(&i).await;
-    if let Some(deferred) = crate::discord::multipart::deferred_for(&out.response) {
-        if let (Some(rest), Some(m)) = (s.followup.clone(), out.response.message().cloned()) {
-            tokio::spawn(crate::discord::multipart::fill_deferred(rest, i, m));
-            return json(StatusCode::OK, deferred);
+    match deadline::respond(s.app.clone(), i.clone(), received, s.deadlines).await {
+        // A reply with files (`/roadmap`'s picture) can't be a multipart HTTP response: defer it
+        // and upload it by editing the original response.
+        Answer::Now(out) => match (
+            crate::discord::multipart::deferred_for(&out.response),
+            out.response.message().cloned(),
+        ) {
+            (Some(ack), Some(m)) => {
+                tokio::spawn(crate::discord::multipart::fill_deferred(
+                    s.rest.clone(),
+                    i,
+                    m,
+                ));
+                json(StatusCode::OK, ack)
+            }
+            _ => json(StatusCode::OK, out.response.to_json()),
+        },
+        Answer::Later(deferred) => {
+            let ack = deferred.ack();
+            tokio::spawn(async move {
+                if let Err(e) = deadline::finish(&s.rest, deferred).await {
+                    tracing::error!(error = %e, "could not finish a deferred answer");
+                }
+            });
+            json(StatusCode::OK, ack)
         }
-        let plain = crate::discord::multipart::without_files(out.response);
-        return json(StatusCode::OK, plain.to_json());
     }
-    json(StatusCode::OK, out.response.to_json())
 }
 
 async fn healthz(State(s): State<Endpoint>) -> Response {
@@ -143,8 +174,14 @@ async fn healthz(State(s): State<Endpoint>) -> Response {
     if cat.curriculum.pages.is_empty() {
         return (StatusCode::SERVICE_UNAVAILABLE, "curriculum not loaded\n").into_response();
     }
+    // Which curriculum this replica serves, so replicas behind one balancer can be compared.
+    let v = s.app.reload.version();
+    let version = format!(
+        "curriculum {}\nloaded_at {}\nreplica {}\n",
+        v.hash, v.loaded_at, s.app.reload.replica
+    );
     match (s.health)().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Ok(()) => (StatusCode::OK, format!("ok\n{version}")).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("unhealthy: {e}\n")).into_response(),
     }
 }
@@ -160,13 +197,13 @@ async fn metrics(State(s): State<Endpoint>) -> Response {
         .into_response()
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, with [`ServeOptions`]' timeouts, connection cap and
+/// shutdown deadline.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Endpoint,
+    opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    super::server::serve(listener, router(state), opts, shutdown).await
 }

@@ -1,7 +1,8 @@
-//! Gateway mode: a serenity client receives INTERACTION_CREATE, [`App::handle`] answers, and our
-//! paced REST client sends the callback. Commands are registered on READY. SIGINT and SIGTERM shut
+//! Gateway mode: a serenity client receives INTERACTION_CREATE, [`App::handle`] answers (within
+//! Discord's deadline, through [`super::deadline`]), and our paced REST client sends the callback. Commands are registered on READY. SIGINT and SIGTERM shut
 //! the shards down gracefully.
 
+use super::deadline::{self, Answer, Deadlines};
 use super::rest::Rest;
 use crate::app::App;
 use crate::reply::{self, Interaction};
@@ -26,11 +27,13 @@ pub struct GatewayConfig {
     pub api_url: String,
     pub guild_id: Option<String>,
     pub shards: Option<(u32, u32, u32)>,
+    pub deadlines: Deadlines,
 }
 
 struct Handler {
     app: Arc<App>,
     rest: Arc<Rest>,
+    deadlines: Deadlines,
     guild_id: Option<String>,
     registered: AtomicBool,
 }
@@ -62,6 +65,7 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: serenity::all::Interaction) {
+        let received = tokio::time::Instant::now();
         let parsed = to_interaction(&interaction);
         let i = match parsed {
             Ok(i) => i,
@@ -70,13 +74,27 @@ impl EventHandler for Handler {
                 return;
             }
         };
-        let out = self.app.handle(&i).await;
-        if let Err(e) = self
-            .rest
-            .interaction_callback(&i.id, &i.token, &out.response)
-            .await
-        {
-            tracing::error!(error = %e, command = i.name(), "could not answer an interaction");
+        let (id, token, name) = (i.id.clone(), i.token.clone(), i.name().to_string());
+        let result = match deadline::respond(self.app.clone(), i, received, self.deadlines).await {
+            Answer::Now(out) => {
+                self.rest
+                    .interaction_callback(&id, &token, &out.response)
+                    .await
+            }
+            Answer::Later(deferred) => {
+                let path = format!("/interactions/{id}/{token}/callback");
+                let acked = self
+                    .rest
+                    .call(reqwest::Method::POST, &path, Some(&deferred.ack()), true)
+                    .await;
+                match acked {
+                    Ok(_) => deadline::finish(&self.rest, deferred).await,
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, command = name, "could not answer an interaction");
         }
     }
 }
@@ -114,6 +132,7 @@ pub async fn client(
     let handler = Handler {
         app,
         rest,
+        deadlines: cfg.deadlines,
         guild_id: cfg.guild_id.clone(),
         registered: AtomicBool::new(false),
     };

@@ -1,9 +1,13 @@
 //! Discord's REST API, paced by us: serenity's limiter is off so that `DISCORD_API_URL` works, so
-//! this client keeps under the global limit (governor), honours `Retry-After` on every 429
-//! (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
+//! this client keeps under the global limit (governor), keeps each route's bucket from running
+//! dry (`X-RateLimit-Remaining` / `-Reset-After`, in `buckets`), honours `Retry-After` on every
+//! 429 (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
 
-use crate::ports::{Discord, RestError};
+mod buckets;
+
+use crate::ports::{Discord, PostedMessage, RestError};
 use crate::reply::{Message, Response};
+use buckets::Buckets;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::{json, Value};
 use std::num::NonZeroU32;
@@ -36,7 +40,11 @@ pub struct Rest {
     limiter: DefaultDirectRateLimiter,
     /// Set by a global 429: nobody sends before this instant.
     paused_until: Mutex<Option<Instant>>,
+    /// Per-route buckets, as Discord's headers describe them.
+    buckets: Buckets,
     max_attempts: u32,
+    /// The bot's user id, fetched once.
+    me: tokio::sync::OnceCell<String>,
 }
 
 impl Rest {
@@ -56,7 +64,9 @@ impl Rest {
             auth: format!("Bot {}", cfg.token),
             limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             paused_until: Mutex::new(None),
+            buckets: Buckets::default(),
             max_attempts: cfg.max_attempts.max(1),
+            me: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -98,6 +108,7 @@ impl Rest {
             if let Some(until) = pause {
                 tokio::time::sleep_until(until).await;
             }
+            self.buckets.acquire(&method, path).await;
             if !exempt {
                 self.pace().await;
             }
@@ -121,6 +132,7 @@ impl Rest {
             };
             let status = resp.status().as_u16();
             last_status = status;
+            self.buckets.update(&method, path, status, resp.headers());
             if status == 429 {
                 let global = resp.headers().contains_key("x-ratelimit-global");
                 let header = header_secs(resp.headers().get("retry-after"));
@@ -131,6 +143,8 @@ impl Rest {
                 tracing::warn!(%path, global, ?wait, "rate limited by Discord");
                 if global {
                     *self.paused_until.lock().await = Some(Instant::now() + wait);
+                } else {
+                    self.buckets.exhaust(&method, path, wait);
                 }
                 tokio::time::sleep(wait).await;
                 continue;
@@ -145,7 +159,12 @@ impl Rest {
                 return Ok(Value::Null);
             }
             let ok = (200..300).contains(&status);
-            let body: Value = resp.json().await.unwrap_or(Value::Null);
+            // A body cut off (the connection lost mid-answer) leaves the outcome unknown.
+            let bytes = match resp.bytes().await {
+                Ok(b) => b,
+                Err(e) => return Err(RestError::Transport(format!("answer lost: {e}"))),
+            };
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             if ok {
                 return Ok(body);
             }
@@ -209,9 +228,57 @@ impl Rest {
         id_of(&v)
     }
 
+    /// Up to `limit` messages of `channel` after the snowflake `after`.
+    pub async fn messages_after(
+        &self,
+        channel: &str,
+        after: u64,
+        limit: u8,
+    ) -> Result<Vec<PostedMessage>, RestError> {
+        let limit = limit.clamp(1, 100);
+        let path = format!("/channels/{channel}/messages?after={after}&limit={limit}");
+        let v = self.call(reqwest::Method::GET, &path, None, false).await?;
+        let list = v
+            .as_array()
+            .ok_or_else(|| RestError::Transport("Discord's answer was not a list".into()))?;
+        Ok(list.iter().map(posted).collect())
+    }
+
+    /// The bot's user id, from `GET /users/@me` the first time.
+    pub async fn own_user_id(&self) -> Result<String, RestError> {
+        self.me
+            .get_or_try_init(|| async {
+                let v = self
+                    .call(reqwest::Method::GET, "/users/@me", None, false)
+                    .await?;
+                id_of(&v)
+            })
+            .await
+            .cloned()
+    }
+
     pub async fn pin_message(&self, channel: &str, message: &str) -> Result<(), RestError> {
         let path = format!("/channels/{channel}/messages/pins/{message}");
         self.call(reqwest::Method::PUT, &path, None, false)
+            .await
+            .map(|_| ())
+    }
+
+    /// Replaces a message's content, embeds and components (a pinned message stays pinned).
+    pub async fn edit(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> Result<(), RestError> {
+        let mut body = serde_json::to_value(edit).unwrap_or(Value::Null);
+        if let Some(o) = body.as_object_mut() {
+            o.remove("flags");
+            // Without a content key Discord would keep the old text beside the new embed.
+            o.entry("content").or_insert_with(|| json!(""));
+        }
+        let path = format!("/channels/{channel}/messages/{message}");
+        self.call(reqwest::Method::PATCH, &path, Some(&body), false)
             .await
             .map(|_| ())
     }
@@ -262,8 +329,49 @@ impl Discord for Rest {
         self.pin_message(channel, message).await
     }
 
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> Result<(), RestError> {
+        self.edit(channel, message, edit).await
+    }
+
     async fn create_dm(&self, user: &str) -> Result<String, RestError> {
         Rest::create_dm(self, user).await
+    }
+
+    async fn messages_after(
+        &self,
+        channel: &str,
+        after: u64,
+        limit: u8,
+    ) -> Result<Vec<PostedMessage>, RestError> {
+        Rest::messages_after(self, channel, after, limit).await
+    }
+
+    async fn own_user_id(&self) -> Result<String, RestError> {
+        Rest::own_user_id(self).await
+    }
+}
+
+/// A fetched message: its id, author and the `custom_id`s of its components (nested in rows).
+fn posted(m: &Value) -> PostedMessage {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        for c in v.as_array().into_iter().flatten() {
+            if let Some(id) = c["custom_id"].as_str() {
+                out.push(id.to_string());
+            }
+            walk(&c["components"], out);
+        }
+    }
+    let mut custom_ids = Vec::new();
+    walk(&m["components"], &mut custom_ids);
+    PostedMessage {
+        id: m["id"].as_str().unwrap_or("").to_string(),
+        author_id: m["author"]["id"].as_str().unwrap_or("").to_string(),
+        custom_ids,
     }
 }
 

@@ -1,6 +1,7 @@
-//! PURE. What a weekly reminder says: week N's plan phase (tasks and resources), the module the
-//! learning-path timeline puts the learner in, the pathway, and buttons; or the completion message
-//! after the last module. Everything comes from the curriculum; nothing is specific to the seed.
+//! PURE. What a weekly reminder says, from the subscription's track: week N's plan phase (tasks
+//! and resources), the module the track's timeline puts the learner in, the part of that
+//! module's page for this week (its `##` sections spread over the module's weeks) with a few of
+//! its resources, the pathway, and buttons; or the completion message after the last module.
 
 use crate::curriculum::Curriculum;
 use crate::reply::cards::{self, COLOR};
@@ -22,25 +23,94 @@ pub struct Reminder {
     pub complete: bool,
 }
 
-/// The last week of the learning path: the modules' upper durations back to back, or the end of
-/// the action plan when modules give no durations.
+/// The track a subscription follows: its slug when the site still has it, else the first track.
+pub fn track_of(c: &Curriculum, slug: Option<&str>) -> Option<usize> {
+    slug.and_then(|s| c.track_by_name(s))
+        .or((!c.tracks.is_empty()).then_some(0))
+}
+
+/// The last week of the first track's learning path (see [`last_week_of`]).
 pub fn last_week(c: &Curriculum) -> u32 {
-    let modules = c.total_weeks().map_or(0, |t| t.max);
-    let plan = c.plan.iter().map(|p| p.weeks.max).max().unwrap_or(0);
+    last_week_of(c, track_of(c, None))
+}
+
+/// The last week of a track's path: its modules' upper durations back to back, or the end of its
+/// action plan when that is later. A track ending in an open-ended module never ends.
+pub fn last_week_of(c: &Curriculum, t: Option<usize>) -> u32 {
+    let Some(track) = t.map(|t| &c.tracks[t]) else {
+        let modules = c.total_weeks().map_or(0, |t| t.max);
+        let plan = c.plan.iter().map(|p| p.weeks.max).max().unwrap_or(0);
+        return modules.max(plan).max(1);
+    };
+    let total = track.total(c);
+    if total.is_some_and(|t| t.ongoing) {
+        return u32::MAX;
+    }
+    let modules = total.map_or(0, |t| t.weeks.max);
+    let plan = track
+        .plan
+        .iter()
+        .map(|&p| c.plan[p].weeks.max)
+        .max()
+        .unwrap_or(0);
     modules.max(plan).max(1)
 }
 
-/// The custom_id of a reminder button: the action and whether it is on a study group's reminder,
-/// never the subscription's id (the click's channel and user say whose it is; see
-/// `reminders::commands::access`).
-pub fn button_id(action: &str, group: bool) -> String {
-    format!("rem|{action}|{}", if group { "group" } else { "dm" })
+/// The section of module `m`'s page for plan week `week`: the page's sections spread evenly over
+/// the module's weeks (8-10 weeks and 6 sections: a new section about every 1.5 weeks), counted
+/// from the week the track's timeline starts the module. An open-ended module gives each
+/// section two weeks.
+pub fn section_at_week(c: &Curriculum, t: usize, m: usize, week: u32) -> Option<usize> {
+    let module = &c.modules[m];
+    let n = module.sections.len();
+    if n == 0 {
+        return None;
+    }
+    let mut start = 1u32;
+    for &x in &c.tracks[t].modules {
+        if x == m {
+            break;
+        }
+        start = start.saturating_add(c.modules[x].weeks.map_or(0, |w| w.max));
+    }
+    let into = week.saturating_sub(start) as f64;
+    let span = match module.weeks {
+        Some(w) => (f64::from(w.min) + f64::from(w.max)) / 2.0,
+        None => 2.0 * n as f64,
+    };
+    let i = (into * n as f64 / span.max(1.0)).floor() as usize;
+    Some(module.sections[i.min(n - 1)])
+}
+
+/// The custom_id of a reminder button: `rem|<action>|<dm or group>|<slot>`. It never names the
+/// subscription (the click's channel and user say whose it is; see
+/// `reminders::commands::access`). The slot (the unix second the reminder was due) is the
+/// delivery's identity within its channel (a user has one DM subscription, a channel one group
+/// subscription): a message read back from the channel can be recognized as that delivery's.
+pub fn button_id(action: &str, group: bool, due: i64) -> String {
+    format!("rem|{action}|{}|{due}", if group { "group" } else { "dm" })
+}
+
+/// Whether `custom_id` is a reminder button of the delivery due at `due` (in its channel).
+pub fn is_button_of(custom_id: &str, due: i64) -> bool {
+    let mut parts = custom_id.split('|');
+    let (Some("rem"), Some(_), Some("dm" | "group"), Some(d), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    d.parse() == Ok(due)
 }
 
 /// The reminder for plan week `week` of a subscription, due at `due` (unix seconds); `late`
 /// reminders say when they were due.
 pub fn reminder(
     c: &Curriculum,
+    track: Option<&str>,
     week: u32,
     pathway: Option<&str>,
     due: i64,
@@ -66,7 +136,8 @@ pub fn reminder(
     } else {
         String::new()
     };
-    if week > last_week(c) {
+    let t = track_of(c, track);
+    if week > last_week_of(c, t) {
         let embed = Embed {
             title: Some("You've reached the end of the learning path 🎉".into()),
             description: Some(format!(
@@ -82,6 +153,13 @@ pub fn reminder(
                 "{role_mention}Congratulations on finishing the path!"
             )),
             embeds: vec![embed],
+            // Disabled: it only carries the delivery's identity for reconciliation.
+            components: vec![Component::row(vec![Component::button(
+                2,
+                "Path complete",
+                &button_id("end", group, due),
+                true,
+            )])],
             allowed_mentions: allowed,
             ..Message::default()
         };
@@ -91,23 +169,47 @@ pub fn reminder(
         };
     }
     let mut lines = Vec::new();
-    match c.module_at_week(week) {
-        Some(m) => lines.push(format!(
-            "The timeline puts you in **Module {}: {}**{}.",
-            m.number,
-            m.title,
-            if m.focus.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", m.focus)
+    let mut fields: Vec<EmbedField> = Vec::new();
+    let (modules, pathways, plan): (Vec<usize>, Vec<usize>, Vec<usize>) = match t {
+        Some(t) => {
+            let tr = &c.tracks[t];
+            (tr.modules.clone(), tr.pathways.clone(), tr.plan.clone())
+        }
+        None => (
+            (0..c.modules.len()).collect(),
+            (0..c.pathways.len()).collect(),
+            (0..c.plan.len()).collect(),
+        ),
+    };
+    if c.tracks.len() > 1 {
+        if let Some(t) = t {
+            lines.push(format!("Track: **{}**.", c.tracks[t].label));
+        }
+    }
+    match c.module_at_week_in(&modules, week) {
+        Some(mi) => {
+            let m = &c.modules[mi];
+            lines.push(format!(
+                "The timeline puts you in **Module {}: {}**{}.",
+                m.number,
+                m.title,
+                if m.focus.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", m.focus)
+                }
+            ));
+            if let Some(s) = t.and_then(|t| section_at_week(c, t, mi, week)) {
+                fields.push(section_field(c, m, s));
             }
-        )),
-        None if c.modules.is_empty() => {}
+        }
+        None if modules.is_empty() => {}
         None => lines.push("You're past the modules with a duration; keep going!".into()),
     }
     if let Some(p) = pathway.and_then(|p| {
-        c.pathways
+        pathways
             .iter()
+            .map(|&x| &c.pathways[x])
             .find(|x| x.background.eq_ignore_ascii_case(p))
     }) {
         lines.push(format!(
@@ -115,13 +217,11 @@ pub fn reminder(
             p.background, p.months, p.emphasis
         ));
     }
-    let mut fields: Vec<EmbedField> = Vec::new();
-    match c
-        .plan
-        .iter()
-        .position(|p| p.weeks.min <= week && week <= p.weeks.max)
-    {
-        Some(i) => fields.push(cards::phase_field(c, i)),
+    match plan.iter().copied().find(|&p| {
+        let w = c.plan[p].weeks;
+        w.min <= week && week <= w.max
+    }) {
+        Some(i) => fields.insert(0, cards::phase_field(c, i)),
         None => lines.push(
             "No action-plan phase covers this week: work through your module's material.".into(),
         ),
@@ -139,9 +239,9 @@ pub fn reminder(
         content: Some(format!("{role_mention}Your weekly check-in is here.")),
         embeds: vec![embed],
         components: vec![Component::row(vec![
-            Component::button(3, "Done this week", &button_id("done", group), false),
-            Component::button(2, "Pause", &button_id("pause", group), false),
-            Component::button(4, "Unsubscribe", &button_id("unsub", group), false),
+            Component::button(3, "Done this week", &button_id("done", group, due), false),
+            Component::button(2, "Pause", &button_id("pause", group, due), false),
+            Component::button(4, "Unsubscribe", &button_id("unsub", group, due), false),
         ])],
         allowed_mentions: allowed,
         ..Message::default()
@@ -149,6 +249,22 @@ pub fn reminder(
     Reminder {
         message: message.within_limits(),
         complete: false,
+    }
+}
+
+/// This week's part of the module page: the section, and a few of its resources.
+fn section_field(c: &Curriculum, m: &crate::curriculum::Module, s: usize) -> EmbedField {
+    let mut lines = vec![format!("**{}**", c.sections[s].title)];
+    for r in c.resources_in(&[s]).into_iter().take(3) {
+        lines.push(format!(
+            "↳ {}",
+            cards::link_md(&c.resources[r].title, &c.resources[r].link)
+        ));
+    }
+    EmbedField {
+        name: format!("This week in Module {}", m.number),
+        value: lines.join("\n"),
+        inline: false,
     }
 }
 
@@ -160,7 +276,7 @@ mod tests {
     use expect_test::{expect, Expect};
 
     fn curriculum() -> Curriculum {
-        let text = include_str!("../../data/curriculum/getting-started.md");
+        let text = include_str!("../../data/curriculum/mlops-engineering/getting-started.md");
         let pages = [SourcePage {
             path: "getting-started.md".into(),
             text: text.into(),
@@ -168,8 +284,51 @@ mod tests {
         parse(&pages, &ParseOptions::default()).curriculum
     }
 
+    #[test]
+    fn every_reminder_carries_its_delivery_identity() {
+        for week in [1, 49] {
+            for audience in [Audience::Learner, Audience::Group { role: None }] {
+                let r = reminder(
+                    &curriculum(),
+                    None,
+                    week,
+                    None,
+                    1_800_000_000,
+                    false,
+                    audience,
+                );
+                let ids: Vec<&str> = r.message.components[0]
+                    .components
+                    .iter()
+                    .filter_map(|b| b.custom_id.as_deref())
+                    .collect();
+                assert!(!ids.is_empty(), "week {week}");
+                assert!(
+                    ids.iter().all(|id| is_button_of(id, 1_800_000_000)),
+                    "{ids:?}"
+                );
+                assert!(!ids.iter().any(|id| is_button_of(id, 1_800_000_001)));
+            }
+        }
+        assert!(!is_button_of("rem|done|7", 0), "the old form names no slot");
+        assert!(
+            !is_button_of("rem|done|7|0", 0),
+            "a subscription id is no scope"
+        );
+        assert!(!is_button_of("res|done|dm|0", 0));
+        assert!(!is_button_of("rem|done|dm|0|x", 0));
+    }
+
     fn check(week: u32, pathway: Option<&str>, late: bool, audience: Audience, expect: Expect) {
-        let r = reminder(&curriculum(), week, pathway, 1_800_000_000, late, audience);
+        let r = reminder(
+            &curriculum(),
+            None,
+            week,
+            pathway,
+            1_800_000_000,
+            late,
+            audience,
+        );
         let mut s = render::text(&crate::reply::Response::Message(r.message.clone()));
         s.push_str(&format!(
             "complete={} mentions={:?}\n",
@@ -271,13 +430,64 @@ mod tests {
             false,
             Audience::Group { role: None },
             expect![[r#"
-            Congratulations on finishing the path!
+                Congratulations on finishing the path!
 
-            ## You've reached the end of the learning path 🎉
-               Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
-            complete=true mentions=AllowedMentions { parse: [], roles: [] }
-        "#]],
+                ## You've reached the end of the learning path 🎉
+                   Week 49: every module is behind you. This was the last weekly reminder; subscribe again any time with `/remind subscribe`.
+
+                (Path complete)
+                complete=true mentions=AllowedMentions { parse: [], roles: [] }
+            "#]],
         );
         assert_eq!(last_week(&curriculum()), 48);
+    }
+
+    #[test]
+    fn a_module_pages_sections_spread_over_its_weeks() {
+        let overview = "# Track\n\n## Learning Path\n- Module 1: [Six Parts](./01-six.md) (8-10 weeks) - Many sections\n- Module 2: [Next](./02-next.md) (2 weeks) - After\n";
+        let mut six = String::from("# Module 1: Six Parts\n");
+        for i in 1..=6 {
+            six.push_str(&format!(
+                "\n## Part {i}\n- **Topic {i}**\n  - Work on part {i}\n"
+            ));
+        }
+        let pages = [
+            SourcePage {
+                path: "overview.md".into(),
+                text: overview.into(),
+            },
+            SourcePage {
+                path: "01-six.md".into(),
+                text: six,
+            },
+            SourcePage {
+                path: "02-next.md".into(),
+                text: "# Module 2: Next\n\n## Only\n- **One**\n  - Done\n".into(),
+            },
+        ];
+        let c = parse(&pages, &ParseOptions::default()).curriculum;
+        assert_eq!(c.tracks.len(), 1);
+        let m = c.tracks[0].module(&c, 1).expect("module 1");
+        let part = |week| section_at_week(&c, 0, m, week).map(|s| c.sections[s].title.clone());
+        // 9 weeks on average over 6 sections: a new section every 1.5 weeks.
+        let got: Vec<String> = (1..=10).map(|w| part(w).unwrap()).collect();
+        assert_eq!(
+            got,
+            [
+                "Part 1", "Part 1", "Part 2", "Part 3", "Part 3", "Part 4", "Part 5", "Part 5",
+                "Part 6", "Part 6"
+            ]
+        );
+        // Week 11 starts module 2, whose page has one section.
+        let m2 = c.tracks[0].module(&c, 2).expect("module 2");
+        assert_eq!(c.tracks[0].module_at_week(&c, 11), Some(m2));
+        let s = section_at_week(&c, 0, m2, 11).unwrap();
+        assert_eq!(c.sections[s].title, "Only");
+        let r = reminder(&c, None, 4, None, 0, false, Audience::Learner);
+        let text = render::text(&crate::reply::Response::Message(r.message));
+        assert!(
+            text.contains("This week in Module 1:\n     **Part 3**"),
+            "{text}"
+        );
     }
 }

@@ -2,27 +2,36 @@
 //! (subscription, slot) key, mark it sent. It sleeps until the next reminder is due, wakes early
 //! when subscriptions change, and stops on shutdown (a `select!` over the three, as in
 //! mini-redis's purge task). Nothing is lost (failed sends are released and retried) and nothing is
-//! sent twice (a crash between send and mark resends the same nonce, which Discord deduplicates).
+//! sent twice: a delivery whose outcome is unknown (a crash or takeover between send and mark, a
+//! 5xx, a timeout or a lost answer) is reconciled against its channel before any resend
+//! (`reconcile`), and every send carries the same nonce, which Discord deduplicates for a few
+//! minutes.
 
 mod pipeline;
 pub(crate) mod plan;
+mod reconcile;
+mod target;
 #[cfg(test)]
 mod tests;
 
-pub use pipeline::Sent;
-pub use plan::{nonce, plan_slot, retry_backoff_secs, sleep_for};
+pub use pipeline::{InFlight, Sending, Sent};
+pub use plan::{
+    lease_guard_secs, nonce, plan_slot, reconcile_after, retry_backoff_secs, sleep_for,
+};
+pub use reconcile::READ_LIMIT;
 
 use super::commands::slot_of;
 use super::content::{reminder, Audience};
 use super::schedule::next_after;
 use crate::app::App;
-use crate::ports::{RestError, CANNOT_DM, UNKNOWN_CHANNEL};
 use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
 use pipeline::Pipeline;
 use plan::ts;
+use reconcile::Check;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+use target::{channel_for, gone};
 
 /// Where the loop reads the time: the wall clock, or tokio's clock counted from a given unix
 /// instant (tests: `tokio::time::pause` then moves it deterministically).
@@ -78,6 +87,8 @@ pub struct DeliveryConfig {
     /// retry time.
     pub poll: Duration,
     pub clock: Clock,
+    /// What this process is sending now (shared by its rounds).
+    pub in_flight: InFlight,
 }
 
 impl Default for DeliveryConfig {
@@ -91,6 +102,7 @@ impl Default for DeliveryConfig {
             idle: Duration::from_secs(60),
             poll: Duration::from_secs(2),
             clock: Clock::System,
+            in_flight: InFlight::default(),
         }
     }
 }
@@ -153,7 +165,9 @@ async fn next_wait(app: &App, cfg: &DeliveryConfig) -> Duration {
 async fn resume_own_claims(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<(), StoreError> {
     let claims = app.store.unsent_claims(&cfg.worker).await?;
     let mut work = Vec::new();
-    for d in claims {
+    for mut d in claims {
+        // Held when this worker stopped: sent, perhaps, if its attempt was recorded.
+        d.unknown_since = d.unknown_since.or(d.attempted_at);
         if let Some(sub) = app.store.get(d.key.subscription_id).await? {
             work.push((sub, d));
         }
@@ -233,65 +247,30 @@ pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreE
     Ok(total)
 }
 
-/// Where a reminder goes; `known` is its DM channel from the cache, looked up with its batch.
-async fn channel_for(
-    app: &App,
-    sub: &Subscription,
-    known: Option<i64>,
-) -> Result<String, RestError> {
-    match sub.target {
-        Target::Channel { channel_id, .. } => Ok(channel_id.to_string()),
-        Target::Dm => {
-            if let Some(c) = known {
-                return Ok(c.to_string());
-            }
-            let c = app
-                .discord
-                .create_dm(&sub.owner_user_id.to_string())
-                .await?;
-            if let Ok(id) = c.parse::<i64>() {
-                if let Err(e) = app.store.put_dm_channel(sub.owner_user_id, id).await {
-                    tracing::warn!(error = %e, "could not cache a DM channel");
-                }
-            }
-            Ok(c)
-        }
-    }
-}
-
-/// Why a target is gone, for the subscription (`reason`) and for its owner (`notice`).
-fn gone(e: &RestError) -> (String, String) {
-    match e.code() {
-        Some(CANNOT_DM) => (
-            "DMs are closed".into(),
-            "Your weekly reminders are paused: I can't DM you. Allow direct messages from this \
-             server (server menu → Privacy Settings), then run `/remind resume`."
-                .into(),
-        ),
-        Some(UNKNOWN_CHANNEL) => (
-            "the channel no longer exists".into(),
-            "A study-group reminder you set up is paused: its channel no longer exists. \
-             Subscribe again in another channel."
-                .into(),
-        ),
-        _ => (
-            format!("access lost ({e})"),
-            "Your reminders are paused: I lost access to where they are posted. Fix my \
-             permissions there, then run `/remind resume`."
-                .into(),
-        ),
-    }
-}
-
 /// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
-/// subscription; anything else releases the claim for a later retry.
+/// subscription; anything else releases the claim for a later retry. A claim with less than
+/// `guard` seconds of its lease left is not sent at all: it is left to be claimed again (and
+/// reconciled, its attempt being recorded) once the lease is over. Nor is a claim this process
+/// is already sending (claimed again after its lease ran out in the queue).
 pub async fn deliver(
     app: &App,
     sub: &Subscription,
     d: &Delivery,
     dm: Option<i64>,
-    clock: Clock,
+    how: &Sending,
 ) -> Result<Option<Sent>, StoreError> {
+    let Some(_in_flight) = how.in_flight.enter(d.key) else {
+        return Ok(None);
+    };
+    let clock = how.clock;
+    let expiring = || clock.now() > d.lease_until - how.guard;
+    if expiring() {
+        tracing::info!(
+            subscription = sub.id,
+            "lease nearly over before the send; left for a re-claim"
+        );
+        return Ok(None);
+    }
     let cat = app.catalog();
     let audience = match sub.target {
         Target::Dm => Audience::Learner,
@@ -299,30 +278,51 @@ pub async fn deliver(
     };
     let r = reminder(
         &cat.curriculum,
+        sub.track.as_deref(),
         d.week,
         sub.pathway.as_deref(),
         d.key.due_at,
         d.late,
         audience,
     );
+    let mut resend = false;
     let sent = match channel_for(app, sub, dm).await {
-        Ok(channel) => {
-            app.discord
-                .create_message(&channel, &r.message, Some(&nonce(d.key)))
-                .await
-        }
+        Ok(channel) => match reconcile::check(app, &channel, d).await {
+            Check::Found(id) => return Ok(Some(reconciled(app, sub, d, &id, clock, r.complete))),
+            Check::Failed(e) => {
+                let retry = clock.now() + retry_backoff_secs(d.attempts);
+                tracing::warn!(error = %e, subscription = sub.id, retry,
+                    "could not reconcile an unknown outcome; retrying later");
+                app.store.release_unknown(d.key, retry).await?;
+                return Ok(None);
+            }
+            _ if expiring() => {
+                tracing::info!(
+                    subscription = sub.id,
+                    "lease nearly over after reconciling; left for a re-claim"
+                );
+                return Ok(None);
+            }
+            check => {
+                resend = matches!(check, Check::Absent);
+                app.discord
+                    .create_message(&channel, &r.message, Some(&nonce(d.key)))
+                    .await
+            }
+        },
         Err(e) => Err(e),
     };
     let now = clock.now();
     match sent {
         Ok(message_id) => {
-            let after = match (r.complete, slot_of(sub)) {
-                (false, Some(slot)) => After::Advance {
-                    next_due_at: next_after(&slot, ts(d.key.due_at)).as_second(),
-                    week: d.week.saturating_add(1),
-                },
-                _ => After::End,
-            };
+            if resend {
+                app.metrics.reminders_resent.inc();
+                tracing::info!(
+                    subscription = sub.id,
+                    due_at = d.key.due_at,
+                    "resent: reconciliation found no earlier send"
+                );
+            }
             app.metrics.reminders_sent.inc();
             if d.late {
                 app.metrics.reminders_late.inc();
@@ -330,7 +330,7 @@ pub async fn deliver(
             app.metrics
                 .reminder_delay_seconds
                 .observe((now - d.key.due_at).max(0) as f64);
-            return Ok(Some((d.key, message_id.parse().unwrap_or(0), now, after)));
+            return Ok(Some(sent_now(sub, d, &message_id, now, r.complete)));
         }
         Err(e) if e.is_target_gone() => {
             let (reason, notice) = gone(&e);
@@ -343,8 +343,43 @@ pub async fn deliver(
         Err(e) => {
             let retry = now + retry_backoff_secs(d.attempts);
             tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
-            app.store.release(d.key, retry).await?;
+            if e.outcome_unknown() {
+                app.store.release_unknown(d.key, retry).await?;
+            } else {
+                app.store.release(d.key, retry).await?;
+            }
         }
     }
     Ok(None)
+}
+
+/// A delivery that went out, to be marked with what comes after it.
+fn sent_now(sub: &Subscription, d: &Delivery, message_id: &str, now: i64, complete: bool) -> Sent {
+    let after = match (complete, slot_of(sub)) {
+        (false, Some(slot)) => After::Advance {
+            next_due_at: next_after(&slot, ts(d.key.due_at)).as_second(),
+            week: d.week.saturating_add(1),
+        },
+        _ => After::End,
+    };
+    (d.key, message_id.parse().unwrap_or(0), now, after)
+}
+
+/// A delivery found already sent by reconciliation: counted and logged, then marked like a send.
+fn reconciled(
+    app: &App,
+    sub: &Subscription,
+    d: &Delivery,
+    message_id: &str,
+    clock: Clock,
+    complete: bool,
+) -> Sent {
+    app.metrics.reminders_reconciled.inc();
+    tracing::info!(
+        subscription = sub.id,
+        due_at = d.key.due_at,
+        message_id,
+        "reconciled: already sent, not sent again"
+    );
+    sent_now(sub, d, message_id, clock.now(), complete)
 }

@@ -1,15 +1,15 @@
-//! Test kit for the reminder modules: an in-memory Discord (nonce dedupe, closed DMs, deleted
-//! channels, scripted failures, every send stamped with the loop's clock) and a SQLite store
+//! Test kit for the reminder modules: an in-memory Discord (nonce dedupe that expires like
+//! Discord's, closed DMs, deleted channels, scripted failures and lost responses, reading a
+//! channel back, every send stamped with the loop's clock) and a SQLite store
 //! wrapped so that tokio's paused clock never jumps while SQLite works on its own thread.
 
 use crate::app::App;
-use crate::ports::Discord;
-use crate::ports::RestError;
+use crate::ports::{Discord, PostedMessage, RestError};
 use crate::reminders::delivery::Clock;
 use crate::reply::{Catalog, Message};
 use crate::store::{
-    After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, Result,
-    SearchMiss, Slot, Store, Subscription,
+    After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewPin, NewSubscription, Pin,
+    Result, SearchMiss, Slot, Store, Subscription,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -65,10 +65,22 @@ pub struct Sent {
     pub at: i64,
 }
 
+/// The bot's user id in the in-memory Discord.
+pub const BOT_USER: &str = "4000";
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
 #[derive(Default)]
 struct MemState {
     sent: Vec<Sent>,
-    nonces: HashMap<(String, String), String>,
+    /// (channel, nonce) → (message id, unix seconds it was created).
+    nonces: HashMap<(String, String), (String, i64)>,
+    /// How long a nonce is remembered (`None`: for ever).
+    nonce_window: Option<i64>,
+    /// Channel id → errors for the next sends there that are answered only after the message
+    /// was created (a lost response).
+    lost: HashMap<String, VecDeque<RestError>>,
+    /// Channel id → errors for the next reads of it.
+    failed_reads: HashMap<String, VecDeque<RestError>>,
     /// "create_dm <user>" / "create_message <channel>", in order.
     requests: Vec<String>,
     closed_dms: HashSet<String>,
@@ -136,6 +148,30 @@ impl MemDiscord {
             .extend(errors);
     }
 
+    /// The next sends to `channel` create their message but answer with these errors.
+    pub fn lose_next(&self, channel: &str, errors: Vec<RestError>) {
+        self.state()
+            .lost
+            .entry(channel.to_string())
+            .or_default()
+            .extend(errors);
+    }
+
+    /// The next reads of `channel` fail with these errors.
+    pub fn fail_next_reads(&self, channel: &str, errors: Vec<RestError>) {
+        self.state()
+            .failed_reads
+            .entry(channel.to_string())
+            .or_default()
+            .extend(errors);
+    }
+
+    /// Nonces are forgotten `secs` after their message was created, as Discord forgets them
+    /// after "a few minutes".
+    pub fn set_nonce_window(&self, secs: i64) {
+        self.state().nonce_window = Some(secs);
+    }
+
     /// Waits (without a timer) until `n` messages were sent in all.
     pub async fn wait_sent(&self, n: usize) {
         let mut rx = self.count.subscribe();
@@ -176,38 +212,115 @@ impl Discord for MemDiscord {
         if user.is_ok_and(|u| s.closed_dms.contains(&u)) {
             return Err(discord_error(403, crate::ports::CANNOT_DM));
         }
+        let now = self.clock.now();
+        let window = s.nonce_window.unwrap_or(i64::MAX);
         if let Some(n) = nonce {
-            if let Some(id) = s.nonces.get(&(channel.to_string(), n.to_string())) {
-                return Ok(id.clone());
+            if let Some((id, at)) = s.nonces.get(&(channel.to_string(), n.to_string())) {
+                if now.saturating_sub(*at) < window {
+                    return Ok(id.clone());
+                }
             }
         }
         s.next_id += 1;
-        let id = (900_000_000_000 + s.next_id).to_string();
+        // A snowflake: its timestamp part is the clock's, so `messages_after` can compare.
+        let ms = self.clock.now_ms() - DISCORD_EPOCH_MS;
+        let id = ((ms.max(0) << 22) + (s.next_id as i64 & 0x3f_ffff)).to_string();
         if let Some(n) = nonce {
             s.nonces
-                .insert((channel.to_string(), n.to_string()), id.clone());
+                .insert((channel.to_string(), n.to_string()), (id.clone(), now));
         }
         s.sent.push(Sent {
             channel: channel.to_string(),
             id: id.clone(),
             message: message.clone(),
             nonce: nonce.map(str::to_string),
-            at: self.clock.now(),
+            at: now,
         });
         let n = s.sent.len();
+        let lost = s.lost.get_mut(channel).and_then(VecDeque::pop_front);
         drop(s);
         self.count.send_replace(n);
-        Ok(id)
+        match lost {
+            Some(e) => Err(e),
+            None => Ok(id),
+        }
     }
 
     async fn pin(&self, _: &str, _: &str) -> std::result::Result<(), RestError> {
         Ok(())
     }
 
+    /// Replaces the sent message in place; 10008 when the fake never sent it there.
+    async fn edit_message(
+        &self,
+        channel: &str,
+        message: &str,
+        edit: &Message,
+    ) -> std::result::Result<(), RestError> {
+        let mut s = self.state();
+        s.requests.push(format!("edit_message {channel} {message}"));
+        if let Some(e) = s.broken.get(channel) {
+            return Err(discord_error(403, e.code().unwrap_or(50001)));
+        }
+        match s
+            .sent
+            .iter_mut()
+            .find(|m| m.channel == channel && m.id == message)
+        {
+            Some(m) => {
+                m.message = edit.clone();
+                Ok(())
+            }
+            None => Err(discord_error(404, crate::ports::UNKNOWN_MESSAGE)),
+        }
+    }
+
     async fn create_dm(&self, user: &str) -> std::result::Result<String, RestError> {
         self.state().requests.push(format!("create_dm {user}"));
         let id = user.parse::<i64>().map_err(|_| discord_error(400, 50035))?;
         Ok(dm_channel_of(id))
+    }
+
+    async fn messages_after(
+        &self,
+        channel: &str,
+        after: u64,
+        limit: u8,
+    ) -> std::result::Result<Vec<PostedMessage>, RestError> {
+        let mut s = self.state();
+        s.requests.push(format!("messages_after {channel}"));
+        if let Some(e) = s
+            .failed_reads
+            .get_mut(channel)
+            .and_then(VecDeque::pop_front)
+        {
+            return Err(e);
+        }
+        let mut found: Vec<&Sent> = s
+            .sent
+            .iter()
+            .filter(|m| m.channel == channel && m.id.parse::<u64>().is_ok_and(|id| id > after))
+            .collect();
+        found.sort_by_key(|m| m.id.parse::<u64>().unwrap_or(0));
+        Ok(found
+            .into_iter()
+            .take(usize::from(limit))
+            .map(|m| PostedMessage {
+                id: m.id.clone(),
+                author_id: BOT_USER.into(),
+                custom_ids: m
+                    .message
+                    .components
+                    .iter()
+                    .flat_map(|row| &row.components)
+                    .filter_map(|c| c.custom_id.clone())
+                    .collect(),
+            })
+            .collect())
+    }
+
+    async fn own_user_id(&self) -> std::result::Result<String, RestError> {
+        Ok(BOT_USER.into())
     }
 }
 
@@ -284,6 +397,8 @@ through! {
     fn mark_sent_many(&self, items: &[(DeliveryKey, i64, i64, After)]) -> Result<u64>;
     fn mark_failed_pause(&self, key: DeliveryKey, reason: &str, notice: &str, now: i64) -> Result<bool>;
     fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> Result<u64>;
     fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
     fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
     fn prune_deliveries(&self, before: i64) -> Result<u64>;
@@ -300,4 +415,13 @@ through! {
     fn channel_track(&self, channel_id: i64) -> Result<Option<String>>;
     fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
     fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
+    fn record_curriculum_version(&self, replica: &str, hash: &str, loaded_at: i64) -> Result<()>;
+    fn curriculum_versions(&self) -> Result<Vec<crate::store::CurriculumVersion>>;
+    fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> Result<Pin>;
+    fn list_pins(&self, guild_id: i64) -> Result<Vec<Pin>>;
+    fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> Result<Vec<Pin>>;
+    fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> Result<Vec<Pin>>;
+    fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
+    fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
+    fn forget_pin(&self, id: i64) -> Result<bool>;
 }

@@ -129,7 +129,8 @@ fn parse_options(rest: &str, spec: &[Value], cmd: &str) -> Result<Vec<CommandOpt
                 o["name"].as_str().unwrap_or_default().to_string(),
                 value.to_string(),
             ));
-        } else if let Some(last) = named.last_mut().filter(|_| free.is_empty()) {
+        } else if let Some(last) = named.last_mut() {
+            // `track:Cloud Security`: words after a `name:value` continue its value.
             last.1.push(' ');
             last.1.push_str(word);
         } else {

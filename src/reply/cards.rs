@@ -1,7 +1,7 @@
 //! Curriculum things as embeds: a resource, a module card, the module list, a pathway, the plan.
 
 use super::message::{escape, Embed, EmbedField, Footer};
-use crate::curriculum::{Curriculum, Link, Module, Resource};
+use crate::curriculum::{Curriculum, Link};
 
 pub const COLOR: u32 = 0x4f8a8b;
 
@@ -21,8 +21,41 @@ fn escape_link_text(s: &str) -> String {
     s.replace(['[', ']'], "")
 }
 
+/// Where a resource is listed: its first place ("Track › Module 2 › Section › Topic" on a site
+/// with several tracks), then "also in: …" its other places.
+pub fn places_text(c: &Curriculum, r: usize) -> String {
+    let res = &c.resources[r];
+    let first = if c.tracks.len() > 1 {
+        let mut s = c.place_label(res.section);
+        if let Some(t) = res.topic {
+            s.push_str(&format!(" › {}", c.topics[t].title));
+        }
+        s
+    } else {
+        c.place(res.section, res.topic)
+    };
+    let mut also: Vec<String> = Vec::new();
+    for p in &res.places {
+        let label = c.place_label(p.section);
+        if label != c.place_label(res.section) && !also.contains(&label) {
+            also.push(label);
+        }
+    }
+    let shown = also.len().min(3);
+    let more = also.len() - shown;
+    let mut out = format!("*{first}*");
+    if shown > 0 {
+        out.push_str(&format!(" — also in: {}", also[..shown].join("; ")));
+        if more > 0 {
+            out.push_str(&format!(" (+{more} more)"));
+        }
+    }
+    out
+}
+
 /// One resource: its title as a link, description, and where it sits (section › topic).
-pub fn resource_embed(c: &Curriculum, r: &Resource) -> Embed {
+pub fn resource_embed(c: &Curriculum, i: usize) -> Embed {
+    let r = &c.resources[i];
     let mut desc = String::new();
     if !r.description.is_empty() {
         desc.push_str(&r.description);
@@ -31,7 +64,7 @@ pub fn resource_embed(c: &Curriculum, r: &Resource) -> Embed {
     if r.link.url().is_none() {
         desc.push_str(&format!("Page: `{}`\n", r.link.display().replace('`', "'")));
     }
-    desc.push_str(&format!("*{}*", c.place(r.section, r.topic)));
+    desc.push_str(&places_text(c, i));
     let footer = (!r.duplicates.is_empty()).then(|| {
         let others: Vec<String> = r
             .duplicates
@@ -50,112 +83,6 @@ pub fn resource_embed(c: &Curriculum, r: &Resource) -> Embed {
         url: r.link.url().map(str::to_owned),
         description: Some(desc),
         footer,
-        color: Some(COLOR),
-        ..Embed::default()
-    }
-}
-
-fn weeks_text(m: &Module) -> String {
-    match m.weeks {
-        Some(w) if w.min == w.max && w.min == 1 => "1 week".to_string(),
-        Some(w) => format!("{w} weeks"),
-        None => "duration not given".to_string(),
-    }
-}
-
-/// A module card: number, title, duration, focus, its resources and its link.
-pub fn module_card(c: &Curriculum, m: &Module, resources: &[usize]) -> Embed {
-    let mut fields = vec![EmbedField {
-        name: "Duration".into(),
-        value: weeks_text(m),
-        inline: true,
-    }];
-    if !m.focus.is_empty() {
-        fields.push(EmbedField {
-            name: "Focus".into(),
-            value: m.focus.clone(),
-            inline: true,
-        });
-    }
-    if !resources.is_empty() {
-        let list: Vec<String> = resources
-            .iter()
-            .map(|&r| format!("• {}", link_md(&c.resources[r].title, &c.resources[r].link)))
-            .collect();
-        fields.push(EmbedField {
-            name: "Resources".into(),
-            value: list.join("\n"),
-            inline: false,
-        });
-    }
-    let link = m.link.map(|r| &c.resources[r].link);
-    let description = match link {
-        Some(l) if l.url().is_none() => Some(format!("Module page: `{}`", l.display())),
-        Some(_) => None,
-        None => Some("This module has no page of its own yet.".to_string()),
-    };
-    Embed {
-        title: Some(format!("Module {}: {}", m.number, m.title)),
-        url: link.and_then(|l| l.url().map(str::to_owned)),
-        description,
-        fields,
-        color: Some(COLOR),
-        ..Embed::default()
-    }
-}
-
-/// All modules with the total duration.
-pub fn modules_overview(c: &Curriculum) -> Embed {
-    let lines: Vec<String> = c
-        .modules
-        .iter()
-        .map(|m| {
-            let title = format!("Module {}: {}", m.number, m.title);
-            let head = match m.link.map(|r| &c.resources[r].link) {
-                Some(l) if l.url().is_some() => link_md(&title, l),
-                _ => format!("**{title}**"),
-            };
-            let focus = if m.focus.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", m.focus)
-            };
-            format!("{head} · {}{focus}", weeks_text(m))
-        })
-        .collect();
-    let total = match c.total_weeks() {
-        Some(t) => format!("Total: {t} weeks"),
-        None => "Total: not every module gives a duration".to_string(),
-    };
-    Embed {
-        title: Some("Learning path modules".into()),
-        description: Some(lines.join("\n")),
-        footer: Some(Footer { text: total }),
-        color: Some(COLOR),
-        ..Embed::default()
-    }
-}
-
-/// A pathway: duration, emphasis, and the modules in order.
-pub fn path_card(c: &Curriculum, p: usize) -> Embed {
-    let p = &c.pathways[p];
-    let modules: Vec<String> = c
-        .modules
-        .iter()
-        .map(|m| format!("{}. {} ({})", m.number, m.title, weeks_text(m)))
-        .collect();
-    Embed {
-        title: Some(format!("Pathway for {}", p.background)),
-        description: Some(format!("**{} months**, {}", p.months, p.emphasis)),
-        fields: vec![EmbedField {
-            name: "Modules, in order".into(),
-            value: if modules.is_empty() {
-                "No modules listed".into()
-            } else {
-                modules.join("\n")
-            },
-            inline: false,
-        }],
         color: Some(COLOR),
         ..Embed::default()
     }
@@ -182,16 +109,15 @@ pub fn phase_field(c: &Curriculum, i: usize) -> EmbedField {
     }
 }
 
-/// The action plan, phase by phase.
-pub fn plan_embed(c: &Curriculum) -> Embed {
-    let title = c
-        .plan
+/// An action plan (a track's phases), phase by phase.
+pub fn plan_embed(c: &Curriculum, phases: &[usize]) -> Embed {
+    let title = phases
         .first()
-        .map(|p| c.sections[c.topics[p.topic].section].title.clone())
+        .map(|&p| c.sections[c.topics[c.plan[p].topic].section].title.clone())
         .unwrap_or_else(|| "Action plan".into());
     Embed {
         title: Some(title),
-        fields: (0..c.plan.len()).map(|i| phase_field(c, i)).collect(),
+        fields: phases.iter().map(|&i| phase_field(c, i)).collect(),
         color: Some(COLOR),
         ..Embed::default()
     }

@@ -4,6 +4,9 @@
 use super::interaction::{self as ix, option, CommandOption, Interaction};
 use serde_json::Value;
 
+/// Discord's option type of a subcommand (`registry::SUB_COMMAND`; `registry` depends on us).
+const SUB_COMMAND: u8 = 1;
+
 /// The longest query or option text accepted, in characters.
 pub const MAX_QUERY: usize = 200;
 
@@ -33,6 +36,13 @@ pub enum Command {
         track: Option<String>,
         marker_week: Option<u32>,
     },
+    /// `/track`: list the tracks, pick one (`track`), or tie `channel` to it (moderators).
+    Track {
+        track: Option<String>,
+        channel: Option<String>,
+    },
+    /// Moderators: `/pin list`, the server's living pins and whether each is current.
+    PinList,
     /// Moderators: what members searched for and did not find.
     Report,
     /// Moderators: reload or validate the curriculum from disk.
@@ -120,8 +130,19 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
         },
         "plan" => Command::Plan,
         "help" => Command::Help,
-        "pin" => Command::Pin {
-            module: text(opts, "module", true)?.unwrap_or_default(),
+        // `/pin module module:<x>` and `/pin list`; a bare `module` option is the old shape.
+        "pin" => match opts.first() {
+            Some(sub) if sub.kind == SUB_COMMAND && sub.name == "list" => Command::PinList,
+            Some(sub) if sub.kind == SUB_COMMAND => Command::Pin {
+                module: text(&sub.options, "module", true)?.unwrap_or_default(),
+            },
+            _ => Command::Pin {
+                module: text(opts, "module", true)?.unwrap_or_default(),
+            },
+        },
+        "track" => Command::Track {
+            track: text(opts, "track", false)?,
+            channel: text(opts, "channel", false)?,
         },
         "roadmap" => Command::Roadmap {
             track: text(opts, "track", false)?,

@@ -1,18 +1,16 @@
 //! Command + &Catalog -> Outcome. The curriculum commands are answered here, purely; what needs
 //! I/O (recording a missed search, posting and pinning) comes back as an [`Effect`].
 
-use super::cards::{self, quoted};
+use super::cards;
 use super::command::{Command, CommandError};
 use super::interaction::{perms, Interaction};
-use super::message::{
-    escape, Choice, Component, Embed, Message, Response, CHOICES_MAX, CUSTOM_ID_MAX,
-};
-use super::Catalog;
+use super::message::{Choice, Embed, Message, Response, CHOICES_MAX};
+use super::tracks::{self, TrackContext};
+use super::{modules, Catalog};
 use crate::search::Kind;
 
-/// Resources shown per page of `/resource`.
-pub const PAGE_SIZE: usize = 5;
-const MAX_RESULTS: usize = 50;
+pub use super::lookup::{page_id, PAGE_SIZE};
+use super::lookup::{parse_page_id, resources, search};
 
 /// Something the transport must do besides replying.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,8 +20,50 @@ pub enum Effect {
         guild: Option<String>,
         query: String,
     },
-    /// Post `message` in `channel` and pin it; the reply depends on whether that worked.
-    PostAndPin { channel: String, message: Message },
+    /// Post `message` in `channel` and pin it; the reply depends on whether that worked. The
+    /// pin is recorded as living (`card`), so reloads keep it true.
+    PostAndPin {
+        channel: String,
+        message: Message,
+        card: PinnedCard,
+    },
+    /// Remember a member's track (`/track`, the select menu).
+    SetMemberTrack {
+        guild: Option<String>,
+        user: String,
+        track: String,
+    },
+    /// Tie a channel to a track (moderators' `/track channel:`).
+    SetChannelTrack {
+        guild: String,
+        channel: String,
+        track: String,
+    },
+}
+
+/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinnedCard {
+    pub guild: String,
+    pub track: String,
+    pub module: u32,
+}
+
+/// The card `/pin` posts for module `number` of track `track`, as the curriculum has it now;
+/// `None` when that module (or track) is gone. Living pins are edited to match it.
+pub fn pin_card(cat: &Catalog, track: &str, number: u32) -> Option<Message> {
+    let c = &cat.curriculum;
+    let t = c.tracks.iter().find(|t| t.slug == track)?;
+    let mi = t.module(c, number)?;
+    Some(pinned_message(cat, mi))
+}
+
+/// A module card as pinned: no paging buttons (they would page for whoever clicks).
+fn pinned_message(cat: &Catalog, mi: usize) -> Message {
+    Message {
+        components: Vec::new(),
+        ..modules::card(cat, mi, 0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,265 +97,113 @@ pub fn command_error(e: &CommandError) -> Outcome {
     error(e.to_string())
 }
 
-fn public(m: Message) -> Response {
+pub(super) fn public(m: Message) -> Response {
     Response::Message(m.within_limits())
 }
 
-/// Answers a curriculum command. `/remind`, `/report` and `/curriculum` need the store or the
-/// disk and are answered by the caller; here they get a short error.
-pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command) -> Outcome {
+/// Answers a curriculum command from the track the command uses (see [`tracks::pick`]; `ctx`
+/// holds the member's and the channel's stored tracks). `/remind`, `/report` and `/curriculum`
+/// need the store or the disk and are answered by the caller; here they get a short error.
+pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext) -> Outcome {
     let c = &cat.curriculum;
+    // `/pin module …` nests its options under the subcommand.
+    let opts = match i.options().first() {
+        Some(sub) if sub.kind == super::registry::SUB_COMMAND => sub.options.as_slice(),
+        _ => i.options(),
+    };
+    let opt = match tracks::option(opts) {
+        Ok(o) => o,
+        Err(e) => return command_error(&e),
+    };
+    // The track a command must have: the option, the member's, the channel's, the only one.
+    let need = || tracks::resolve(c, opt.as_deref(), ctx);
+    // The track to rank first when searching everything.
+    let prefer = || tracks::pick(c, opt.as_deref(), ctx);
     match cmd {
         Command::Ping => Response::Pong.into(),
-        Command::Resource { query, page } => resources(cat, query, *page, false),
+        Command::Resource { query, page } => match prefer() {
+            Ok(t) => resources(cat, t, query, *page, false),
+            Err(e) => e.reply(c),
+        },
+        Command::Button { custom_id } if custom_id == tracks::PICK_ID => {
+            match i.data.as_ref().and_then(|d| d.values.as_ref()?.first()) {
+                Some(v) => tracks::set(c, i, v, None),
+                None => error("Pick a track from the menu."),
+            }
+        }
+        Command::Button { custom_id } if custom_id.starts_with("mod|") => {
+            match modules::parse_page_id(c, custom_id) {
+                Some((m, page)) => Response::Update(modules::card(cat, m, page)).into(),
+                None => error("That button has expired. Run the command again."),
+            }
+        }
         Command::Button { custom_id } => match parse_page_id(custom_id) {
-            Some((page, query)) => resources(cat, &query, page, true),
+            Some((page, query)) => {
+                let t = tracks::pick(c, None, ctx).unwrap_or(None);
+                resources(cat, t, &query, page, true)
+            }
             None => error("That button has expired. Run the command again."),
         },
-        Command::Search { topic } => search(cat, i, topic),
-        Command::Module { which: None } => {
-            public(Message::embed(cards::modules_overview(c))).into()
-        }
-        Command::Module { which: Some(w) } => match find_module(cat, w) {
-            Some(m) => public(Message::embed(module_card(cat, m))).into(),
-            None => error(unknown_module(cat, w)),
+        Command::Search { topic } => match prefer() {
+            Ok(t) => search(cat, i, t, topic),
+            Err(e) => e.reply(c),
         },
-        Command::Path { background } => match find_pathway(cat, background) {
-            Some(p) => public(Message::embed(cards::path_card(c, p))).into(),
-            None => {
-                let names: Vec<&str> = c.pathways.iter().map(|p| p.background.as_str()).collect();
-                error(format!(
-                    "No pathway called {}. Choose one of: {}.",
-                    quoted(background),
-                    names.join(", ")
-                ))
-            }
+        Command::Track {
+            track: None,
+            channel: None,
+        } => tracks::list(c, ctx.member.as_deref().and_then(|m| c.track_by_name(m))),
+        Command::Track {
+            track: Some(t),
+            channel,
+        } => tracks::set(c, i, t, channel.as_deref()),
+        Command::Track {
+            track: None,
+            channel: Some(_),
+        } => error("Name the track to tie the channel to: `/track track:… channel:…`."),
+        Command::Module { which } => match need() {
+            Err(e) => e.reply(c),
+            Ok(t) => match which {
+                None => modules::list(c, t),
+                Some(w) => match modules::find(cat, t, w) {
+                    Some(m) => public(modules::card(cat, m, 0)).into(),
+                    None => error(modules::unknown(c, t, w)),
+                },
+            },
         },
-        Command::Plan if c.plan.is_empty() => error("This curriculum has no action plan."),
-        Command::Plan => public(Message::embed(cards::plan_embed(c))).into(),
+        Command::Path { background } => match need() {
+            Ok(t) => modules::path(cat, t, background),
+            Err(e) => e.reply(c),
+        },
+        Command::Plan => match need() {
+            Ok(t) => modules::plan(c, t),
+            Err(e) => e.reply(c),
+        },
         Command::Help => public(Message::embed(help(cat))).into(),
-        Command::Pin { module } => pin(cat, i, module),
-        Command::Roadmap { track, marker_week } => {
-            super::roadmap::answer(cat, track.as_deref(), *marker_week)
-        }
+        Command::Pin { module } => match need() {
+            Ok(t) => pin(cat, i, t, module),
+            Err(e) => e.reply(c),
+        },
+        Command::Roadmap { marker_week, .. } => match need() {
+            Ok(t) => super::roadmap::answer(cat, t, *marker_week),
+            Err(e) => e.reply(c),
+        },
         Command::Complete {
             command,
             option,
             typed,
-        } => complete(cat, command, option, typed).into(),
-        Command::Report | Command::Curriculum { .. } | Command::Remind { .. } => {
-            error("That command isn't available here.")
+        } => {
+            let t = tracks::pick(c, opt.as_deref(), ctx).unwrap_or(None);
+            complete(cat, t, command, option, typed).into()
         }
+        Command::Report
+        | Command::Curriculum { .. }
+        | Command::Remind { .. }
+        | Command::PinList => error("That command isn't available here."),
     }
 }
 
-/// Drops the long tail: hits scoring under a fifth of the best one are noise to a member
-/// (`production ml systems` should not list every resource that mentions "ML").
-fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
-    let best = hits.first().map_or(0.0, |h| h.score);
-    hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
-}
-
-/// `custom_id` of a paging button: `res|<page>|<query>`, the query cleaned and cut so that the
-/// whole id fits Discord's 100 characters.
-pub fn page_id(page: usize, query: &str) -> String {
-    let head = format!("res|{page}|");
-    let room = CUSTOM_ID_MAX.saturating_sub(head.chars().count());
-    let q: String = super::command::clean(query).chars().take(room).collect();
-    format!("{head}{}", q.trim_end())
-}
-
-/// `(page, query)` of a paging button; the query gets the same cleaning and cap as a typed one
-/// (a custom_id comes from the client and can hold anything).
-fn parse_page_id(id: &str) -> Option<(usize, String)> {
-    let rest = id.strip_prefix("res|")?;
-    let (page, query) = rest.split_once('|')?;
-    Some((page.parse().ok()?, super::command::clean_query(query)?))
-}
-
-fn resources(cat: &Catalog, query: &str, page: usize, update: bool) -> Outcome {
+fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
     let c = &cat.curriculum;
-    // An autocomplete choice submits the resource's key: show exactly that one first.
-    let mut hits: Vec<usize> = c
-        .resources
-        .iter()
-        .position(|r| r.key == query)
-        .into_iter()
-        .collect();
-    for h in relevant(cat.index.query(query, Some(&[Kind::Resource]), MAX_RESULTS)) {
-        let r = cat.index.docs()[h.doc].target;
-        if !hits.contains(&r) {
-            hits.push(r);
-        }
-    }
-    if hits.is_empty() {
-        let hint = cat
-            .index
-            .did_you_mean(query)
-            .map(|s| format!(" Did you mean **{}**?", escape(&s)))
-            .unwrap_or_default();
-        return error(format!("No resource matches {}.{hint}", quoted(query)));
-    }
-    let pages = hits.len().div_ceil(PAGE_SIZE);
-    let page = page.min(pages - 1);
-    let embeds: Vec<Embed> = hits
-        .iter()
-        .skip(page * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(|&r| cards::resource_embed(c, &c.resources[r]))
-        .collect();
-    let mut m = Message {
-        content: Some(format!(
-            "Resources for {} — {} match{}{}",
-            quoted(query),
-            hits.len(),
-            if hits.len() == 1 { "" } else { "es" },
-            if pages > 1 {
-                format!(", page {} of {pages}", page + 1)
-            } else {
-                String::new()
-            }
-        )),
-        embeds,
-        ..Message::default()
-    };
-    if pages > 1 {
-        m.components = vec![Component::row(vec![
-            Component::button(
-                2,
-                "Previous",
-                &page_id(page.saturating_sub(1), query),
-                page == 0,
-            ),
-            Component::button(2, "Next", &page_id(page + 1, query), page + 1 >= pages),
-        ])];
-    }
-    let m = m.within_limits();
-    if update {
-        Response::Update(m).into()
-    } else {
-        Response::Message(m).into()
-    }
-}
-
-fn search(cat: &Catalog, i: &Interaction, topic: &str) -> Outcome {
-    let hits = relevant(cat.index.query(topic, None, 10));
-    if hits.is_empty() {
-        let hint = cat
-            .index
-            .did_you_mean(topic)
-            .map(|s| format!(" Did you mean **{}**?", escape(&s)))
-            .unwrap_or_default();
-        let mut out = error(format!(
-            "Nothing close to {} in the curriculum.{hint}",
-            quoted(topic)
-        ));
-        out.effects.push(Effect::RecordMiss {
-            guild: i.guild_id.clone(),
-            query: topic.to_lowercase(),
-        });
-        return out;
-    }
-    let lines: Vec<String> = hits
-        .iter()
-        .map(|h| {
-            let d = &cat.index.docs()[h.doc];
-            let title = match &d.url {
-                Some(u) => format!("[{}]({u})", d.title.replace(['[', ']'], "")),
-                None => format!("**{}**", d.title),
-            };
-            format!(
-                "{title} · {} · *{}*",
-                d.kind.as_str().replace('_', " "),
-                d.section
-            )
-        })
-        .collect();
-    public(Message::embed(Embed {
-        title: Some(format!(
-            "Search: {}",
-            escape(&super::message::truncate(topic, 200))
-        )),
-        description: Some(lines.join("\n")),
-        color: Some(cards::COLOR),
-        ..Embed::default()
-    }))
-    .into()
-}
-
-/// A module by number (`2`), title or `Module 2: …`, with typo tolerance.
-pub fn find_module<'a>(cat: &'a Catalog, w: &str) -> Option<&'a crate::curriculum::Module> {
-    let c = &cat.curriculum;
-    let w = w.trim();
-    let number = w
-        .parse::<u32>()
-        .ok()
-        .or_else(|| crate::curriculum::lines::module_number(w));
-    if let Some(n) = number {
-        return c.modules.iter().find(|m| m.number == n);
-    }
-    let hit = cat
-        .index
-        .query(w, Some(&[Kind::Module]), 1)
-        .into_iter()
-        .next()?;
-    c.modules.get(cat.index.docs()[hit.doc].target)
-}
-
-fn module_card(cat: &Catalog, m: &crate::curriculum::Module) -> Embed {
-    let c = &cat.curriculum;
-    let mut res: Vec<usize> = m.link.into_iter().collect();
-    // Related resources must mention one of the module title's distinctive words.
-    let words: Vec<String> = m
-        .title
-        .split(|ch: char| !ch.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 5)
-        .map(str::to_lowercase)
-        .filter(|w| {
-            // Words found in many resources ("mlops") tell nothing about this module.
-            let n = c
-                .resources
-                .iter()
-                .filter(|r| r.title.to_lowercase().contains(w.as_str()))
-                .count();
-            n * 5 <= c.resources.len()
-        })
-        .collect();
-    for h in cat.index.query(&m.title, Some(&[Kind::Resource]), 10) {
-        let r = cat.index.docs()[h.doc].target;
-        let text =
-            format!("{} {}", c.resources[r].title, c.resources[r].description).to_lowercase();
-        if !res.contains(&r) && res.len() < 4 && words.iter().any(|w| text.contains(w.as_str())) {
-            res.push(r);
-        }
-    }
-    cards::module_card(c, m, &res)
-}
-
-fn unknown_module(cat: &Catalog, w: &str) -> String {
-    let list: Vec<String> = cat
-        .curriculum
-        .modules
-        .iter()
-        .map(|m| format!("{} ({})", m.number, m.title))
-        .collect();
-    format!("No module {}. Modules: {}.", quoted(w), list.join(", "))
-}
-
-fn find_pathway(cat: &Catalog, b: &str) -> Option<usize> {
-    let ps = &cat.curriculum.pathways;
-    if let Some(p) = ps.iter().position(|p| p.background.eq_ignore_ascii_case(b)) {
-        return Some(p);
-    }
-    let hit = cat
-        .index
-        .query(b, Some(&[Kind::Pathway]), 1)
-        .into_iter()
-        .next()?;
-    Some(cat.index.docs()[hit.doc].target)
-}
-
-fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
     if i.guild_id.is_none() {
         return error("Pinning works in a server channel, not in DMs.");
     }
@@ -329,11 +217,17 @@ fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
              this channel. Ask an admin to grant them to my role.",
         );
     }
-    let Some(m) = find_module(cat, module) else {
-        return error(unknown_module(cat, module));
+    let Some(mi) = modules::find(cat, t, module) else {
+        return error(modules::unknown(c, t, module));
     };
-    let Some(channel) = i.channel_id.clone() else {
+    let m = &c.modules[mi];
+    let (Some(channel), Some(guild)) = (i.channel_id.clone(), i.guild_id.clone()) else {
         return error("I can't tell which channel to pin in.");
+    };
+    let card = PinnedCard {
+        guild,
+        track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
+        module: m.number,
     };
     Outcome {
         response: Response::Message(
@@ -341,15 +235,18 @@ fn pin(cat: &Catalog, i: &Interaction, module: &str) -> Outcome {
         ),
         effects: vec![Effect::PostAndPin {
             channel,
-            message: Message::embed(module_card(cat, m)).within_limits(),
+            message: pinned_message(cat, mi),
+            card,
         }],
         failed: false,
     }
 }
 
-fn complete(cat: &Catalog, command: &str, option: &str, typed: &str) -> Response {
+fn complete(cat: &Catalog, t: Option<usize>, command: &str, option: &str, typed: &str) -> Response {
     let c = &cat.curriculum;
     let choices: Vec<Choice> = match (command, option) {
+        (_, "track") => tracks::complete(c, typed),
+        ("path", _) => pathways(cat, t, typed),
         ("resource", _) => cat
             .index
             .complete(typed, &[Kind::Resource], CHOICES_MAX)
@@ -366,8 +263,9 @@ fn complete(cat: &Catalog, command: &str, option: &str, typed: &str) -> Response
             .collect(),
         ("module" | "pin", _) => cat
             .index
-            .complete(typed, &[Kind::Module], CHOICES_MAX)
+            .complete(typed, &[Kind::Module], 4 * CHOICES_MAX)
             .into_iter()
+            .filter(|h| t.is_none_or(|t| c.modules[cat.index.docs()[h.doc].target].track == t))
             .map(|h| {
                 let m = &c.modules[cat.index.docs()[h.doc].target];
                 Choice::new(
@@ -396,6 +294,28 @@ fn complete(cat: &Catalog, command: &str, option: &str, typed: &str) -> Response
     Response::Autocomplete { choices }
 }
 
+/// The pathways of track `t` (of every track when none applies) matching `typed`.
+fn pathways(cat: &Catalog, t: Option<usize>, typed: &str) -> Vec<Choice> {
+    let c = &cat.curriculum;
+    let list: Vec<usize> = match t {
+        Some(t) => c.tracks[t].pathways.clone(),
+        None => (0..c.pathways.len()).collect(),
+    };
+    let typed = typed.to_lowercase();
+    let (mut first, mut then) = (Vec::new(), Vec::new());
+    for p in list {
+        let b = &c.pathways[p].background;
+        let l = b.to_lowercase();
+        if typed.is_empty() || l.starts_with(&typed) {
+            first.push(Choice::new(b, b));
+        } else if l.contains(&typed) {
+            then.push(Choice::new(b, b));
+        }
+    }
+    first.extend(then);
+    first
+}
+
 fn help(cat: &Catalog) -> Embed {
     let c = &cat.curriculum;
     let cmds = [
@@ -404,6 +324,7 @@ fn help(cat: &Catalog) -> Embed {
         ("/module [module]", "a module card, or all modules"),
         ("/path background", "the pathway for your background"),
         ("/plan", "the getting-started action plan"),
+        ("/track [track]", "the learning tracks; pick yours"),
         (
             "/remind subscribe",
             "a weekly reminder of where you are in the plan",
@@ -422,8 +343,9 @@ fn help(cat: &Catalog) -> Embed {
             c.pages.first().map_or("Curriculum", |p| p.title.as_str())
         )),
         description: Some(format!(
-            "{}\n\nLoaded: {}",
+            "{}\n\nTracks: {}\nAdd `track:` to a command to use another track.\n\nLoaded: {}",
             lines.join("\n"),
+            tracks::names(c),
             crate::curriculum::summary(c)
         )),
         color: Some(cards::COLOR),

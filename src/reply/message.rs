@@ -83,7 +83,7 @@ pub struct Attachment {
     pub filename: String,
 }
 
-/// A button (type 2) inside an action row (type 1).
+/// A button (type 2) or a string select menu (type 3) inside an action row (type 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
     #[serde(rename = "type")]
@@ -98,7 +98,24 @@ pub struct Component {
     pub disabled: Option<bool>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub components: Vec<Component>,
+    /// A select menu's choices (1-25).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub options: Vec<SelectOption>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub placeholder: Option<String>,
 }
+
+/// One choice of a string select menu.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+}
+
+/// Select menus hold at most 25 options; labels, values and descriptions at most 100 characters.
+pub const SELECT_OPTIONS_MAX: usize = 25;
 
 impl Component {
     pub fn row(buttons: Vec<Component>) -> Component {
@@ -109,6 +126,8 @@ impl Component {
             custom_id: None,
             disabled: None,
             components: buttons,
+            options: Vec::new(),
+            placeholder: None,
         }
     }
 
@@ -121,6 +140,36 @@ impl Component {
             custom_id: Some(truncate(custom_id, CUSTOM_ID_MAX)),
             disabled: disabled.then_some(true),
             components: Vec::new(),
+            options: Vec::new(),
+            placeholder: None,
+        }
+    }
+
+    /// A string select menu (type 3): `(label, value, description)` choices, at most 25 kept.
+    pub fn select(
+        custom_id: &str,
+        placeholder: &str,
+        choices: impl IntoIterator<Item = (String, String, Option<String>)>,
+    ) -> Component {
+        Component {
+            kind: 3,
+            style: None,
+            label: None,
+            custom_id: Some(truncate(custom_id, CUSTOM_ID_MAX)),
+            disabled: None,
+            components: Vec::new(),
+            options: choices
+                .into_iter()
+                .take(SELECT_OPTIONS_MAX)
+                .map(|(label, value, description)| SelectOption {
+                    label: truncate(&label, CHOICE_MAX),
+                    value: truncate(&value, CHOICE_MAX),
+                    description: description
+                        .filter(|d| !d.trim().is_empty())
+                        .map(|d| truncate(&d, CHOICE_MAX)),
+                })
+                .collect(),
+            placeholder: Some(truncate(placeholder, 150)),
         }
     }
 }

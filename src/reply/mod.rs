@@ -7,15 +7,19 @@ pub mod cards;
 pub mod command;
 pub mod handle;
 pub mod interaction;
+mod lookup;
 pub mod message;
+pub mod modules;
 pub mod registry;
 pub mod render;
 pub mod roadmap;
+pub mod tracks;
 
 pub use command::{Command, CommandError};
 pub use handle::{answer, Effect, Outcome};
 pub use interaction::Interaction;
 pub use message::{Message, Response};
+pub use tracks::TrackContext;
 
 use crate::curriculum::{Curriculum, Parsed, Severity};
 use crate::search::{docs_from, Aliases, SearchIndex};
@@ -40,7 +44,10 @@ impl Catalog {
             curriculum: parsed.curriculum,
             index,
             errors,
-            warnings: diags.len() - errors,
+            warnings: diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! (pathway choices), for bulk registration and for parsing `ask` lines.
 
 use super::interaction::perms;
-use super::message::truncate;
 use crate::curriculum::Curriculum;
 use serde_json::{json, Value};
 
@@ -23,6 +22,15 @@ fn auto(name: &str, description: &str, required: bool) -> Value {
     o
 }
 
+/// The `track` option: autocomplete on track labels and slugs.
+fn track_opt() -> Value {
+    auto(
+        "track",
+        "Learning track (default: yours, else the channel's)",
+        false,
+    )
+}
+
 fn remind_subs() -> Vec<Value> {
     let mut subscribe = json!({
         "type": SUB_COMMAND, "name": "subscribe", "description": "Get a weekly reminder of where you are in the plan",
@@ -34,6 +42,7 @@ fn remind_subs() -> Vec<Value> {
             opt(INTEGER, "start_week", "The plan week you are in now (default 1)", false),
             opt(CHANNEL, "channel", "Study group: post in this channel instead of a DM", false),
             opt(ROLE, "role", "Study group: the role to mention", false),
+            track_opt(),
         ]
     });
     subscribe["options"][4]["min_value"] = json!(1);
@@ -59,33 +68,34 @@ fn remind_subs() -> Vec<Value> {
 }
 
 /// Every command, ready for `PUT /applications/{id}/commands`.
-pub fn definitions(c: &Curriculum) -> Vec<Value> {
-    let pathway_choices: Vec<Value> = c
-        .pathways
-        .iter()
-        .take(25)
-        .map(|p| json!({ "name": truncate(&p.background, 100), "value": truncate(&p.background, 100) }))
-        .collect();
-    let mut path = opt(STRING, "background", "Your background", true);
-    if !pathway_choices.is_empty() {
-        path["choices"] = json!(pathway_choices);
-    }
+pub fn definitions(_c: &Curriculum) -> Vec<Value> {
+    // Pathways differ by track: autocompleted from the command's track.
+    let path = auto("background", "Your background", true);
     // The OpenAPI spec types default_member_permissions as an integer in requests.
     let manage_messages = perms::MANAGE_MESSAGES;
     let manage_guild = perms::MANAGE_GUILD;
     vec![
-        json!({ "name": "resource", "description": "Find a learning resource", "options": [auto("query", "Resource name or topic", true)] }),
-        json!({ "name": "search", "description": "Fuzzy search over the whole curriculum", "options": [auto("topic", "What to look for", true)] }),
-        json!({ "name": "module", "description": "A module card, or all modules", "options": [auto("module", "Module number or name", false)] }),
-        json!({ "name": "path", "description": "The learning pathway for your background", "options": [path] }),
-        json!({ "name": "plan", "description": "The getting-started action plan" }),
+        json!({ "name": "resource", "description": "Find a learning resource", "options": [auto("query", "Resource name or topic", true), track_opt()] }),
+        json!({ "name": "search", "description": "Fuzzy search over the whole curriculum", "options": [auto("topic", "What to look for", true), track_opt()] }),
+        json!({ "name": "module", "description": "A module card, or all modules", "options": [auto("module", "Module number or name", false), track_opt()] }),
+        json!({ "name": "path", "description": "The learning pathway for your background", "options": [path, track_opt()] }),
+        json!({ "name": "plan", "description": "The getting-started action plan", "options": [track_opt()] }),
+        json!({ "name": "track", "description": "The learning tracks: pick yours (moderators: tie a channel to one)",
+                "options": [
+                    auto("track", "The track to pick", false),
+                    opt(CHANNEL, "channel", "Moderators: tie this channel to the track", false)
+                ] }),
         json!({ "name": "help", "description": "What this bot can do" }),
         json!({ "name": "roadmap", "description": "The track's timeline as a picture, with your week marked",
                 "options": [opt(STRING, "track", "Which track (default: yours)", false)] }),
         json!({ "name": "remind", "description": "Weekly action-plan reminders", "options": remind_subs() }),
-        json!({ "name": "pin", "description": "Post and pin a module card (moderators)",
+        json!({ "name": "pin", "description": "Pin module cards that stay up to date (moderators)",
                 "default_member_permissions": manage_messages, "contexts": [0],
-                "options": [auto("module", "Module number or name", true)] }),
+                "options": [
+                    { "type": SUB_COMMAND, "name": "module", "description": "Post and pin a module card",
+                      "options": [auto("module", "Module number or name", true), track_opt()] },
+                    { "type": SUB_COMMAND, "name": "list", "description": "This server's pinned cards and whether each is current" }
+                ] }),
         json!({ "name": "report", "description": "Searches that found nothing (moderators)",
                 "default_member_permissions": manage_guild, "contexts": [0] }),
         json!({ "name": "curriculum", "description": "Reload or validate the curriculum (moderators)",

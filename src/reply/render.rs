@@ -63,6 +63,14 @@ fn message(s: &mut String, m: &Message) {
         .iter()
         .flat_map(|row| row.components.iter())
         .map(|b| {
+            if b.kind == 3 {
+                let opts: Vec<&str> = b.options.iter().map(|o| o.label.as_str()).collect();
+                return format!(
+                    "<{}: {}>",
+                    b.placeholder.as_deref().unwrap_or("select"),
+                    opts.join(" | ")
+                );
+            }
             let label = b.label.clone().unwrap_or_default();
             if b.disabled == Some(true) {
                 format!("({label})")

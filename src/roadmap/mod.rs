@@ -1,7 +1,7 @@
 //! PURE. A track's roadmap picture: modules as bars over weeks (open-ended ones fade out), the
 //! plan phases above them, week ticks and, for a subscriber, a marker at their current week.
 //! [`svg`] builds the SVG text from a small [`RoadmapInput`] (decoupled from the curriculum
-//! model); [`from_curriculum`] is the one adapter from today's `Curriculum`; [`png`] rasterises
+//! model); [`from_track`] is the one adapter from a track of the site; [`png`] rasterises
 //! the SVG with resvg and the bundled font (CPU only, no I/O).
 
 pub mod png;
@@ -37,11 +37,17 @@ const OPEN_TAIL_MIN: u32 = 4;
 /// Today's `Curriculum` -> the picture's input. Modules run back to back by their upper
 /// duration, as `Curriculum::module_at_week` counts them; a module without a duration is open
 /// ended (it starts where the others end and fades out).
-pub fn from_curriculum(c: &Curriculum, title: &str, marker_week: Option<u32>) -> RoadmapInput {
+pub fn from_track(
+    c: &Curriculum,
+    track: usize,
+    title: &str,
+    marker_week: Option<u32>,
+) -> RoadmapInput {
+    let t = &c.tracks[track];
     let mut end = 0u32;
-    let mut modules = Vec::with_capacity(c.modules.len());
+    let mut modules = Vec::with_capacity(t.modules.len());
     let mut open = false;
-    for m in &c.modules {
+    for m in t.modules.iter().map(|&m| &c.modules[m]) {
         let start = end.saturating_add(1);
         let end_week = m.weeks.map(|w| {
             end = end.saturating_add(w.max.max(1));
@@ -54,9 +60,10 @@ pub fn from_curriculum(c: &Curriculum, title: &str, marker_week: Option<u32>) ->
             end_week,
         });
     }
-    let phases: Vec<Bar> = c
+    let phases: Vec<Bar> = t
         .plan
         .iter()
+        .map(|&p| &c.plan[p])
         .map(|p| Bar {
             label: p.title.clone(),
             start_week: p.weeks.min.max(1),

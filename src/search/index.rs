@@ -85,6 +85,21 @@ impl SearchIndex {
         top(scored, limit)
     }
 
+    /// [`SearchIndex::query`] over the docs `keep` accepts (e.g. one track's), best first.
+    pub fn query_where(
+        &self,
+        q: &str,
+        kinds: Option<&[Kind]>,
+        limit: usize,
+        keep: impl Fn(&Doc) -> bool,
+    ) -> Vec<Hit> {
+        let words = query_words(q);
+        let allowed = kind_mask(kinds.unwrap_or(&[]));
+        let mut scored = self.score_with_aliases(&words, Mode::Query, &allowed, &[]);
+        scored.retain(|&(d, _)| keep(&self.docs[d as usize]));
+        top(scored, limit)
+    }
+
     /// Autocomplete: the best `limit` titles for what is typed so far. The last word may be
     /// unfinished; any word of a title may start with it. Titles that start with the whole
     /// prefix come first. An empty prefix lists the first docs in order. `kinds` empty = all.

@@ -58,6 +58,16 @@ pub struct Doc {
     pub url: Option<String>,
     /// Index into the curriculum vector of `kind` (resources, topics, modules…).
     pub target: usize,
+    /// The tracks it belongs to (indices into `Curriculum::tracks`), first place first. A
+    /// resource listed in several tracks is still one doc; empty for a site page's content.
+    pub tracks: Vec<usize>,
+}
+
+impl Doc {
+    /// The track of its first place.
+    pub fn track(&self) -> Option<usize> {
+        self.tracks.first().copied()
+    }
 }
 
 /// One ranked result. Higher `score` is better; hits come best first.
@@ -84,6 +94,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.place(r.section, r.topic),
             url: r.link.url().map(str::to_owned),
             target: i,
+            tracks: c.resource_tracks(i),
         });
     }
     for (i, m) in c.modules.iter().enumerate() {
@@ -97,6 +108,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.sections[m.section].title.clone(),
             url,
             target: i,
+            tracks: vec![m.track],
         });
     }
     for (i, p) in c.pathways.iter().enumerate() {
@@ -107,6 +119,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.sections[p.section].title.clone(),
             url: None,
             target: i,
+            tracks: in_track(c, p.section),
         });
     }
     for (i, p) in c.plan.iter().enumerate() {
@@ -118,6 +131,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.sections[t.section].title.clone(),
             url: None,
             target: i,
+            tracks: in_track(c, t.section),
         });
     }
     for (i, t) in c.topics.iter().enumerate() {
@@ -128,6 +142,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.sections[t.section].title.clone(),
             url: None,
             target: i,
+            tracks: in_track(c, t.section),
         });
     }
     for (i, s) in c.sections.iter().enumerate() {
@@ -138,6 +153,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: s.title.clone(),
             url: None,
             target: i,
+            tracks: in_track(c, i),
         });
     }
     for (i, it) in c.items.iter().enumerate() {
@@ -148,7 +164,12 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             section: c.place(it.section, it.topic),
             url: None,
             target: i,
+            tracks: in_track(c, it.section),
         });
     }
     docs
+}
+
+fn in_track(c: &Curriculum, section: usize) -> Vec<usize> {
+    c.track_of_section(section).into_iter().collect()
 }

@@ -9,14 +9,18 @@ pub(in crate::store) mod inherent;
 
 /// Names the expansion uses (glob-imported, so a backend's own imports take precedence).
 pub(in crate::store) mod prelude {
+    pub(in crate::store) use super::super::pins::{
+        self, validate_hash, validate_pin, NewPin, Pin, PinRow,
+    };
     pub(in crate::store) use super::super::sql;
     pub(in crate::store) use super::super::types::{
-        limit_i64, normalize_query, validate, validate_track, week_i32, DeliveryRow, MissRow,
-        SubRow,
+        limit_i64, normalize_query, validate, validate_label, validate_track, week_i32,
+        DeliveryRow, MissRow, SubRow,
     };
     pub(in crate::store) use super::super::{
-        After, ChannelTrack, Delivery, DeliveryKey, Lease, NewSubscription, SearchMiss, Slot,
-        Store, Subscription, Target, MAX_MISSES_PER_GUILD, MISS_MAX_AGE_SECS,
+        After, ChannelTrack, CurriculumVersion, Delivery, DeliveryKey, Lease, NewSubscription,
+        SearchMiss, Slot, Store, Subscription, Target, MAX_MISSES_PER_GUILD, MAX_REPLICAS_KEPT,
+        MISS_MAX_AGE_SECS,
     };
 }
 
@@ -28,6 +32,7 @@ macro_rules! impl_store {
         type R<T> = $crate::store::Result<T>;
 
         $crate::store::imp::inherent::impl_inherent!($ty, $db);
+        $crate::store::pins::impl_pins!($ty);
 
         #[async_trait::async_trait]
         impl Store for $ty {
@@ -260,6 +265,28 @@ macro_rules! impl_store {
                     .bind(retry_at);
                 self.update(q).await
             }
+            async fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> R<u64> {
+                let mut tx = self.write.begin().await?;
+                let mut n = 0;
+                for key in keys {
+                    n += sqlx::query(sql::MARK_ATTEMPTED)
+                        .bind(key.subscription_id)
+                        .bind(key.due_at)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(n)
+            }
+            async fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> R<bool> {
+                let q = sqlx::query(sql::RELEASE_UNKNOWN)
+                    .bind(key.subscription_id)
+                    .bind(key.due_at)
+                    .bind(retry_at);
+                self.update(q).await
+            }
             async fn unsent_claims(&self, worker: &str) -> R<Vec<Delivery>> {
                 let rows = sqlx::query_as::<_, DeliveryRow>(sql::UNSENT_CLAIMS)
                     .bind(worker)
@@ -392,6 +419,66 @@ macro_rules! impl_store {
             async fn clear_channel_track(&self, channel_id: i64) -> R<bool> {
                 self.update(sqlx::query(sql::CLEAR_CHANNEL_TRACK).bind(channel_id))
                     .await
+            }
+            async fn record_curriculum_version(&self, replica: &str, hash: &str, at: i64) -> R<()> {
+                let (replica, hash) = (
+                    validate_label("replica id", replica)?,
+                    validate_label("content hash", hash)?,
+                );
+                self.record_version_capped(replica, hash, at).await
+            }
+            async fn curriculum_versions(&self) -> R<Vec<CurriculumVersion>> {
+                let rows: Vec<(String, String, i64)> =
+                    sqlx::query_as(sql::VERSIONS).fetch_all(&self.read).await?;
+                let v = rows
+                    .into_iter()
+                    .map(|(replica, hash, loaded_at)| CurriculumVersion {
+                        replica,
+                        hash,
+                        loaded_at,
+                    });
+                Ok(v.collect())
+            }
+
+            async fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> R<Pin> {
+                self.record_pin_in(pin, now).await
+            }
+            async fn list_pins(&self, guild_id: i64) -> R<Vec<Pin>> {
+                let q = sqlx::query_as::<_, PinRow>(pins::LIST_PINS).bind(guild_id);
+                q.fetch_all(&self.read)
+                    .await?
+                    .into_iter()
+                    .map(Pin::try_from)
+                    .collect()
+            }
+            async fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> R<Vec<Pin>> {
+                let limit = limit_i64(limit);
+                self.pins_where(pins::PINS_TO_REFRESH, after_id, limit, now)
+                    .await
+            }
+            async fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> R<Vec<Pin>> {
+                self.claim_pins_in(ids, lease).await
+            }
+            async fn mark_pin_current(
+                &self,
+                id: i64,
+                worker: &str,
+                hash: &str,
+                now: i64,
+            ) -> R<bool> {
+                let hash = validate_hash(hash)?;
+                let q = sqlx::query(pins::MARK_PIN_CURRENT)
+                    .bind(id)
+                    .bind(worker)
+                    .bind(hash);
+                self.update(q.bind(now)).await
+            }
+            async fn release_pin(&self, id: i64, worker: &str) -> R<bool> {
+                self.update(sqlx::query(pins::RELEASE_PIN).bind(id).bind(worker))
+                    .await
+            }
+            async fn forget_pin(&self, id: i64) -> R<bool> {
+                self.update(sqlx::query(pins::FORGET_PIN).bind(id)).await
             }
         }
     };

@@ -8,7 +8,11 @@
 //! (subscription, slot instant) with a lease, sends, then **marks it sent** while advancing the
 //! subscription in the same transaction. A claim whose lease expired is taken over by another
 //! worker; a sent delivery is never claimed again. On 429/5xx the worker [`Store::release`]s it
-//! for a later retry; when the target is gone it calls [`Store::mark_failed_pause`].
+//! for a later retry; when the target is gone it calls [`Store::mark_failed_pause`]. Sends are
+//! recorded as attempted ([`Store::mark_attempted`], in groups) just before they go out. A claim
+//! whose send may have reached Discord without being marked (attempted and then taken over, or
+//! released with [`Store::release_unknown`]) comes back with `unknown_since` set: delivery
+//! reconciles it against the channel before sending again.
 //!
 //! - SQLite: one instance per database file, enforced by an OS lock on `<db>-lock` (released by
 //!   the OS even on SIGKILL). All writes go through one connection (single writer, so every
@@ -30,6 +34,7 @@
 mod error;
 mod imp;
 mod lock;
+mod pins;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -41,12 +46,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 pub use error::StoreError;
+pub use pins::{NewPin, Pin, MAX_HASH_CHARS};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
-    normalize_query, After, ChannelTrack, Delivery, DeliveryKey, DeliveryStatus, Lease,
-    NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
-    MAX_MISS_QUERY_CHARS, MAX_TRACK_CHARS, MISS_MAX_AGE_SECS,
+    normalize_query, After, ChannelTrack, CurriculumVersion, Delivery, DeliveryKey, DeliveryStatus,
+    Lease, NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
+    MAX_MISS_QUERY_CHARS, MAX_REPLICAS_KEPT, MAX_TRACK_CHARS, MISS_MAX_AGE_SECS,
 };
 
 /// `DATABASE_URL` when none is set: a file under `data/`, created with its directory.
@@ -166,8 +172,16 @@ pub trait Store: Send + Sync {
         notice: &str,
         now: i64,
     ) -> Result<bool>;
-    /// Gives the claim up until `retry_at` (429/5xx): then any worker may claim it again.
+    /// Gives the claim up until `retry_at` after a send that certainly created nothing (a 429
+    /// to the end, a 4xx): then any worker may claim it again, as a first attempt.
     async fn release(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
+    /// Records, in one transaction, that the sends of these claims are about to go out: a crash
+    /// or takeover after this leaves their outcome unknown (before it, they are known unsent).
+    async fn mark_attempted(&self, keys: &[DeliveryKey], now: i64) -> Result<u64>;
+    /// Gives the claim up until `retry_at` after a send whose outcome is unknown (a 5xx, a
+    /// timeout, a lost connection) or a failed reconciliation read: the next claim comes back
+    /// with [`Delivery::unknown_since`] set, so it is reconciled before any resend.
+    async fn release_unknown(&self, key: DeliveryKey, retry_at: i64) -> Result<bool>;
     /// Claims `worker` holds and hasn't finished (to resume after a crash), earliest first.
     async fn unsent_claims(&self, worker: &str) -> Result<Vec<Delivery>>;
     async fn delivery(&self, key: DeliveryKey) -> Result<Option<Delivery>>;
@@ -216,4 +230,33 @@ pub trait Store: Send + Sync {
     async fn channel_tracks(&self, guild_id: i64) -> Result<Vec<ChannelTrack>>;
     /// Unties the channel; `false` when it wasn't tied.
     async fn clear_channel_track(&self, channel_id: i64) -> Result<bool>;
+
+    /// Records that `replica` serves the curriculum with content hash `hash`, loaded at
+    /// `loaded_at` (one row per replica; only the [`MAX_REPLICAS_KEPT`] latest are kept).
+    async fn record_curriculum_version(
+        &self,
+        replica: &str,
+        hash: &str,
+        loaded_at: i64,
+    ) -> Result<()>;
+    /// The versions replicas serve, latest load first.
+    async fn curriculum_versions(&self) -> Result<Vec<CurriculumVersion>>;
+    // ---- living pins (module cards posted by `/pin`; see `pins`) ----
+    /// Records a posted and pinned card (replacing the record of the same message).
+    async fn record_pin(&self, pin: &NewPin<'_>, now: i64) -> Result<Pin>;
+    /// The guild's living pins, oldest first.
+    async fn list_pins(&self, guild_id: i64) -> Result<Vec<Pin>>;
+    /// Up to `limit` pins with an id above `after_id` that no live lease holds at `now`, by id
+    /// (a page of the pins a refresh looks at).
+    async fn pins_to_refresh(&self, after_id: i64, limit: u32, now: i64) -> Result<Vec<Pin>>;
+    /// Claims those of `ids` that nobody else holds (or whose lease expired) for `lease.worker`
+    /// until `lease.until`; concurrent workers never get the same pin. Returns them as stored now.
+    async fn claim_pins(&self, ids: &[i64], lease: &Lease<'_>) -> Result<Vec<Pin>>;
+    /// The pin was edited: it now shows the card hashing to `hash`; the claim ends. `false` when
+    /// `worker` doesn't hold it.
+    async fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
+    /// Gives a claimed pin up unchanged (the edit failed for now).
+    async fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
+    /// Stops tracking the pin (its message or channel is gone, or its module was removed).
+    async fn forget_pin(&self, id: i64) -> Result<bool>;
 }

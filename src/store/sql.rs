@@ -74,11 +74,18 @@ pub(crate) const DUE_UNCLAIMED: &str = due_unclaimed!("");
 pub(crate) const DUE_UNCLAIMED_LOCKED: &str = due_unclaimed!(" FOR UPDATE OF s SKIP LOCKED");
 pub(crate) const OPEN_CLAIM: &str = "SELECT * FROM deliveries WHERE subscription_id = $1 \
      AND status = 'claimed' ORDER BY due_at DESC LIMIT 1";
-/// Insert, or take over an unsent claim whose lease expired (or that this worker holds).
+/// Insert, or take over an unsent claim whose lease expired (or that this worker holds). A
+/// claim still held and attempted (its worker crashed or stalled after recording the attempt)
+/// may have been sent: it becomes unknown since that attempt, so the new holder reconciles before
+/// sending. A released claim keeps what the release said (`RELEASE` / `RELEASE_UNKNOWN`).
 pub(crate) const CLAIM: &str = "INSERT INTO deliveries (subscription_id, due_at, week, status, \
-     claimed_by, lease_until, attempts, late) VALUES ($1, $2, $3, 'claimed', $4, $5, 1, $6) \
+     claimed_by, lease_until, attempts, late, claimed_at) \
+     VALUES ($1, $2, $3, 'claimed', $4, $5, 1, $6, $7) \
      ON CONFLICT (subscription_id, due_at) DO UPDATE SET claimed_by = excluded.claimed_by, \
-     lease_until = excluded.lease_until, attempts = deliveries.attempts + 1 \
+     lease_until = excluded.lease_until, attempts = deliveries.attempts + 1, \
+     claimed_at = excluded.claimed_at, attempted_at = NULL, \
+     unknown_since = CASE WHEN deliveries.claimed_by IS NULL THEN deliveries.unknown_since \
+     ELSE COALESCE(deliveries.unknown_since, deliveries.attempted_at) END \
      WHERE deliveries.status = 'claimed' \
      AND (deliveries.lease_until <= $7 OR deliveries.claimed_by = excluded.claimed_by) \
      RETURNING *";
@@ -101,8 +108,19 @@ pub(crate) const SYSTEM_PAUSE: &str = "UPDATE subscriptions SET paused_reason = 
      SELECT 1 FROM deliveries WHERE subscription_id = $1 AND due_at = $5 AND status = 'claimed')";
 pub(crate) const DELIVERY_FAILED: &str = "UPDATE deliveries SET status = 'failed' \
      WHERE subscription_id = $1 AND due_at = $2 AND status = 'claimed'";
-pub(crate) const RELEASE: &str = "UPDATE deliveries SET claimed_by = NULL, lease_until = $3 \
+/// The send certainly created nothing (a 4xx, a 429 to the end): the next claim is a first try.
+pub(crate) const RELEASE: &str = "UPDATE deliveries SET claimed_by = NULL, lease_until = $3, \
+     attempted_at = NULL, unknown_since = NULL \
      WHERE subscription_id = $1 AND due_at = $2 AND status = 'claimed'";
+/// The send may have created the message (a 5xx, a timeout, a lost connection) or the
+/// reconciliation read failed: the next claim reconciles first.
+pub(crate) const RELEASE_UNKNOWN: &str = "UPDATE deliveries SET claimed_by = NULL, \
+     lease_until = $3, unknown_since = COALESCE(unknown_since, attempted_at, claimed_at), \
+     attempted_at = NULL WHERE subscription_id = $1 AND due_at = $2 AND status = 'claimed'";
+/// The send is about to go out (recorded before it, in groups): from now on a crash or a
+/// takeover leaves its outcome unknown.
+pub(crate) const MARK_ATTEMPTED: &str = "UPDATE deliveries SET attempted_at = $3 \
+     WHERE subscription_id = $1 AND due_at = $2 AND status = 'claimed' AND attempted_at IS NULL";
 pub(crate) const UNSENT_CLAIMS: &str = "SELECT * FROM deliveries WHERE status = 'claimed' \
      AND claimed_by = $1 ORDER BY due_at, subscription_id";
 pub(crate) const DELIVERY: &str =
@@ -145,6 +163,15 @@ pub(crate) const CHANNEL_TRACK: &str = "SELECT track FROM channel_tracks WHERE c
 pub(crate) const CHANNEL_TRACKS: &str =
     "SELECT channel_id, track FROM channel_tracks WHERE guild_id = $1 ORDER BY channel_id";
 pub(crate) const CLEAR_CHANNEL_TRACK: &str = "DELETE FROM channel_tracks WHERE channel_id = $1";
+
+pub(crate) const RECORD_VERSION: &str = "INSERT INTO curriculum_versions (replica, hash, \
+     loaded_at) VALUES ($1, $2, $3) ON CONFLICT (replica) DO UPDATE \
+     SET hash = excluded.hash, loaded_at = excluded.loaded_at";
+/// Keeps the `$1` latest loads.
+pub(crate) const CAP_VERSIONS: &str = "DELETE FROM curriculum_versions WHERE replica NOT IN \
+     (SELECT replica FROM curriculum_versions ORDER BY loaded_at DESC, replica LIMIT $1)";
+pub(crate) const VERSIONS: &str =
+    "SELECT replica, hash, loaded_at FROM curriculum_versions ORDER BY loaded_at DESC, replica";
 
 /// `search_misses.guild_id` (and `member_tracks.guild_id`) for direct messages.
 pub(crate) fn guild_key(guild_id: Option<i64>) -> i64 {

@@ -150,6 +150,38 @@ pub struct Delivery {
     pub attempts: u32,
     pub message_id: Option<i64>,
     pub sent_at: Option<i64>,
+    /// When the current claim was taken (unix seconds).
+    pub claimed_at: i64,
+    /// When this claim's send was about to go out ([`Store::mark_attempted`]); `None` before.
+    ///
+    /// [`Store::mark_attempted`]: super::Store::mark_attempted
+    pub attempted_at: Option<i64>,
+    /// Set when an earlier attempt may have created the message at Discord with an unknown
+    /// outcome (a crash or stall under a lease that was taken over, a 5xx, a timeout): no such
+    /// message can be older than this instant (unix seconds). `None` for a first attempt.
+    pub unknown_since: Option<i64>,
+}
+
+/// The curriculum version a replica serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurriculumVersion {
+    pub replica: String,
+    pub hash: String,
+    pub loaded_at: i64,
+}
+
+/// Replicas whose versions are kept (the latest loads); older rows are dropped when one is
+/// recorded, so restarts never grow the table.
+pub const MAX_REPLICAS_KEPT: i64 = 64;
+
+/// A replica id or content hash fit to store: 1-128 printable ASCII characters.
+pub(crate) fn validate_label<'a>(what: &str, v: &'a str) -> Result<&'a str, StoreError> {
+    if v.is_empty() || v.len() > 128 || !v.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(StoreError::Invalid(format!(
+            "a {what} is 1-128 printable ASCII characters"
+        )));
+    }
+    Ok(v)
 }
 
 /// A channel tied to a track by its moderators.
@@ -271,6 +303,9 @@ pub(crate) struct DeliveryRow {
     message_id: Option<i64>,
     late: bool,
     sent_at: Option<i64>,
+    claimed_at: i64,
+    attempted_at: Option<i64>,
+    unknown_since: Option<i64>,
 }
 
 impl TryFrom<DeliveryRow> for Delivery {
@@ -295,6 +330,9 @@ impl TryFrom<DeliveryRow> for Delivery {
             attempts: narrow("attempts", r.attempts)?,
             message_id: r.message_id,
             sent_at: r.sent_at,
+            claimed_at: r.claimed_at,
+            attempted_at: r.attempted_at,
+            unknown_since: r.unknown_since,
         })
     }
 }

@@ -33,9 +33,36 @@ pub fn catalog() -> curriculum_bot::reply::Catalog {
         .0
 }
 
+/// The fixture site (tests/site: three tracks).
+pub fn site_catalog() -> curriculum_bot::reply::Catalog {
+    let s = settings();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    curriculum_bot::load::load_catalog(&root.join("tests/site/docs"), &s)
+        .expect("the fixture site loads")
+        .0
+}
+
 /// Starts the bot; `guild` registers commands in that guild instead of globally.
 pub async fn start(fake: &FakeDiscord, guild: Option<u64>) -> Bot {
     start_sharded(fake, guild, None).await
+}
+
+/// A fake Discord with the bot answering from the fixture site (three tracks).
+pub async fn setup_site() -> (FakeDiscord, Bot) {
+    let fake = FakeDiscord::start(Default::default()).await;
+    let bot = start_catalog(
+        &fake,
+        Some(fake.guild_id()),
+        None,
+        Default::default(),
+        site_catalog(),
+    )
+    .await;
+    assert!(
+        fake.wait_ready(std::time::Duration::from_secs(10)).await,
+        "bot connects"
+    );
+    (fake, bot)
 }
 
 /// Starts the bot running shards `first..=last` of `total`.
@@ -43,6 +70,27 @@ pub async fn start_sharded(
     fake: &FakeDiscord,
     guild: Option<u64>,
     shards: Option<(u32, u32, u32)>,
+) -> Bot {
+    start_with(fake, guild, shards, Default::default()).await
+}
+
+/// Starts the bot with its own answer deadlines.
+pub async fn start_with(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+    deadlines: curriculum_bot::discord::deadline::Deadlines,
+) -> Bot {
+    start_catalog(fake, guild, shards, deadlines, catalog()).await
+}
+
+/// Starts the bot answering from `catalog`.
+pub async fn start_catalog(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+    deadlines: curriculum_bot::discord::deadline::Deadlines,
+    catalog: curriculum_bot::reply::Catalog,
 ) -> Bot {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -69,12 +117,13 @@ pub async fn start_sharded(
     let store = curriculum_bot::store::open(&url, &Default::default())
         .await
         .expect("store");
-    let app = Arc::new(App::new(catalog(), rest.clone(), store));
+    let app = Arc::new(App::new(catalog, rest.clone(), store));
     let cfg = GatewayConfig {
         token: fake.token().to_string(),
         api_url: fake.base_url().to_string(),
         guild_id: guild.map(|g| g.to_string()),
         shards,
+        deadlines,
     };
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let stop = shutdown.clone();
@@ -106,19 +155,51 @@ pub async fn setup() -> (FakeDiscord, Bot) {
 
 /// Starts `curriculum-bot deliver` as its own process against the fake and `db`.
 pub fn spawn_deliver(fake: &FakeDiscord, db: &str, env: &[(&str, &str)]) -> std::process::Child {
+    spawn_deliver_logged(fake, db, env, None)
+}
+
+/// `spawn_deliver`, writing the delivery loop's info logs (reconciled, resent) to `log`.
+pub fn spawn_deliver_logged(
+    fake: &FakeDiscord,
+    db: &str,
+    env: &[(&str, &str)],
+    log: Option<&std::path::Path>,
+) -> std::process::Child {
     use std::process::Stdio;
+    let (level, stderr) = match log {
+        Some(path) => (
+            "error,curriculum_bot::reminders::delivery=info",
+            Stdio::from(std::fs::File::create(path).expect("a log file")),
+        ),
+        None => ("error", Stdio::null()),
+    };
     std::process::Command::new(env!("CARGO_BIN_EXE_curriculum-bot"))
         .arg("deliver")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("DISCORD_TOKEN", fake.token())
         .env("DISCORD_API_URL", fake.base_url())
         .env("DATABASE_URL", db)
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", level)
+        .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the bot starts")
+}
+
+/// How many deliveries the logs in `paths` report as reconciled (found already sent) and as
+/// resent (not found, sent again).
+pub fn reconciled_and_resent(paths: &[std::path::PathBuf]) -> (usize, usize) {
+    let text: String = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    (
+        text.matches("reconciled: already sent").count(),
+        text.matches("resent: reconciliation found no earlier send")
+            .count(),
+    )
 }
 
 /// Stores `n` DM subscriptions for users `first_user..`, all due now.

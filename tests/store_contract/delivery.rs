@@ -275,3 +275,65 @@ pub async fn release_retries_later(fx: Arc<Fixture>) {
         release sent: false"#]],
     );
 }
+
+/// Whether a claim's outcome is unknown (so delivery reads the channel before sending again):
+/// only after an attempt was recorded and then taken over, or released as unknown.
+pub async fn unknown_outcomes_are_remembered(fx: Arc<Fixture>) {
+    let store = fx.open().await;
+    let s = store.subscribe(&dm(10, T0), T0).await.unwrap();
+    let slot = Slot::scheduled(&s);
+    let at = |t: Option<i64>| t.map_or("-".to_string(), rel);
+    let mut log = Vec::new();
+    let line = |what: &str, d: Option<curriculum_bot::store::Delivery>| match d {
+        Some(d) => format!(
+            "{what}: by={} attempts={} claimed={} attempted={} unknown={}",
+            d.claimed_by.unwrap_or_default(),
+            d.attempts,
+            rel(d.claimed_at),
+            at(d.attempted_at),
+            at(d.unknown_since)
+        ),
+        None => format!("{what}: not claimed"),
+    };
+    let claim = |w: &'static str, t: i64| {
+        let store = store.clone();
+        async move { store.claim(s.id, slot, &lease(w, t)).await.unwrap() }
+    };
+    log.push(line("first claim", claim("w1", T0).await));
+    log.push(line(
+        "takeover, never attempted",
+        claim("w2", T0 + 61).await,
+    ));
+    let attempted = store.mark_attempted(&[key(&s)], T0 + 62).await.unwrap();
+    let again = store.mark_attempted(&[key(&s)], T0 + 63).await.unwrap();
+    log.push(format!("attempts recorded: {attempted} then {again}"));
+    log.push(line(
+        "takeover after the attempt",
+        claim("w3", T0 + 200).await,
+    ));
+    store.release(key(&s), T0 + 300).await.unwrap();
+    log.push(line("after a known failure", claim("w3", T0 + 300).await));
+    store.mark_attempted(&[key(&s)], T0 + 301).await.unwrap();
+    store.release_unknown(key(&s), T0 + 400).await.unwrap();
+    log.push(line("after a lost answer", claim("w1", T0 + 400).await));
+    store.release_unknown(key(&s), T0 + 500).await.unwrap();
+    log.push(line("after a failed read", claim("w1", T0 + 500).await));
+    store
+        .mark_sent(key(&s), 9, T0 + 501, next_week(&s))
+        .await
+        .unwrap();
+    let sent = store.mark_attempted(&[key(&s)], T0 + 502).await.unwrap();
+    log.push(format!("attempt after sent: {sent}"));
+    check(
+        log.join("\n"),
+        expect![[r#"
+        first claim: by=w1 attempts=1 claimed=T+0 attempted=- unknown=-
+        takeover, never attempted: by=w2 attempts=2 claimed=T+61 attempted=- unknown=-
+        attempts recorded: 1 then 0
+        takeover after the attempt: by=w3 attempts=3 claimed=T+200 attempted=- unknown=T+62
+        after a known failure: by=w3 attempts=4 claimed=T+300 attempted=- unknown=-
+        after a lost answer: by=w1 attempts=5 claimed=T+400 attempted=- unknown=T+301
+        after a failed read: by=w1 attempts=6 claimed=T+500 attempted=- unknown=T+301
+        attempt after sent: 0"#]],
+    );
+}

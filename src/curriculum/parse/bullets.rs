@@ -2,16 +2,25 @@
 //! are classified (absolute, relative, refused) and relative ones remembered for `check`.
 
 use super::{Head, PageParser};
-use crate::curriculum::lines::{parse_module_line, parse_pathway_line, strip_separator};
+use crate::curriculum::lines::{
+    parse_module_line, parse_pathway_line, strip_separator, ModuleLine,
+};
 use crate::curriculum::model::*;
 use crate::curriculum::parse::LinkRef;
 use crate::curriculum::Severity;
+
+/// The places one resource remembers (the same URL listed in more places is still one resource).
+pub const MAX_PLACES: usize = 32;
 
 impl PageParser<'_> {
     pub(super) fn plain_bullet(&mut self, head: &Head, text: &str, line: u32) {
         let topic = self.context_topic(line);
         let section = self.current_section(line);
-        let phase = topic.and_then(|t| self.c.plan.iter().position(|p| p.topic == t));
+        // Phases are made in topic order, so they are sorted by topic.
+        let phase = topic.and_then(|t| {
+            let i = self.c.plan.partition_point(|p| p.topic < t);
+            (self.c.plan.get(i).map(|p| p.topic) == Some(t)).then_some(i)
+        });
         let leading_link = head
             .links
             .first()
@@ -20,6 +29,13 @@ impl PageParser<'_> {
         if let Some((title, dest, at)) = leading_link {
             let rest_start = (*at + title.len()).min(head.text.len());
             let description = strip_separator(head.text.get(rest_start..).unwrap_or(""));
+            // `[Module 2: ML Pipelines](./02-ml-pipelines.md) (8-10 weeks) - …` is a module
+            // line too (and stays a resource, which links the module's page).
+            if description.starts_with('(') && !self.under_resource_label() {
+                if let Some(m) = parse_module_line(text) {
+                    self.module(m, head, section, origin.clone(), line);
+                }
+            }
             self.resource(title, dest, description, section, topic, origin, phase);
             return;
         }
@@ -33,22 +49,7 @@ impl PageParser<'_> {
                 ),
             );
         } else if let Some(m) = parse_module_line(text) {
-            let weeks = match m.weeks {
-                Ok(w) => w,
-                Err(msg) => {
-                    self.diag(line, Severity::Error, msg);
-                    None
-                }
-            };
-            self.c.modules.push(Module {
-                number: m.number,
-                title: m.title,
-                weeks,
-                focus: m.focus,
-                link: None,
-                section,
-                origin,
-            });
+            self.module(m, head, section, origin, line);
             return;
         } else if let Some((background, months, emphasis)) = parse_pathway_line(text) {
             self.c.pathways.push(Pathway {
@@ -67,6 +68,40 @@ impl PageParser<'_> {
             section,
             topic,
             text: text.to_string(),
+            origin,
+        });
+    }
+
+    fn module(&mut self, m: ModuleLine, head: &Head, section: usize, origin: Origin, line: u32) {
+        let weeks = match m.weeks {
+            Ok(w) => w,
+            Err(msg) => {
+                self.diag(line, Severity::Error, msg);
+                None
+            }
+        };
+        let page_path = head.links.iter().find_map(|(_, dest, _)| {
+            let target = dest.split(['#', '?']).next().unwrap_or("");
+            let is_page = target.ends_with(".md") || target.ends_with(".mdx");
+            match classify_link(dest) {
+                Ok(Link::Relative { .. }) if is_page => {
+                    crate::curriculum::links::join_path(&self.c.pages[self.page].path, target)
+                }
+                _ => None,
+            }
+        });
+        self.c.modules.push(Module {
+            number: m.number,
+            title: m.title,
+            weeks,
+            open_ended: m.open_ended,
+            focus: m.focus,
+            link: None,
+            page_path,
+            page: None,
+            sections: Vec::new(),
+            track: 0,
+            section,
             origin,
         });
     }
@@ -108,30 +143,70 @@ impl PageParser<'_> {
                 return;
             }
         };
-        if let Link::Relative { path, .. } = &link {
-            self.links.push(LinkRef {
-                page: self.page,
-                dest: path.clone(),
-                origin: origin.clone(),
-            });
+        let url_key = match &link {
+            Link::Absolute { url } => url.clone(),
+            Link::Relative { path, .. } => {
+                self.links.push(LinkRef {
+                    page: self.page,
+                    dest: path.clone(),
+                    origin: origin.clone(),
+                });
+                let target = path.split(['#', '?']).next().unwrap_or("");
+                let fragment = path.find('#').map_or("", |i| &path[i..]);
+                let from = &self.c.pages[self.page].path;
+                match crate::curriculum::links::join_path(from, target) {
+                    Some(p) => format!("./{p}{fragment}"),
+                    None => format!("{from} -> {path}"),
+                }
+            }
+        };
+        let (idx, new_place) = match self.by_url.get(&url_key) {
+            Some(&i) => {
+                let r = &mut self.c.resources[i];
+                let known = (r.section == section && r.topic == topic)
+                    || r.places
+                        .iter()
+                        .any(|p| p.section == section && p.topic == topic);
+                if !known && r.places.len() < MAX_PLACES {
+                    r.places.push(Place {
+                        section,
+                        topic,
+                        origin,
+                    });
+                }
+                if r.description.is_empty() && !description.is_empty() {
+                    r.description = description.to_string();
+                }
+                (i, !known)
+            }
+            None => {
+                let i = self.c.resources.len();
+                self.by_url.insert(url_key, i);
+                self.c.resources.push(Resource {
+                    key: String::new(),
+                    title: title.to_string(),
+                    description: description.to_string(),
+                    link,
+                    section,
+                    topic,
+                    origin,
+                    places: Vec::new(),
+                    duplicates: Vec::new(),
+                });
+                (i, true)
+            }
+        };
+        // A phase is found by its topic, so a place already known is a phase already listed.
+        if let Some(p) = phase.filter(|_| new_place) {
+            self.c.plan[p].resources.push(idx);
         }
-        if let Some(p) = phase {
-            self.c.plan[p].resources.push(self.c.resources.len());
-        }
-        self.c.resources.push(Resource {
-            key: String::new(),
-            title: title.to_string(),
-            description: description.to_string(),
-            link,
-            section,
-            topic,
-            origin,
-            duplicates: Vec::new(),
-        });
     }
 
     pub(super) fn record_links(&mut self, head: &Head, line: u32) {
         for (_, dest, _) in &head.links {
+            if !self.admit(line) {
+                return;
+            }
             if let Ok(Link::Relative { path, .. }) = classify_link(dest) {
                 let origin = self.origin(line);
                 self.links.push(LinkRef {

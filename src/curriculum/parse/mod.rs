@@ -30,6 +30,9 @@ pub struct LinkRef {
     pub origin: Origin,
 }
 
+/// Links kept from one bullet or paragraph (the first is what matters; the rest are checked).
+const MAX_LINKS_PER_LINE: usize = 64;
+
 /// Inline content of a bullet before any nested list.
 #[derive(Default)]
 struct Head {
@@ -60,10 +63,18 @@ struct Frame {
     has_children: bool,
 }
 
+/// The most entries (sections, topics, items, resources, links, diagnostics) one page may add:
+/// a hostile page of a million links costs bounded memory and is reported once.
+pub const MAX_ENTRIES_PER_PAGE: usize = 250_000;
+
 pub(crate) struct PageParser<'a> {
     pub(crate) c: &'a mut Curriculum,
     pub(crate) diags: &'a mut Vec<Diagnostic>,
     pub(crate) links: &'a mut Vec<LinkRef>,
+    /// Resources by URL (or by target path for relative links): one resource, many places.
+    by_url: &'a mut std::collections::HashMap<String, usize>,
+    /// Entries this page added so far; see [`MAX_ENTRIES_PER_PAGE`].
+    entries: usize,
     page: usize,
     path: String,
     line_starts: Vec<usize>,
@@ -83,6 +94,7 @@ impl<'a> PageParser<'a> {
         c: &'a mut Curriculum,
         diags: &'a mut Vec<Diagnostic>,
         links: &'a mut Vec<LinkRef>,
+        by_url: &'a mut std::collections::HashMap<String, usize>,
         page: usize,
         origin_prefix: &str,
     ) -> Self {
@@ -91,6 +103,8 @@ impl<'a> PageParser<'a> {
             c,
             diags,
             links,
+            by_url,
+            entries: 0,
             page,
             path,
             line_starts: Vec::new(),
@@ -145,7 +159,26 @@ impl<'a> PageParser<'a> {
         }
     }
 
+    /// Counts one more entry; `false` (after reporting it once) when the page has too many.
+    pub(crate) fn admit(&mut self, line: u32) -> bool {
+        self.entries += 1;
+        if self.entries == MAX_ENTRIES_PER_PAGE + 1 {
+            let origin = self.origin(line);
+            self.diags.push(Diagnostic {
+                origin,
+                severity: Severity::Error,
+                message: format!(
+                    "page holds more than {MAX_ENTRIES_PER_PAGE} entries (sections, bullets, links); the rest of it is not read"
+                ),
+            });
+        }
+        self.entries <= MAX_ENTRIES_PER_PAGE
+    }
+
     fn diag(&mut self, line: u32, severity: Severity, message: String) {
+        if !self.admit(line) {
+            return;
+        }
         let origin = self.origin(line);
         self.diags.push(Diagnostic {
             origin,
@@ -229,7 +262,9 @@ impl<'a> PageParser<'a> {
             TagEnd::Link => {
                 if let Some((dest, text, at)) = self.link.take() {
                     if let Some(h) = self.head_mut() {
-                        h.links.push((text, dest, at));
+                        if h.links.len() < MAX_LINKS_PER_LINE {
+                            h.links.push((text, dest, at));
+                        }
                     }
                 }
             }
@@ -268,6 +303,7 @@ impl<'a> PageParser<'a> {
                     page.title = text;
                 }
             }
+            HeadingLevel::H2 if !self.admit(line) => {}
             HeadingLevel::H2 => {
                 self.section = Some(self.c.sections.len());
                 self.heading_topic = None;
@@ -278,6 +314,7 @@ impl<'a> PageParser<'a> {
                     origin,
                 });
             }
+            _ if !self.admit(line) => self.heading_topic = None,
             _ => {
                 self.heading_topic = None;
                 self.heading_topic = Some(self.make_topic(text, line));
@@ -333,6 +370,12 @@ impl<'a> PageParser<'a> {
         }
         let head = std::mem::take(&mut f.head);
         let line = f.line;
+        if !self.admit(line) {
+            if let Some(f) = self.frames.last_mut() {
+                f.role = Some(Role::Plain);
+            }
+            return;
+        }
         let text = head.text.trim().to_string();
         let role = if head.bold_chars > 0 && head.plain_chars == 0 && head.links.is_empty() {
             match text.strip_suffix(':') {

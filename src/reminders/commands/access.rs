@@ -128,15 +128,21 @@ pub enum ButtonTarget {
 
 /// `(action, target)` of a reminder button (built by `content::button_id`), `None` when it isn't one.
 pub fn parse_button(custom_id: &str) -> Option<(&str, ButtonTarget)> {
-    let mut parts = custom_id.splitn(3, '|');
+    // `rem|<action>|<dm|group>|<slot>`; the slot only identifies the delivery (reconciliation).
+    let mut parts = custom_id.split('|');
     let (Some("rem"), Some(action), Some(which)) = (parts.next(), parts.next(), parts.next())
     else {
         return None;
     };
+    let slot = parts.next();
+    if parts.next().is_some() || slot.is_some_and(|s| s.parse::<i64>().is_err()) {
+        return None;
+    }
     let target = match which {
         "dm" => ButtonTarget::Dm,
         "group" => ButtonTarget::Group,
-        id => ButtonTarget::Legacy(parse_snowflake(id)?),
+        id if slot.is_none() => ButtonTarget::Legacy(parse_snowflake(id)?),
+        _ => return None,
     };
     Some((action, target))
 }

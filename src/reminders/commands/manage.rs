@@ -140,6 +140,7 @@ fn preview(ctx: &RemindCtx<'_>, s: &Subscription) -> Outcome {
     };
     let r = reminder(
         &ctx.catalog.curriculum,
+        s.track.as_deref(),
         s.week,
         s.pathway.as_deref(),
         s.next_due_at,

@@ -16,6 +16,7 @@ use crate::reply::command::{integer, text, Command};
 use crate::reply::handle::{error, Outcome};
 use crate::reply::interaction::{CommandOption, Interaction};
 use crate::reply::message::{Choice, Message, Response};
+use crate::reply::tracks::{self, TrackContext};
 use crate::reply::Catalog;
 use crate::store::{NewSubscription, Schedule, Store, StoreError, Subscription, Target};
 use access::{snowflake, user_of, NOT_YOURS};
@@ -30,6 +31,8 @@ pub struct RemindCtx<'a> {
     pub catalog: &'a Catalog,
     /// Poked when a subscription's next due time changes.
     pub delivery: &'a tokio::sync::Notify,
+    /// The member's and the channel's stored tracks (looked up by the app).
+    pub tracks: &'a TrackContext,
 }
 
 impl RemindCtx<'_> {
@@ -79,7 +82,14 @@ pub async fn handle(
     now: Timestamp,
 ) -> Outcome {
     let result = match cmd {
-        Command::Complete { option, typed, .. } => return complete(ctx, option, typed),
+        Command::Complete { option, typed, .. } => {
+            // The subcommand's options: the track typed so far narrows the pathways.
+            let options = i
+                .options()
+                .first()
+                .map_or(&[][..], |s| s.options.as_slice());
+            return complete(ctx, options, option, typed);
+        }
         Command::Button { custom_id } => manage::button(ctx, i, custom_id, now).await,
         Command::Remind { sub, options } if sub == "subscribe" => {
             subscribe(ctx, i, options, now).await
@@ -90,17 +100,15 @@ pub async fn handle(
     result.unwrap_or_else(|e| error(format!("That didn't work: {e}. Nothing was changed.")))
 }
 
-fn complete(ctx: &RemindCtx<'_>, option: &str, typed: &str) -> Outcome {
+fn complete(ctx: &RemindCtx<'_>, options: &[CommandOption], option: &str, typed: &str) -> Outcome {
     let choices = match option {
+        "track" => tracks::complete(&ctx.catalog.curriculum, typed),
         "timezone" => schedule::tz_autocomplete(typed, 25)
             .into_iter()
             .map(|z| Choice::new(&z, &z))
             .collect(),
-        "pathway" => ctx
-            .catalog
-            .curriculum
-            .pathways
-            .iter()
+        "pathway" => pathways_for(ctx, options)
+            .into_iter()
             .filter(|p| p.background.to_lowercase().contains(&typed.to_lowercase()))
             .take(25)
             .map(|p| Choice::new(&p.background, &p.background))
@@ -110,11 +118,29 @@ fn complete(ctx: &RemindCtx<'_>, option: &str, typed: &str) -> Outcome {
     Response::Autocomplete { choices }.into()
 }
 
+/// The pathways of the track `/remind subscribe` would use (every pathway when none applies yet).
+fn pathways_for<'a>(
+    ctx: &RemindCtx<'a>,
+    options: &[CommandOption],
+) -> Vec<&'a crate::curriculum::Pathway> {
+    let c = &ctx.catalog.curriculum;
+    let chosen = tracks::option(options).ok().flatten();
+    match tracks::pick(c, chosen.as_deref(), ctx.tracks) {
+        Ok(Some(t)) => c.tracks[t]
+            .pathways
+            .iter()
+            .map(|&p| &c.pathways[p])
+            .collect(),
+        _ => c.pathways.iter().collect(),
+    }
+}
+
 /// The validated options of `/remind subscribe`, or what is wrong with them (member input in
 /// the message is escaped).
 fn parse_subscribe(
     ctx: &RemindCtx<'_>,
     o: &[CommandOption],
+    track: usize,
 ) -> Result<(WeeklySlot, u32, Option<String>), String> {
     let opt = |name| text(o, name, false).map_err(|e| e.to_string());
     let slot = WeeklySlot::parse(
@@ -129,7 +155,12 @@ fn parse_subscribe(
     let Some(p) = opt("pathway")? else {
         return Ok((slot, week, None));
     };
-    let pathways = &ctx.catalog.curriculum.pathways;
+    let c = &ctx.catalog.curriculum;
+    let pathways: Vec<&crate::curriculum::Pathway> = c.tracks[track]
+        .pathways
+        .iter()
+        .map(|&x| &c.pathways[x])
+        .collect();
     match pathways
         .iter()
         .find(|x| x.background.eq_ignore_ascii_case(&p))
@@ -195,7 +226,17 @@ async fn subscribe(
     o: &[CommandOption],
     now: Timestamp,
 ) -> Result<Outcome, StoreError> {
-    let (slot, week, pathway) = match parse_subscribe(ctx, o) {
+    // The track: the option, the member's, the channel's, the only one; else the prompt.
+    let c = &ctx.catalog.curriculum;
+    let chosen = match tracks::option(o) {
+        Ok(t) => t,
+        Err(e) => return Ok(error(format!("{e} Nothing was saved."))),
+    };
+    let track = match tracks::resolve(c, chosen.as_deref(), ctx.tracks) {
+        Ok(t) => t,
+        Err(e) => return Ok(e.reply(c)),
+    };
+    let (slot, week, pathway) = match parse_subscribe(ctx, o, track) {
         Ok(x) => x,
         Err(msg) => {
             let stop = if msg.ends_with(['.', '?', '!']) {
@@ -225,8 +266,7 @@ async fn subscribe(
             tz: slot.tz_name().to_string(),
         },
         pathway: pathway.clone(),
-        // The track is wired in with the /track work (issue 8); `None` keeps a replaced one.
-        track: None,
+        track: Some(c.tracks[track].slug.clone()),
         week,
         next_due_at: next.as_second(),
     };

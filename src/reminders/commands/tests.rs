@@ -126,6 +126,7 @@ pub(super) fn run(script: &[(&str, &str)]) -> (Vec<String>, String) {
             discord: &*discord,
             catalog: &catalog,
             delivery: &delivery,
+            tracks: &Default::default(),
         };
         let defs = registry::definitions(&catalog.curriculum);
         let now = Timestamp::from_second(NOW).expect("now");

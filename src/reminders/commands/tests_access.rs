@@ -174,7 +174,7 @@ fn old_buttons_with_ids_work_for_their_owner_only() {
 fn reminder_buttons_carry_no_subscription_id() {
     let c = crate::reminders::testkit::catalog().curriculum;
     for audience in [Audience::Learner, Audience::Group { role: Some(700) }] {
-        let r = reminder(&c, 3, None, 1_800_000_000, false, audience);
+        let r = reminder(&c, None, 3, None, 1_800_000_000, false, audience);
         let ids: Vec<&str> = r.message.components[0]
             .components
             .iter()
@@ -182,7 +182,10 @@ fn reminder_buttons_carry_no_subscription_id() {
             .collect();
         assert_eq!(ids.len(), 3);
         for id in ids {
-            assert!(!id.chars().any(|c| c.is_ascii_digit()), "{id}");
+            // Only the slot (the due second, the delivery's identity) is a number.
+            let (scope, slot) = id.rsplit_once('|').expect("four parts");
+            assert!(!scope.chars().any(|c| c.is_ascii_digit()), "{id}");
+            assert_eq!(slot, "1800000000", "{id}");
             assert!(super::access::parse_button(id).is_some(), "{id}");
         }
     }

@@ -1,12 +1,12 @@
-//! Sending claimed reminders: at most `concurrency` sends in flight (the REST client paces them)
-//! and a marker task that commits the successes in groups, one transaction (one disk sync) per
+//! Sending claimed reminders: each group recorded as attempted just before it goes out, at most
+//! `concurrency` sends in flight (the REST client paces them) and a marker task that commits the successes in groups, one transaction (one disk sync) per
 //! group. Sends never wait for the database: while a group commits, or while the single SQLite
 //! writer claims the next batch, the next sends go out and their marks queue up.
 
-use super::{deliver, Clock, DeliveryConfig};
+use super::{deliver, lease_guard_secs, Clock, DeliveryConfig};
 use crate::app::App;
 use crate::store::{After, Delivery, DeliveryKey, StoreError, Subscription};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::{JoinError, JoinHandle, JoinSet};
@@ -14,13 +14,52 @@ use tokio::task::{JoinError, JoinHandle, JoinSet};
 /// A sent reminder waiting to be marked: (key, message id, sent at, what comes after).
 pub type Sent = (DeliveryKey, i64, i64, After);
 
+/// The deliveries this process is sending right now. When a claim's lease runs out while its
+/// send waits (a slow Discord, a long queue) and this worker claims it again, the second claim
+/// is not sent: the first is still on its way.
+#[derive(Debug, Clone, Default)]
+pub struct InFlight(Arc<std::sync::Mutex<HashSet<DeliveryKey>>>);
+
+impl InFlight {
+    /// Enters `key`, or `None` when it is already in flight here; it leaves when the guard drops.
+    pub fn enter(&self, key: DeliveryKey) -> Option<InFlightGuard> {
+        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(key).then(|| InFlightGuard {
+            set: self.clone(),
+            key,
+        })
+    }
+}
+
+/// Holds a delivery in [`InFlight`] until dropped.
+pub struct InFlightGuard {
+    set: InFlight,
+    key: DeliveryKey,
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        let mut set = self.set.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.remove(&self.key);
+    }
+}
+
+/// How this process sends: its clock, the lease it keeps in hand, what it has in flight.
+#[derive(Debug, Clone)]
+pub struct Sending {
+    pub clock: Clock,
+    /// Lease seconds a claim must have left for its send to start.
+    pub guard: i64,
+    pub in_flight: InFlight,
+}
+
 /// At most this many marks per transaction.
 const MARK_GROUP: usize = 64;
 
 pub(super) struct Pipeline {
     app: Arc<App>,
     limit: usize,
-    clock: Clock,
+    sending: Sending,
     jobs: JoinSet<Result<Option<Sent>, StoreError>>,
     marks: mpsc::UnboundedSender<Sent>,
     marker: JoinHandle<Result<(), StoreError>>,
@@ -33,7 +72,11 @@ impl Pipeline {
         Pipeline {
             app: app.clone(),
             limit: cfg.concurrency.max(1),
-            clock: cfg.clock,
+            sending: Sending {
+                clock: cfg.clock,
+                guard: lease_guard_secs(cfg.lease_secs),
+                in_flight: cfg.in_flight.clone(),
+            },
             jobs: JoinSet::new(),
             marks,
             marker: tokio::spawn(mark_groups(app.clone(), rx)),
@@ -41,21 +84,39 @@ impl Pipeline {
         }
     }
 
-    /// Starts sending `work`, waiting only for free send slots.
+    /// Starts sending `work`, waiting only for free send slots. Each group of `concurrency`
+    /// sends is first recorded as attempted (one transaction), so that after a crash only those
+    /// are of unknown outcome and need reading back; a group that can't be recorded isn't sent
+    /// (its claims are retried later as first attempts).
     pub(super) async fn send_all(
         &mut self,
         work: Vec<(Subscription, Delivery)>,
         dms: &HashMap<i64, i64>,
     ) {
-        for (sub, d) in work {
-            while self.jobs.len() >= self.limit {
-                let done = self.jobs.join_next().await;
-                self.collect(done);
+        let mut work = work.into_iter().peekable();
+        while work.peek().is_some() {
+            let group: Vec<(Subscription, Delivery)> = work.by_ref().take(self.limit).collect();
+            let keys: Vec<DeliveryKey> = group.iter().map(|(_, d)| d.key).collect();
+            if let Err(e) = self
+                .app
+                .store
+                .mark_attempted(&keys, self.sending.clock.now())
+                .await
+            {
+                tracing::error!(error = %e, n = keys.len(), "could not record attempts; not sent");
+                self.first_error.get_or_insert(e);
+                continue;
             }
-            let (app, clock) = (self.app.clone(), self.clock);
-            let dm = dms.get(&sub.owner_user_id).copied();
-            self.jobs
-                .spawn(async move { deliver(&app, &sub, &d, dm, clock).await });
+            for (sub, d) in group {
+                while self.jobs.len() >= self.limit {
+                    let done = self.jobs.join_next().await;
+                    self.collect(done);
+                }
+                let (app, sending) = (self.app.clone(), self.sending.clone());
+                let dm = dms.get(&sub.owner_user_id).copied();
+                self.jobs
+                    .spawn(async move { deliver(&app, &sub, &d, dm, &sending).await });
+            }
         }
     }
 

@@ -40,6 +40,31 @@ pub fn nonce(key: DeliveryKey) -> String {
     format!("{:x}.{:x}", key.subscription_id, key.due_at)
 }
 
+/// Discord's epoch (2015-01-01T00:00:00Z) in unix milliseconds: snowflakes count from it.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
+/// How far before `unknown_since` a reconciliation read starts, for clock skew between this
+/// host and Discord.
+pub const RECONCILE_SKEW_SECS: i64 = 60;
+
+/// The snowflake a reconciliation read starts `after`: the earliest instant a message of a
+/// delivery whose outcome is unknown since `unknown_since` (unix seconds) can carry, less the
+/// skew allowance.
+pub fn reconcile_after(unknown_since: i64) -> u64 {
+    let ms = unknown_since
+        .saturating_sub(RECONCILE_SKEW_SECS)
+        .saturating_mul(1000)
+        .saturating_sub(DISCORD_EPOCH_MS);
+    u64::try_from(ms).map_or(0, |ms| ms << 22)
+}
+
+/// How much of its lease a claim must have left for its send to start: a send that could still
+/// be in flight when the lease runs out might cross a takeover's reconciliation read and double.
+/// A third of the lease, between 1 s and 30 s.
+pub fn lease_guard_secs(lease_secs: i64) -> i64 {
+    (lease_secs / 3).clamp(1, 30)
+}
+
 /// How long a released delivery waits before it is tried again: 30 s after the first attempt,
 /// doubling, at most 15 minutes. `attempts` counts the claims so far (1 for the first).
 pub fn retry_backoff_secs(attempts: u32) -> i64 {
@@ -149,6 +174,25 @@ mod tests {
         assert_eq!(nonce(key(255, 16)), "ff.10");
         assert_ne!(nonce(key(1, 20)), nonce(key(12, 0)));
         assert_eq!(nonce(key(7, 1_767_603_600)), nonce(key(7, 1_767_603_600)));
+    }
+
+    #[test]
+    fn reconciliation_reads_from_a_minute_before_the_claim() {
+        // 2026-01-05 09:00:00 UTC less 60 s, as a snowflake's timestamp part.
+        let after = reconcile_after(1_767_603_600);
+        assert_eq!(after & 0x3f_ffff, 0);
+        assert_eq!((after >> 22) as i64 + DISCORD_EPOCH_MS, 1_767_603_540_000);
+        assert_eq!(
+            reconcile_after(0),
+            0,
+            "before Discord's epoch: from the start"
+        );
+    }
+
+    #[test]
+    fn sends_keep_a_third_of_the_lease_in_hand() {
+        let got: Vec<i64> = [1, 3, 9, 120, 3600].map(lease_guard_secs).to_vec();
+        assert_eq!(got, [1, 1, 3, 30, 30]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! reminder after downtime and ends after the last week. Failures are in `faults`.
 
 use super::*;
+use crate::ports::RestError;
 use crate::reminders::schedule::{self, WeeklySlot};
 use crate::reminders::testkit::{self, discord_error, dm_channel_of, Inhibited, MemDiscord};
 use crate::store::{NewSubscription, Schedule, Store};
@@ -11,6 +12,7 @@ use jiff::civil::Weekday;
 use tokio::sync::Notify;
 
 mod faults;
+mod reconcile;
 
 const MIN: i64 = 60;
 const HOUR: i64 = 3600;
@@ -279,7 +281,12 @@ async fn the_last_week_is_followed_by_the_completion_message_and_the_end() {
         format!("Week {last} of your learning plan")
     );
     assert!(title(&sent[1].message).contains("end of the learning path"));
-    assert!(sent[1].message.components.is_empty());
+    // No live buttons on the last one: a disabled one carries the delivery's identity.
+    let buttons = &sent[1].message.components[0].components;
+    assert!(buttons.len() == 1 && buttons[0].disabled == Some(true));
+    let id = buttons[0].custom_id.as_deref().unwrap_or("");
+    let due = s.next_due_at + WEEK;
+    assert!(crate::reminders::content::is_button_of(id, due), "{id}");
     assert_eq!(
         rig.store.get(s.id).await.unwrap(),
         None,

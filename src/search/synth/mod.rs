@@ -158,6 +158,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<Doc> {
             section,
             url,
             target: i,
+            tracks: Vec::new(),
         });
     }
     docs

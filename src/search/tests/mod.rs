@@ -12,6 +12,7 @@ fn doc(kind: Kind, title: &str, body: &str) -> Doc {
         section: String::new(),
         url: None,
         target: 0,
+        tracks: Vec::new(),
     }
 }
 

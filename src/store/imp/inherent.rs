@@ -27,6 +27,21 @@ macro_rules! impl_inherent {
                 Ok(())
             }
 
+            /// Upserts a replica's version and keeps the latest `MAX_REPLICAS_KEPT`, in one
+            /// transaction.
+            async fn record_version_capped(&self, replica: &str, hash: &str, at: i64) -> R<()> {
+                let mut tx = self.write.begin().await?;
+                let q = sqlx::query(sql::RECORD_VERSION)
+                    .bind(replica)
+                    .bind(hash)
+                    .bind(at);
+                q.execute(&mut *tx).await?;
+                let cap = sqlx::query(sql::CAP_VERSIONS).bind(MAX_REPLICAS_KEPT);
+                cap.execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn claim_on(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 sub_id: i64,

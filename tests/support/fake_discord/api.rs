@@ -233,6 +233,16 @@ impl FakeDiscord {
             .unwrap_or_default()
     }
 
+    /// Requests refused with a route 429 (their bucket was empty).
+    pub fn route_limited(&self) -> u64 {
+        self.shared.read().route_limits.rejected
+    }
+
+    /// Answers Discord counts as invalid: 401, 403 and 429 (10,000 in ten minutes ban the IP).
+    pub fn invalid_requests(&self) -> u64 {
+        self.shared.read().invalid_requests
+    }
+
     // ----- gateway -----
 
     /// Waits until a session has received READY and is connected.

@@ -1,5 +1,7 @@
-//! Fault injection for the fake's REST side: route matchers, faults, and the global rate limit.
+//! Fault injection for the fake's REST side: route matchers, faults (lost answers included), the
+//! global rate limit and per-route buckets with Discord's headers.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -27,6 +29,9 @@ pub enum Fault {
     },
     /// Answers normally, but only after this delay.
     Delay(Duration),
+    /// The request takes effect (the message is created), then the answer is lost: `Some(status)`
+    /// answers that 5xx instead, `None` closes the connection without an answer.
+    LostAnswer(Option<u16>),
 }
 
 impl Fault {
@@ -59,6 +64,16 @@ impl Fault {
     /// 403 / 50013: the bot lacks a permission.
     pub fn missing_permissions() -> Fault {
         Fault::error(403, 50013, "Missing Permissions")
+    }
+
+    /// Created, then answered with a 502 from the edge.
+    pub fn created_then_502() -> Fault {
+        Fault::LostAnswer(Some(502))
+    }
+
+    /// Created, then the connection closes without an answer.
+    pub fn created_then_closed() -> Fault {
+        Fault::LostAnswer(None)
     }
 
     pub fn error(status: u16, code: u64, message: &str) -> Fault {
@@ -234,12 +249,23 @@ pub fn fault_response(fault: &Fault) -> Option<RawResponse> {
             vec![("content-type", "application/json".into())],
             json!({"message": message, "code": code}).to_string(),
         )),
-        Fault::Delay(_) => None,
+        Fault::Delay(_) | Fault::LostAnswer(_) => None,
     }
 }
 
-/// A 429 as Discord sends it.
+/// A 429 as Discord sends it (an injected one: its bucket is made up).
 pub fn rate_limited(retry_after: f64, global: bool) -> RawResponse {
+    let bucket = BucketState {
+        bucket: "fakebucket0000".into(),
+        limit: 5,
+        remaining: 0,
+        reset_after: retry_after,
+    };
+    limited(retry_after, global, &bucket)
+}
+
+/// A 429 for `bucket` (or the global limit), with `Retry-After` and the `retry_after` body.
+pub fn limited(retry_after: f64, global: bool, bucket: &BucketState) -> RawResponse {
     let whole = retry_after.max(0.0).ceil() as u64;
     let mut headers = vec![
         ("content-type", "application/json".to_owned()),
@@ -249,13 +275,8 @@ pub fn rate_limited(retry_after: f64, global: bool) -> RawResponse {
         headers.push(("x-ratelimit-global", "true".into()));
         headers.push(("x-ratelimit-scope", "global".into()));
     } else {
-        headers.extend([
-            ("x-ratelimit-limit", "5".to_owned()),
-            ("x-ratelimit-remaining", "0".into()),
-            ("x-ratelimit-reset-after", format!("{retry_after:.3}")),
-            ("x-ratelimit-bucket", "fakebucket0000".into()),
-            ("x-ratelimit-scope", "user".into()),
-        ]);
+        headers.extend(bucket.headers());
+        headers.push(("x-ratelimit-scope", "user".into()));
     }
     let body = json!({
         "message": "You are being rate limited.",
@@ -264,4 +285,100 @@ pub fn rate_limited(retry_after: f64, global: bool) -> RawResponse {
         "code": 0,
     });
     (429, headers, body.to_string())
+}
+
+/// What a route's bucket looks like after a request: Discord's `X-RateLimit-*` headers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketState {
+    /// `X-RateLimit-Bucket`: one hash per route template (its major parameter splits it).
+    pub bucket: String,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the bucket refills.
+    pub reset_after: f64,
+}
+
+impl BucketState {
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+            + self.reset_after;
+        vec![
+            ("x-ratelimit-bucket", self.bucket.clone()),
+            ("x-ratelimit-limit", self.limit.to_string()),
+            ("x-ratelimit-remaining", self.remaining.to_string()),
+            ("x-ratelimit-reset", format!("{reset:.3}")),
+            (
+                "x-ratelimit-reset-after",
+                format!("{:.3}", self.reset_after),
+            ),
+        ]
+    }
+}
+
+/// Per-route buckets: `limit` requests per `window` for each route and major parameter, the
+/// window starting at a bucket's first request. Routes without a major parameter (e.g. opening a
+/// DM) are only under the global limit: Discord publishes no figure for them.
+#[derive(Debug, Default)]
+pub struct RouteLimits {
+    limit: Option<(u32, Duration)>,
+    /// Key → (requests taken, window start).
+    buckets: HashMap<String, (u32, Instant)>,
+    /// Requests refused with a route 429.
+    pub rejected: u64,
+}
+
+impl RouteLimits {
+    pub fn new(limit: Option<(u32, Duration)>) -> RouteLimits {
+        RouteLimits {
+            limit,
+            ..RouteLimits::default()
+        }
+    }
+
+    /// Counts a request on the route `template` of `method` with major parameter `major`:
+    /// `Ok` with the bucket after it, or `Err` with the bucket when it is exhausted.
+    pub fn admit(
+        &mut self,
+        method: &str,
+        template: &str,
+        major: Option<&str>,
+        now: Instant,
+    ) -> Result<BucketState, BucketState> {
+        let hash = template.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        let bucket = format!("{hash:016x}");
+        let (Some((limit, window)), Some(major)) = (self.limit, major) else {
+            // Unlimited here (only the global limit applies): the headers say so.
+            return Ok(BucketState {
+                bucket,
+                limit: 10_000,
+                remaining: 9_999,
+                reset_after: 1.0,
+            });
+        };
+        let key = format!("{method} {template} {major}");
+        let entry = self.buckets.entry(key).or_insert((0, now));
+        if now.duration_since(entry.1) >= window {
+            *entry = (0, now);
+        }
+        let reset_after = window
+            .saturating_sub(now.duration_since(entry.1))
+            .as_secs_f64();
+        let mut state = BucketState {
+            bucket,
+            limit,
+            remaining: 0,
+            reset_after,
+        };
+        if entry.0 >= limit {
+            self.rejected += 1;
+            return Err(state);
+        }
+        entry.0 += 1;
+        state.remaining = limit - entry.0;
+        Ok(state)
+    }
 }

@@ -31,7 +31,7 @@ pub use interactions::{InteractionKind, Invoker};
 pub use state::{GatewayStats, InteractionRecord, RecordedCallback, RecordedRequest};
 pub use world::{perms, GuildInfo, Ids, World};
 
-use faults::GlobalLimit;
+use faults::{GlobalLimit, RouteLimits};
 use state::{Shared, State};
 
 /// How to start the fake.
@@ -49,6 +49,13 @@ pub struct Options {
     pub extra_guilds: u32,
     /// Enforce a global limit of (requests per second, burst) over all non-interaction routes.
     pub global_limit: Option<(u32, u32)>,
+    /// Per-route buckets: (requests, window) for each route and major parameter (channel,
+    /// guild, webhook, interaction), as Discord limits e.g. 5 messages per 5 s per channel.
+    /// `None`: no route limit (headers still say what is left).
+    pub route_limit: Option<(u32, Duration)>,
+    /// How long `nonce` + `enforce_nonce` deduplicate a create: Discord says "the past few
+    /// minutes"; tests of the delivery guarantee use about a second.
+    pub nonce_window: Duration,
     /// How long `send_*` waits for a gateway session to dispatch to.
     pub ready_timeout: Duration,
     /// Panic on drop when violations were recorded and nobody looked at them. Tests keep it on
@@ -67,6 +74,8 @@ impl Default for Options {
             shards: 1,
             extra_guilds: 0,
             global_limit: None,
+            route_limit: Some((5, Duration::from_secs(5))),
+            nonce_window: Duration::from_secs(180),
             ready_timeout: Duration::from_secs(15),
             check_on_drop: true,
             check_responses: true,
@@ -93,6 +102,7 @@ impl FakeDiscord {
             global_limit: opts
                 .global_limit
                 .map(|(n, burst)| GlobalLimit::new(n, burst)),
+            route_limits: RouteLimits::new(opts.route_limit),
             ..State::default()
         };
         let world = World::new(&opts.token, opts.extra_guilds);

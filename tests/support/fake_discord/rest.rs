@@ -1,6 +1,8 @@
 //! The REST server: every request under `/api/v10` goes through one pipeline — route matching
 //! against the spec, authorization, request validation, injected faults, the global rate limit,
-//! then the route's behaviour — and is recorded with its status.
+//! the route's bucket, then the route's behaviour — and is recorded with its status. Every answer
+//! carries its bucket's `X-RateLimit-*` headers; a lost-answer fault lets the route act, then
+//! answers a 5xx or closes the connection.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,7 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
 
-use super::faults::{counts_globally, fault_response, rate_limited, take_fault, Fault};
+use super::faults::{counts_globally, fault_response, limited, rate_limited, take_fault, Fault};
 use super::payloads::{error_body, invalid_form_body};
 use super::spec::{self, multipart_payload_json, Operation, RouteMatch};
 use super::state::{RecordedRequest, Shared};
@@ -132,6 +134,9 @@ async fn handle(
     let finish = |mut rec: RecordedRequest, status: u16, violations: Vec<String>| {
         rec.status = status;
         shared.update(|s| {
+            if matches!(status, 401 | 403 | 429) {
+                s.invalid_requests += 1;
+            }
             s.violations.extend(violations);
             s.requests.push(rec);
         });
@@ -194,6 +199,20 @@ async fn handle(
             return respond(status, &hdrs, Some(text));
         }
     }
+    let major = major_parameter(&op);
+    let bucket = shared.update(|s| {
+        s.route_limits
+            .admit(&method, &op.template, major.as_deref(), Instant::now())
+    });
+    let bucket = match bucket {
+        Ok(b) => b,
+        Err(b) => {
+            let (status, hdrs, text) = limited(b.reset_after, false, &b);
+            rec.fault = Some("route rate limit".into());
+            finish(rec, status, violations);
+            return respond(status, &hdrs, Some(text));
+        }
+    };
     if request_invalid {
         finish(rec, 400, violations.clone());
         return respond(400, &[], Some(invalid_form_body(&violations).to_string()));
@@ -233,9 +252,71 @@ async fn handle(
             .into_iter()
             .map(|p| format!("fake bug: {method} {path} ({}): {p}", op.operation_id)),
     );
+    if let Some(Fault::LostAnswer(status)) = fault {
+        rec.fault = Some(format!("{:?}", Fault::LostAnswer(status)));
+        finish(rec, status.unwrap_or(0), violations);
+        return lost_answer(status);
+    }
     finish(rec, reply.status, violations);
-    let hdrs = bucket_headers(&op.template);
-    respond(reply.status, &hdrs, reply.body.map(|b| b.to_string()))
+    respond(
+        reply.status,
+        &bucket.headers(),
+        reply.body.map(|b| b.to_string()),
+    )
+}
+
+/// The route's major parameter(s): Discord keeps a bucket per channel, guild, webhook and
+/// interaction.
+fn major_parameter(op: &Operation) -> Option<String> {
+    let parts: Vec<&str> = [
+        "channel_id",
+        "guild_id",
+        "webhook_id",
+        "webhook_token",
+        "interaction_id",
+        "interaction_token",
+    ]
+    .iter()
+    .filter_map(|k| op.params.get(*k).map(String::as_str))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The answer to a request whose effect happened: a 5xx from the edge, or a connection closed
+/// before the answer (a body that fails at once: the client never gets a whole answer).
+fn lost_answer(status: Option<u16>) -> Response {
+    match status {
+        Some(status) => respond(
+            status,
+            &[("content-type", "text/html".into())],
+            Some(format!(
+                "<html><body>{status}: the answer was lost</body></html>"
+            )),
+        ),
+        None => Response::builder()
+            .status(StatusCode::OK)
+            .header("content-type", "application/json")
+            .body(Body::new(Cut))
+            .unwrap_or_else(|_| Response::new(Body::empty())),
+    }
+}
+
+/// A response body that fails on its first read: hyper drops the connection.
+struct Cut;
+
+impl http_body::Body for Cut {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "fake discord: connection closed before the answer",
+        ))))
+    }
 }
 
 fn header(headers: &HeaderMap, name: &str) -> String {
@@ -256,19 +337,6 @@ fn parse_body(content_type: &str, raw: &[u8]) -> Option<Value> {
             .and_then(|t| serde_json::from_str(&t).ok());
     }
     serde_json::from_slice(raw).ok()
-}
-
-/// Per-route rate-limit headers as Discord sends them on every answer.
-fn bucket_headers(template: &str) -> Vec<(&'static str, String)> {
-    let bucket = template.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
-    vec![
-        ("x-ratelimit-limit", "5".into()),
-        ("x-ratelimit-remaining", "4".into()),
-        ("x-ratelimit-reset-after", "1.000".into()),
-        ("x-ratelimit-bucket", format!("{bucket:016x}")),
-    ]
 }
 
 fn respond(status: u16, headers: &[(&'static str, String)], body: Option<String>) -> Response {

@@ -1,7 +1,11 @@
 //! REST routes on channels, messages, DMs, pins, users, guilds and the gateway URL. Each answers
 //! like Discord, including its errors: 10003 Unknown Channel, 10008 Unknown Message, 50007 Cannot
 //! send messages to this user, 50013 Missing Permissions, 50006 empty message, and `nonce` +
-//! `enforce_nonce` deduplication on message creation.
+//! `enforce_nonce` deduplication on message creation for `Options::nonce_window` only ("the past
+//! few minutes"). Reading a channel's messages honours `after` / `before` / `around` / `limit`,
+//! needs View Channel, and answers an empty list without Read Message History; without the
+//! Message Content intent other authors' messages come back without content, embeds,
+//! attachments or components.
 
 use serde_json::{json, Value};
 
@@ -63,21 +67,7 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
             }))
         }
         ("post", "/channels/{channel_id}/messages") => Some(create_message(shared, req)),
-        ("get", "/channels/{channel_id}/messages") => {
-            let c = req.id("channel_id");
-            let s = shared.read();
-            let mut list: Vec<&StoredMessage> = s
-                .messages
-                .values()
-                .filter(|m| m.channel == c && !m.ephemeral && !m.deleted)
-                .collect();
-            list.sort_by_key(|m| {
-                std::cmp::Reverse(m.value["id"].as_str().and_then(|i| i.parse::<u64>().ok()))
-            });
-            plain(Reply::ok(
-                list.iter().take(50).map(|m| m.value.clone()).collect(),
-            ))
-        }
+        ("get", "/channels/{channel_id}/messages") => plain(list_messages(shared, req)),
         ("get" | "patch" | "delete", "/channels/{channel_id}/messages/{message_id}") => {
             let (c, m) = (req.id("channel_id"), req.id("message_id"));
             Some(shared.update(|s| match s.messages.get_mut(&m) {
@@ -200,10 +190,12 @@ fn create_message(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
             });
         let enforce = req.body["enforce_nonce"].as_bool().unwrap_or(false);
         if let (Some(n), true) = (&nonce, enforce) {
+            let window = shared.opts.nonce_window;
             let existing = s
                 .nonces
                 .get(&(channel, n.clone()))
-                .and_then(|id| s.messages.get(id));
+                .filter(|(_, at)| at.elapsed() < window)
+                .and_then(|(id, _)| s.messages.get(id));
             if let Some(m) = existing {
                 return (Reply::ok(m.value.clone()), Vec::new());
             }
@@ -216,10 +208,82 @@ fn create_message(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
             .unwrap_or(0);
         s.channel_messages.entry(channel).or_default().push(id);
         if let Some(n) = nonce {
-            s.nonces.entry((channel, n)).or_insert(id);
+            s.nonces
+                .insert((channel, n), (id, std::time::Instant::now()));
         }
         (Reply::ok(value), Vec::new())
     })
+}
+
+/// `GET /channels/{id}/messages`: up to `limit` (default 50) messages after, before or around a
+/// snowflake (else the latest), newest first, as Discord answers.
+fn list_messages(shared: &Shared, req: &Request<'_>) -> Reply {
+    let c = req.id("channel_id");
+    let s = shared.read();
+    let dm = match channel_state(shared, &s, c) {
+        Ok(dm) => dm,
+        Err(reply) => return reply,
+    };
+    if dm.is_none() {
+        let have = s.bot_permissions(&shared.world, c);
+        if have & perms::VIEW_CHANNEL == 0 {
+            return Reply::error(403, 50001, "Missing Access");
+        }
+        if have & perms::READ_MESSAGE_HISTORY == 0 {
+            // No error: the history is simply not there for the bot.
+            return Reply::ok(json!([]));
+        }
+    }
+    let query = |name: &str| -> Option<u64> {
+        req.query
+            .split('&')
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+    };
+    let limit = query("limit").unwrap_or(50).clamp(1, 100) as usize;
+    let mut list: Vec<(u64, &StoredMessage)> = s
+        .messages
+        .iter()
+        .filter(|(_, m)| m.channel == c && !m.ephemeral && !m.deleted)
+        .map(|(id, m)| (*id, m))
+        .collect();
+    list.sort_by_key(|(id, _)| *id);
+    let page: Vec<&(u64, &StoredMessage)> = match (query("after"), query("before"), query("around"))
+    {
+        (Some(after), _, _) => list
+            .iter()
+            .filter(|(id, _)| *id > after)
+            .take(limit)
+            .collect(),
+        (None, Some(before), _) => {
+            let older: Vec<_> = list.iter().filter(|(id, _)| *id < before).collect();
+            older[older.len().saturating_sub(limit)..].to_vec()
+        }
+        (None, None, Some(around)) => {
+            let at = list.partition_point(|(id, _)| *id < around);
+            let from = at.saturating_sub(limit / 2);
+            list[from..(from + limit).min(list.len())].iter().collect()
+        }
+        (None, None, None) => list[list.len().saturating_sub(limit)..].iter().collect(),
+    };
+    let bot = shared.world.ids.bot_user.to_string();
+    let out: Vec<Value> = page
+        .iter()
+        .rev()
+        .map(|(_, m)| {
+            let mut v = m.value.clone();
+            let own = v["author"]["id"].as_str() == Some(bot.as_str());
+            if dm.is_none() && !own {
+                // No Message Content intent: only the app's own messages and DMs keep theirs.
+                v["content"] = json!("");
+                for key in ["embeds", "attachments", "components"] {
+                    v[key] = json!([]);
+                }
+            }
+            v
+        })
+        .collect();
+    Reply::ok(Value::from(out))
 }
 
 /// Creates and stores a message from a request body; returns its JSON.

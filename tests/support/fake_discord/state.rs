@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 
-use super::faults::{GlobalLimit, Injection};
+use super::faults::{GlobalLimit, Injection, RouteLimits};
 use super::payloads::DISCORD_EPOCH_MS;
 use super::world::{perms, World};
 use super::Options;
@@ -133,7 +133,8 @@ pub struct State {
     pub messages: HashMap<u64, StoredMessage>,
     /// Messages created with `POST /channels/{id}/messages`, per channel, in order.
     pub channel_messages: HashMap<u64, Vec<u64>>,
-    pub nonces: HashMap<(u64, String), u64>,
+    /// (channel, nonce) → (message, when it was created): remembered for `Options::nonce_window`.
+    pub nonces: HashMap<(u64, String), (u64, Instant)>,
     pub dm_channels: HashMap<u64, u64>,
     pub dm_recipients: HashMap<u64, u64>,
     pub closed_dms: HashSet<u64>,
@@ -147,6 +148,10 @@ pub struct State {
     pub pins: HashMap<u64, Vec<u64>>,
     pub injections: Vec<Injection>,
     pub global_limit: Option<GlobalLimit>,
+    pub route_limits: RouteLimits,
+    /// Answers Discord counts as invalid (401, 403, 429 but shared ones): 10,000 in ten minutes
+    /// ban the IP.
+    pub invalid_requests: u64,
     pub sessions: HashMap<String, Session>,
     pub gateway: GatewayStats,
     pub gateway_ctl: super::gateway::Control,

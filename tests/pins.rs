@@ -1,0 +1,342 @@
+//! Living pins end to end: `/pin` through `App::handle`, the real REST client against the fake
+//! Discord (which validates every request against the OpenAPI spec and keeps pinned state), and a
+//! real store. A reload edits changed cards in place; a removed module's pin says so; a deleted
+//! pin is forgotten; two replicas edit each pin once.
+
+#[path = "pins/kit.rs"]
+mod kit;
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use curriculum_bot::app::App;
+use curriculum_bot::pins::{self, refresh_pins, RefreshReport};
+use curriculum_bot::ports::Discord;
+use curriculum_bot::reply::handle::pin_card;
+use curriculum_bot::store::Store;
+use kit::*;
+use support::fake_discord::{FakeDiscord, Fault, Options};
+
+const T: Duration = Duration::from_secs(10);
+
+struct World {
+    fake: FakeDiscord,
+    app: App,
+    data: std::path::PathBuf,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The fake, and the bot's `App` on a copy of the seed curriculum it can reload, with SQLite.
+async fn world() -> World {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let dir = temp_dir("pins");
+    let data = copy_seed(&dir);
+    let store = sqlite_store(&dir).await;
+    let rest: Arc<dyn Discord> = rest(&fake, 45);
+    let app =
+        App::new(load(&data), rest, store).with_source(data.join("curriculum"), settings(&data));
+    World {
+        fake,
+        app,
+        data,
+        dir,
+    }
+}
+
+async fn refresh(w: &World, cat: &curriculum_bot::reply::Catalog) -> RefreshReport {
+    let (store, discord) = (&*w.app.store, &*w.app.discord);
+    refresh_pins(store, discord, cat, "replica-a")
+        .await
+        .expect("refresh")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pinned_card_is_edited_in_place_after_a_reload() {
+    let w = world().await;
+    let who = moderator(&w.fake);
+    let id = pin(&w.app, &w.fake, 1).await;
+    let other = pin(&w.app, &w.fake, 2).await;
+    assert_eq!(duration(&message(&w.fake, id)), "6-8 weeks");
+    let listed = run(&w.app, "/pin list", &who).await;
+    assert_eq!(listed.matches("✅ current").count(), 2, "{listed}");
+
+    // A moderator changes Module 1's duration on disk and reloads.
+    edit_overview(
+        &w.data,
+        "MLOps Fundamentals (6-8 weeks)",
+        "MLOps Fundamentals (9-12 weeks)",
+    );
+    let reply = run(&w.app, "/curriculum reload", &who).await;
+    assert!(reply.contains("Reloaded: "), "{reply}");
+    let patched = w.fake.wait_request("PATCH /channels/*/messages/*", T).await;
+    let patched = patched.expect("the card is edited");
+    assert_eq!(
+        patched.path,
+        format!("/channels/{}/messages/{id}", w.fake.channel_id())
+    );
+
+    // In place: same message, new card, still pinned; the other card was left alone.
+    let now = message(&w.fake, id);
+    assert_eq!(duration(&now), "9-12 weeks");
+    assert!(now["edited_timestamp"].is_string());
+    assert_eq!(now["pinned"], true);
+    assert!(w.fake.pins(w.fake.channel_id()).contains(&id));
+    assert_eq!(
+        w.fake.message_count(w.fake.channel_id()),
+        2,
+        "nothing new posted"
+    );
+    assert!(message(&w.fake, other)["edited_timestamp"].is_null());
+    assert_eq!(edits(&w.fake), 1);
+
+    // The store knows the pin is current again; a second refresh edits nothing.
+    let guild = w.fake.guild_id() as i64;
+    // (The refresh runs in the background: it marks the pin just after the PATCH.)
+    let card = pin_card(&w.app.catalog(), "mlops-engineering", 1).expect("module 1");
+    let want = pins::card_hash(&card);
+    let start = std::time::Instant::now();
+    let stored_hash = loop {
+        let stored = w.app.store.list_pins(guild).await.unwrap();
+        let first = stored.iter().find(|p| p.message_id == id as i64);
+        let hash = first.expect("tracked").hash.clone();
+        if hash == want || start.elapsed() > T {
+            break hash;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(stored_hash, want);
+    let again = refresh(&w, &w.app.catalog()).await;
+    assert_eq!((again.edited, again.current), (0, 2));
+    assert_eq!(edits(&w.fake), 1);
+    let listed = run(&w.app, "/pin list", &who).await;
+    assert_eq!(listed.matches("✅ current").count(), 2, "{listed}");
+    w.fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pin_list_shows_outdated_pins_and_needs_manage_messages() {
+    let w = world().await;
+    pin(&w.app, &w.fake, 3).await;
+    // Served catalog changed without a refresh yet (e.g. another replica's reload).
+    w.app.replace_catalog(with_weeks(load(&w.data), 3, 30, 31));
+    let listed = run(&w.app, "/pin list", &moderator(&w.fake)).await;
+    assert!(
+        listed.contains("Module 3 (`mlops-engineering`)"),
+        "{listed}"
+    );
+    assert!(listed.contains("🔄 outdated"), "{listed}");
+    let member = curriculum_bot::reply::ask::Asker {
+        moderator: false,
+        ..moderator(&w.fake)
+    };
+    let refused = run(&w.app, "/pin list", &member).await;
+    assert!(refused.contains("Manage Messages"), "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
+    let w = world().await;
+    let id = pin(&w.app, &w.fake, 4).await;
+    let kept = pin(&w.app, &w.fake, 1).await;
+    let report = refresh(&w, &without_module(load(&w.data), 4)).await;
+    assert_eq!((report.removed, report.current, report.edited), (1, 1, 0));
+    let now = message(&w.fake, id);
+    let text = now["content"].as_str().unwrap_or("");
+    assert!(
+        text.contains("Module 4") && text.contains("no longer in the curriculum"),
+        "{text}"
+    );
+    assert_eq!(now["embeds"], serde_json::json!([]), "the old card is gone");
+    assert_eq!(now["pinned"], true);
+    let tracked = w
+        .app
+        .store
+        .list_pins(w.fake.guild_id() as i64)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = tracked.iter().map(|p| p.message_id).collect();
+    assert_eq!(ids, vec![kept as i64]);
+    // Not tracked: the next refresh leaves it alone.
+    refresh(&w, &without_module(load(&w.data), 4)).await;
+    assert_eq!(edits(&w.fake), 1);
+    w.fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_pin_is_forgotten_not_retried() {
+    let w = world().await;
+    let id = pin(&w.app, &w.fake, 2).await;
+    // A person deletes the card.
+    let rest = rest(&w.fake, 45);
+    let path = format!("/channels/{}/messages/{id}", w.fake.channel_id());
+    rest.call(reqwest::Method::DELETE, &path, None, false)
+        .await
+        .expect("deleted");
+    let changed = with_weeks(load(&w.data), 2, 10, 11);
+    let report = refresh(&w, &changed).await;
+    assert_eq!((report.forgotten, report.edited), (1, 0));
+    let refused = w.fake.requests_to("PATCH /channels/*/messages/*");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].status, 404);
+    assert!(w
+        .app
+        .store
+        .list_pins(w.fake.guild_id() as i64)
+        .await
+        .unwrap()
+        .is_empty());
+    // Forgotten: no second attempt.
+    assert_eq!(refresh(&w, &changed).await, RefreshReport::default());
+    assert_eq!(w.fake.requests_to("PATCH /channels/*/messages/*").len(), 1);
+    w.fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pins_in_a_lost_channel_are_forgotten_and_failures_retried() {
+    let w = world().await;
+    let (a, b, c) = (
+        pin(&w.app, &w.fake, 1).await,
+        pin(&w.app, &w.fake, 1).await,
+        pin(&w.app, &w.fake, 1).await,
+    );
+    let route = "PATCH /channels/*/messages/*";
+    w.fake.inject(route, Fault::unknown_channel(), 1);
+    w.fake
+        .inject(route, Fault::error(403, 50001, "Missing Access"), 1);
+    // A 500 on every attempt of the third: the client gives up, the pin waits for next time.
+    w.fake
+        .inject(route, Fault::error(500, 0, "Internal Server Error"), 6);
+    let changed = with_weeks(load(&w.data), 1, 40, 41);
+    let report = refresh(&w, &changed).await;
+    assert_eq!((report.forgotten, report.failed, report.edited), (2, 1, 0));
+    let left = w
+        .app
+        .store
+        .list_pins(w.fake.guild_id() as i64)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert!([a, b, c].contains(&(left[0].message_id as u64)));
+    assert_eq!(left[0].claimed_by, None, "released for the next refresh");
+    let report = refresh(&w, &changed).await;
+    assert_eq!((report.edited, report.forgotten), (1, 0));
+    assert_eq!(
+        duration(&message(&w.fake, left[0].message_id as u64)),
+        "40-41 weeks"
+    );
+    w.fake.assert_no_violations();
+}
+
+/// `n` pins of Module 1 and 2 made through `/pin`, then both replicas refresh at once.
+async fn race(fake: &FakeDiscord, stores: [Arc<dyn Store>; 2], data: &std::path::Path, n: u32) {
+    let first = App::new(load(data), rest(fake, 45), stores[0].clone());
+    for k in 0..n {
+        pin(&first, fake, 1 + k % 2).await;
+    }
+    let changed = Arc::new(with_weeks(with_weeks(load(data), 1, 14, 15), 2, 16, 17));
+    let run = |store: Arc<dyn Store>, name: &'static str| {
+        let (discord, cat) = (rest(fake, 45), changed.clone());
+        tokio::spawn(async move { refresh_pins(&*store, &*discord, &cat, name).await })
+    };
+    let a = run(stores[0].clone(), "replica-a");
+    let b = run(stores[1].clone(), "replica-b");
+    let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
+    eprintln!("replica a: {a:?}\nreplica b: {b:?}");
+    assert_eq!(
+        a.edited + b.edited,
+        u64::from(n),
+        "each pin edited by one replica"
+    );
+    assert_eq!(edits(fake), n as usize, "one PATCH per pin");
+    let mut patched: Vec<String> = fake
+        .requests_to("PATCH /channels/*/messages/*")
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    patched.sort();
+    patched.dedup();
+    assert_eq!(patched.len(), n as usize, "no pin edited twice");
+    for p in stores[0].list_pins(fake.guild_id() as i64).await.unwrap() {
+        let card = pin_card(&changed, &p.track, p.module).unwrap();
+        assert_eq!(p.hash, pins::card_hash(&card));
+        assert_eq!(p.claimed_by, None);
+    }
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_refreshes_racing_on_sqlite_edit_each_pin_once() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let dir = temp_dir("pins-race");
+    let data = copy_seed(&dir);
+    let store = sqlite_store(&dir).await;
+    race(&fake, [store.clone(), store], &data, 24).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_on_postgres_edit_each_pin_once() {
+    let Some(base) = support::postgres::database_url() else {
+        return;
+    };
+    let schema = format!(
+        "pins_{}_{}",
+        std::process::id(),
+        curriculum_bot::app::unix_now()
+    );
+    let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let db = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let open = || async {
+        curriculum_bot::store::open(&db, &Default::default())
+            .await
+            .unwrap()
+    };
+    let stores = [open().await, open().await];
+    let fake = FakeDiscord::start(Options::default()).await;
+    let dir = temp_dir("pins-pg");
+    let data = copy_seed(&dir);
+    race(&fake, stores, &data, 24).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let drop = format!("DROP SCHEMA {schema} CASCADE");
+    let _ = sqlx::query(&drop).execute(&admin).await;
+}
+
+/// `/pin module <x>` and `/pin list` are subcommands; a bare `module` option (how `/pin` was
+/// registered before) still means `/pin module`.
+#[test]
+fn pin_subcommands_and_the_old_shape_parse() {
+    use curriculum_bot::reply::command::{parse, Command};
+    use curriculum_bot::reply::Interaction;
+    let command = |options: serde_json::Value| -> Command {
+        let i: Interaction = serde_json::from_value(serde_json::json!({
+            "type": 2, "data": { "name": "pin", "options": options }
+        }))
+        .expect("an interaction");
+        parse(&i).expect("parses")
+    };
+    let old = serde_json::json!([{ "name": "module", "type": 3, "value": "2" }]);
+    let sub = serde_json::json!([{ "name": "module", "type": 1, "options": old }]);
+    let list = serde_json::json!([{ "name": "list", "type": 1 }]);
+    let two = Command::Pin { module: "2".into() };
+    assert_eq!(command(old), two);
+    assert_eq!(command(sub), two);
+    assert_eq!(command(list), Command::PinList);
+    let empty = serde_json::json!([{ "name": "module", "type": 1 }]);
+    let i: Interaction = serde_json::from_value(serde_json::json!({
+        "type": 2, "data": { "name": "pin", "options": empty }
+    }))
+    .unwrap();
+    assert!(parse(&i).is_err(), "the module is required");
+}

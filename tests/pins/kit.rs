@@ -1,0 +1,172 @@
+//! Helpers of the living-pins tests: a copy of the seed curriculum on disk, the real REST
+//! client and store against the fake, and `/pin` run through `App::handle`.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use curriculum_bot::app::App;
+use curriculum_bot::config::Settings;
+use curriculum_bot::discord::rest::{Rest, RestConfig};
+use curriculum_bot::reply::ask::{self, Asker};
+use curriculum_bot::reply::{registry, render, Catalog};
+use curriculum_bot::store::{self, Store};
+
+use crate::support::fake_discord::FakeDiscord;
+
+/// A fresh temporary folder.
+pub fn temp_dir(what: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("cb-{what}-{}-{n}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A copy of the repository's `data/` (seed curriculum, config, aliases) under `dir`.
+pub fn copy_seed(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let data = dir.join("data");
+    copy_tree(&root, &data);
+    data
+}
+
+pub fn settings(data: &Path) -> Settings {
+    Settings::from_vars(|k| match k {
+        "ALIASES_PATH" => Some(data.join("aliases.txt").display().to_string()),
+        "CURRICULUM_PATH" => Some(data.join("curriculum").display().to_string()),
+        _ => None,
+    })
+    .expect("settings")
+}
+
+/// The curriculum under `data` as the bot loads it.
+pub fn load(data: &Path) -> Catalog {
+    let s = settings(data);
+    curriculum_bot::load::load_catalog(&s.curriculum_path, &s)
+        .expect("the curriculum loads")
+        .0
+}
+
+/// Rewrites `module`'s line in the seed's overview: `from` becomes `to`.
+pub fn edit_overview(data: &Path, from: &str, to: &str) {
+    let page = data.join("curriculum/mlops-engineering/getting-started.md");
+    let text = std::fs::read_to_string(&page).expect("overview");
+    assert!(text.contains(from), "the overview has {from:?}");
+    std::fs::write(&page, text.replacen(from, to, 1)).expect("write overview");
+}
+
+/// The catalog with module `number` given other weeks (what a reload of an edited page gives).
+pub fn with_weeks(mut cat: Catalog, number: u32, min: u32, max: u32) -> Catalog {
+    let m = cat
+        .curriculum
+        .modules
+        .iter_mut()
+        .find(|m| m.number == number)
+        .expect("the module");
+    m.weeks = Some(curriculum_bot::curriculum::Span { min, max });
+    cat
+}
+
+/// The catalog without module `number` in its track (a reload after the module was deleted).
+pub fn without_module(mut cat: Catalog, number: u32) -> Catalog {
+    let c = &mut cat.curriculum;
+    let gone: Vec<usize> = (0..c.modules.len())
+        .filter(|&m| c.modules[m].number == number)
+        .collect();
+    assert!(!gone.is_empty(), "module {number} exists");
+    for t in &mut c.tracks {
+        t.modules.retain(|m| !gone.contains(m));
+    }
+    cat
+}
+
+pub fn rest(fake: &FakeDiscord, per_second: u32) -> Arc<Rest> {
+    let cfg = RestConfig {
+        base_url: fake.base_url().to_string(),
+        token: fake.token().to_string(),
+        global_per_second: per_second,
+        max_attempts: 6,
+    };
+    Arc::new(Rest::new(&cfg).expect("rest client"))
+}
+
+pub async fn sqlite_store(dir: &Path) -> Arc<dyn Store> {
+    let url = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    store::open(&url, &Default::default()).await.expect("store")
+}
+
+/// A moderator in the fake's test guild and `#general`.
+pub fn moderator(fake: &FakeDiscord) -> Asker {
+    Asker {
+        user_id: "100000000000000001".into(),
+        guild_id: Some(fake.guild_id().to_string()),
+        channel_id: fake.channel_id().to_string(),
+        moderator: true,
+    }
+}
+
+/// Runs a typed command through `App::handle` as `who`; the reply as text.
+pub async fn run(app: &App, line: &str, who: &Asker) -> String {
+    let defs = registry::definitions(&app.catalog().curriculum);
+    let i = ask::interaction(line, &defs, who).expect("a valid command line");
+    render::text(&app.handle(&i).await.response)
+}
+
+/// `/pin module <n>` by a moderator; the id of the card it posted in `#general`.
+pub async fn pin(app: &App, fake: &FakeDiscord, n: u32) -> u64 {
+    let before = fake.message_count(fake.channel_id());
+    let reply = run(app, &format!("/pin module {n}"), &moderator(fake)).await;
+    assert!(reply.contains(&format!("Pinned Module {n}")), "{reply}");
+    let messages = fake.messages(fake.channel_id());
+    assert_eq!(messages.len(), before + 1, "one card posted");
+    let id = messages.last().expect("the card")["id"]
+        .as_str()
+        .expect("id");
+    id.parse().expect("snowflake")
+}
+
+/// The fake's current copy of message `id` in `#general`.
+pub fn message(fake: &FakeDiscord, id: u64) -> serde_json::Value {
+    let all = fake.messages(fake.channel_id());
+    let id = id.to_string();
+    let found = all.iter().find(|m| m["id"].as_str() == Some(id.as_str()));
+    found.cloned().expect("the message exists")
+}
+
+/// The Duration field of a card message.
+pub fn duration(message: &serde_json::Value) -> String {
+    let fields = message["embeds"][0]["fields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let d = fields.iter().find(|f| f["name"] == "Duration");
+    d.and_then(|f| f["value"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `PATCH`es of messages the fake answered with 2xx.
+pub fn edits(fake: &FakeDiscord) -> usize {
+    let all = fake.requests_to("PATCH /channels/*/messages/*");
+    all.iter()
+        .filter(|r| (200..300).contains(&r.status))
+        .count()
+}
