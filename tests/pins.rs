@@ -74,7 +74,7 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
         "MLOps Fundamentals (9-12 weeks)",
     );
     let reply = run(&w.app, "/curriculum reload", &who).await;
-    assert!(reply.contains("Reloaded: "), "{reply}");
+    assert!(reply.contains("Reloaded ("), "{reply}");
     let patched = w.fake.wait_request("PATCH /channels/*/messages/*", T).await;
     let patched = patched.expect("the card is edited");
     assert_eq!(
