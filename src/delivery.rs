@@ -8,7 +8,6 @@
 //! minutes.
 
 mod pipeline;
-pub(crate) mod plan;
 mod reconcile;
 mod target;
 #[cfg(test)]
@@ -20,10 +19,11 @@ pub use plan::{
 };
 pub use reconcile::READ_LIMIT;
 
-use super::commands::slot_of;
-use super::content::{reminder, Audience};
-use super::schedule::next_after;
 use crate::app::App;
+use crate::reminders::commands::slot_of;
+use crate::reminders::content::{reminder, Audience};
+use crate::reminders::plan;
+use crate::reminders::schedule::next_after;
 use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
 use pipeline::Pipeline;
 use plan::ts;

@@ -15,13 +15,20 @@
 //! - [`ports`]: the `Discord` trait (and its `RestError`) that effects and delivery call; below
 //!   `app`, implemented by `discord::rest`.
 //! - [`metrics`]: Prometheus counters and histograms for `/metrics`.
-//! - [`reminders`] weekly reminders; [`reminders::schedule`] PURE: slots, zones, DST-exact times.
+//! - [`reminders`] weekly reminders: [`reminders::schedule`], [`reminders::content`] and
+//!   [`reminders::plan`] PURE (slots, zones, DST-exact times; the message; which slot, late or
+//!   not), and the `/remind` commands over a narrow context.
+//! - [`delivery`]: the delivery loop (claim, reconcile unknown outcomes, send with a nonce, mark);
+//!   above `app` and `reminders`, below `main`.
+//! - [`pins`]: living pins, edited in place after a reload.
+//! - [`reload`]: one reload at a time, diffed and swapped whole; [`watch`]: `CURRICULUM_WATCH`.
 //! - [`store`] storage behind one trait: SQLite (default, single instance) or PostgreSQL.
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod curriculum;
+pub mod delivery;
 pub mod discord;
 pub mod load;
 pub mod metrics;
@@ -34,4 +41,7 @@ pub mod reply;
 pub mod roadmap;
 pub mod search;
 pub mod store;
+/// An in-memory Discord and store for paused-time unit tests.
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod watch;

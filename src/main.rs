@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use curriculum_bot::{cli, config::Settings, discord, load, reminders, reply::ask::Asker};
+use curriculum_bot::{cli, config::Settings, delivery, discord, load, reply::ask::Asker};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -131,7 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 let store = open_store(&settings).await?;
                 let app = Arc::new(curriculum_bot::app::App::new(cat, rest, store));
                 tracing::info!("delivering reminders");
-                reminders::delivery::run(
+                delivery::run(
                     app,
                     delivery_config(&settings),
                     discord::gateway::shutdown_signal(),
@@ -197,7 +197,7 @@ async fn run_gateway(
             .map(|((a, b), n)| (a, b, n)),
         deadlines: Default::default(),
     };
-    let deliveries = tokio::spawn(reminders::delivery::run(
+    let deliveries = tokio::spawn(delivery::run(
         app.clone(),
         delivery_config(settings),
         discord::gateway::shutdown_signal(),
@@ -213,7 +213,7 @@ async fn run_gateway(
 
 /// One fixed worker id on SQLite (one instance per database, so a restart takes its own claims
 /// back at once); a unique one per process on PostgreSQL, where several workers share the work.
-fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
+fn delivery_config(settings: &Settings) -> delivery::DeliveryConfig {
     let worker = if settings.database_url.starts_with("sqlite:") {
         "local".to_string()
     } else {
@@ -222,7 +222,7 @@ fn delivery_config(settings: &Settings) -> reminders::delivery::DeliveryConfig {
             .map_or(0, |d| d.subsec_nanos());
         format!("worker-{}-{nanos:x}", std::process::id())
     };
-    reminders::delivery::DeliveryConfig {
+    delivery::DeliveryConfig {
         worker,
         lease_secs: i64::from(settings.delivery_lease_secs),
         batch: settings.rest_per_second.clamp(100, 5_000),

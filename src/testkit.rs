@@ -4,8 +4,8 @@
 //! wrapped so that tokio's paused clock never jumps while SQLite works on its own thread.
 
 use crate::app::App;
+use crate::delivery::Clock;
 use crate::ports::{Discord, PostedMessage, RestError};
-use crate::reminders::delivery::Clock;
 use crate::reply::{Catalog, Message};
 use crate::store::{
     After, Backend, ChannelTrack, Delivery, DeliveryKey, Lease, NewPin, NewSubscription, Pin,

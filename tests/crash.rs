@@ -14,8 +14,8 @@ mod harness;
 mod support;
 
 use curriculum_bot::app::App;
+use curriculum_bot::delivery::{self, DeliveryConfig};
 use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::reminders::delivery::{self, DeliveryConfig};
 use curriculum_bot::store::{self, Schedule};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 mod harness;
 mod support;
 
-use curriculum_bot::reminders::delivery::{self, DeliveryConfig};
+use curriculum_bot::delivery::{self, DeliveryConfig};
 use curriculum_bot::store::{NewSubscription, Schedule, Target};
 use serde_json::{json, Value};
 use std::time::Duration;

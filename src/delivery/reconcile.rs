@@ -9,10 +9,10 @@
 //! empty list and no error, so nothing is found and the reminder is sent again, with the same
 //! nonce (Discord's dedupe still covers a retry within its few minutes).
 
-use super::plan::reconcile_after;
 use crate::app::App;
 use crate::ports::RestError;
 use crate::reminders::content::is_button_of;
+use crate::reminders::plan::reconcile_after;
 use crate::store::Delivery;
 
 /// Messages read per reconciliation: one page, Discord's maximum.

@@ -5,8 +5,8 @@
 use super::*;
 use crate::ports::RestError;
 use crate::reminders::schedule::{self, WeeklySlot};
-use crate::reminders::testkit::{self, discord_error, dm_channel_of, Inhibited, MemDiscord};
 use crate::store::{NewSubscription, Schedule, Store};
+use crate::testkit::{self, discord_error, dm_channel_of, Inhibited, MemDiscord};
 use expect_test::{expect, Expect};
 use jiff::civil::Weekday;
 use tokio::sync::Notify;

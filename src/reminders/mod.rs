@@ -1,9 +1,8 @@
-//! Weekly action-plan reminders: the pure schedule math and content, the `/remind` commands, and
-//! the delivery loop.
+//! Weekly action-plan reminders: the pure schedule math, content and delivery plan (which slot,
+//! late or not, retry backoff) and the `/remind` commands. The delivery loop that sends them is
+//! the adapter [`crate::delivery`].
 
 pub mod commands;
 pub mod content;
-pub mod delivery;
+pub mod plan;
 pub mod schedule;
-#[cfg(test)]
-pub(crate) mod testkit;

@@ -168,7 +168,7 @@ pub fn spawn_deliver_logged(
     use std::process::Stdio;
     let (level, stderr) = match log {
         Some(path) => (
-            "error,curriculum_bot::reminders::delivery=info",
+            "error,curriculum_bot::delivery=info",
             Stdio::from(std::fs::File::create(path).expect("a log file")),
         ),
         None => ("error", Stdio::null()),

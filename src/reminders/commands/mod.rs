@@ -44,7 +44,7 @@ impl RemindCtx<'_> {
 /// The largest plan week accepted (ten years).
 pub const MAX_WEEK: i64 = 520;
 
-pub(crate) use crate::reminders::delivery::plan::ts;
+pub(crate) use crate::reminders::plan::ts;
 
 fn ok(text: impl Into<String>) -> Outcome {
     Response::Message(Message::text(text).ephemeral().within_limits()).into()

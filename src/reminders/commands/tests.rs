@@ -3,12 +3,12 @@
 //! `UPDATE_EXPECT=1 cargo test --lib reminders::commands` updates the snapshots.
 
 use super::{handle, RemindCtx};
-use crate::reminders::delivery::Clock;
-use crate::reminders::testkit::{self, MemDiscord};
+use crate::delivery::Clock;
 use crate::reply::ask::{interaction, Asker};
 use crate::reply::interaction::{AUTOCOMPLETE, MESSAGE_COMPONENT};
 use crate::reply::{command, registry, render, Interaction};
 use crate::store::Store;
+use crate::testkit::{self, MemDiscord};
 use expect_test::{expect, Expect};
 use jiff::Timestamp;
 

@@ -172,7 +172,7 @@ fn old_buttons_with_ids_work_for_their_owner_only() {
 
 #[test]
 fn reminder_buttons_carry_no_subscription_id() {
-    let c = crate::reminders::testkit::catalog().curriculum;
+    let c = crate::testkit::catalog().curriculum;
     for audience in [Audience::Learner, Audience::Group { role: Some(700) }] {
         let r = reminder(&c, None, 3, None, 1_800_000_000, false, audience);
         let ids: Vec<&str> = r.message.components[0]
