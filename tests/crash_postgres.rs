@@ -25,20 +25,10 @@ async fn two_workers_one_killed_takeover_after_the_nonce_window_exactly_once() {
         ..Options::default()
     };
     let fake = FakeDiscord::start(opts).await;
-    let schema = format!(
-        "crash_{}_{}",
-        std::process::id(),
-        curriculum_bot::app::unix_now()
-    );
-    let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let db = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let pg = support::postgres::Schema::create(&base, "crash").await;
+    let (admin, schema, db) = (&pg.admin, &pg.name, &pg.url);
     {
-        let s = store::open(&db, &Default::default()).await.unwrap();
+        let s = store::open(db, &Default::default()).await.unwrap();
         let london = Schedule {
             weekday: 2,
             hour: 18,
@@ -55,8 +45,8 @@ async fn two_workers_one_killed_takeover_after_the_nonce_window_exactly_once() {
     // even against the fake's debug build on a busy machine.
     let env = [("REST_PER_SECOND", "100"), ("DELIVERY_LEASE_SECS", "20")];
     let t0 = Instant::now();
-    let mut a = harness::spawn_deliver_logged(&fake, &db, &env, Some(&logs[0]));
-    let mut b = harness::spawn_deliver_logged(&fake, &db, &env, Some(&logs[1]));
+    let mut a = harness::spawn_deliver_logged(&fake, db, &env, Some(&logs[0]));
+    let mut b = harness::spawn_deliver_logged(&fake, db, &env, Some(&logs[1]));
     let (killed, survivor) = (
         format!("worker-{}-%", a.id()),
         format!("worker-{}-", b.id()),
@@ -71,7 +61,7 @@ async fn two_workers_one_killed_takeover_after_the_nonce_window_exactly_once() {
          WHERE status = 'claimed' AND claimed_by LIKE $1"
     ))
     .bind(&killed)
-    .fetch_all(&admin)
+    .fetch_all(admin)
     .await
     .unwrap();
     let attempted = held.iter().filter(|h| h.2.is_some()).count();
@@ -94,17 +84,14 @@ async fn two_workers_one_killed_takeover_after_the_nonce_window_exactly_once() {
         ))
         .bind(sub)
         .bind(due)
-        .fetch_optional(&admin)
+        .fetch_optional(admin)
         .await
         .unwrap();
         if row.is_some_and(|(st, by)| st == "sent" && by.starts_with(&survivor)) {
             taken_over += 1;
         }
     }
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&admin)
-        .await
-        .unwrap();
+    pg.drop().await;
     let (reconciled, resent) = harness::reconciled_and_resent(&logs[1..]);
     let left = std::fs::read_to_string(&logs[1])
         .unwrap_or_default()

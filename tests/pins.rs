@@ -286,20 +286,10 @@ async fn two_replicas_on_postgres_edit_each_pin_once() {
     let Some(base) = support::postgres::database_url() else {
         return;
     };
-    let schema = format!(
-        "pins_{}_{}",
-        std::process::id(),
-        curriculum_bot::app::unix_now()
-    );
-    let admin = sqlx::PgPool::connect(&base).await.expect("PostgreSQL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let db = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let pg = support::postgres::Schema::create(&base, "pins").await;
+    let db = &pg.url;
     let open = || async {
-        curriculum_bot::store::open(&db, &Default::default())
+        curriculum_bot::store::open(db, &Default::default())
             .await
             .unwrap()
     };
@@ -309,8 +299,7 @@ async fn two_replicas_on_postgres_edit_each_pin_once() {
     let data = copy_seed(&dir);
     race(&fake, stores, &data, 24).await;
     let _ = std::fs::remove_dir_all(&dir);
-    let drop = format!("DROP SCHEMA {schema} CASCADE");
-    let _ = sqlx::query(&drop).execute(&admin).await;
+    pg.drop().await;
 }
 
 /// `/pin module <x>` and `/pin list` are subcommands; a bare `module` option (how `/pin` was

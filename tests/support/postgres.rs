@@ -36,3 +36,38 @@ extern "C" fn report() {
         "note: PostgreSQL tests skipped: {skipped} (TEST_DATABASE_URL is not set)"
     );
 }
+
+/// A schema of its own on the test database, so tests (and their child processes) never see
+/// each other's rows: `url` selects it through `search_path`; [`Schema::drop`] removes it.
+#[allow(dead_code)] // not every test binary that compiles this module uses it
+pub struct Schema {
+    pub admin: sqlx::PgPool,
+    pub name: String,
+    pub url: String,
+}
+
+#[allow(dead_code)]
+impl Schema {
+    /// Creates `<prefix>_<pid>_<unix time>` on the database at `base`.
+    pub async fn create(base: &str, prefix: &str) -> Schema {
+        let name = format!(
+            "{prefix}_{}_{}",
+            std::process::id(),
+            curriculum_bot::app::unix_now()
+        );
+        let admin = sqlx::PgPool::connect(base).await.expect("PostgreSQL");
+        sqlx::query(&format!("CREATE SCHEMA {name}"))
+            .execute(&admin)
+            .await
+            .expect("CREATE SCHEMA");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{name}");
+        Schema { admin, name, url }
+    }
+
+    pub async fn drop(self) {
+        let _ = sqlx::query(&format!("DROP SCHEMA {} CASCADE", self.name))
+            .execute(&self.admin)
+            .await;
+    }
+}
