@@ -74,7 +74,7 @@ pub struct PostedMessage {
 /// What effects need from Discord's REST API; the real one is `discord::rest::Rest`.
 #[async_trait::async_trait]
 pub trait Discord: Send + Sync {
-    /// Posts `message` in `channel`, returning the new message's id.
+    /// Posts `message` in `channel` (uploading its files), returning the new message's id.
     async fn create_message(
         &self,
         channel: &str,
@@ -82,8 +82,9 @@ pub trait Discord: Send + Sync {
         nonce: Option<&str>,
     ) -> Result<String, RestError>;
     async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError>;
-    /// Replaces the content, embeds and components of our `message` in `channel` (a pin stays
-    /// pinned): `PATCH /channels/{channel}/messages/{message}`.
+    /// Replaces the content, embeds, components and attachments of our `message` in `channel`
+    /// (a pin stays pinned; `edit`'s files replace the old ones):
+    /// `PATCH /channels/{channel}/messages/{message}`.
     async fn edit_message(
         &self,
         channel: &str,

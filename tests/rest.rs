@@ -63,6 +63,30 @@ async fn a_global_429_pauses_every_sender() {
     fake.assert_no_violations();
 }
 
+/// Regression: a reminder's create (with a nonce) was retried by the client after a 5xx, and a
+/// retry later than Discord's nonce memory posted it twice. Now the unknown outcome goes back to
+/// delivery, which reconciles (reads the channel) before any resend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_with_a_nonce_is_never_resent_blindly() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let rest = client(&fake, 50);
+    let channel = fake.channel_id().to_string();
+    fake.inject("POST /channels/*/messages", Fault::created_then_502(), 1);
+    let err = rest
+        .send(&channel, &Message::text("once"), Some("n-1"))
+        .await
+        .expect_err("the answer was lost");
+    assert!(err.outcome_unknown(), "{err:?}");
+    assert_eq!(fake.requests_to("POST /channels/*/messages").len(), 1);
+    assert_eq!(fake.message_count(fake.channel_id()), 1, "created once");
+    // Without a nonce (an idempotent-enough call), a 5xx is still retried by the client.
+    fake.inject("POST /channels/*/messages", Fault::ServerError, 1);
+    rest.send(&channel, &Message::text("retried"), None)
+        .await
+        .expect("retried");
+    fake.assert_no_violations();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_retried_or_typed() {
     let fake = FakeDiscord::start(Options::default()).await;

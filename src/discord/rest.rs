@@ -22,6 +22,16 @@ pub(crate) enum Body<'a> {
     Form(&'a Value, &'a [crate::reply::message::File]),
 }
 
+/// Which failures the client retries by itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Resend {
+    /// 429s, connection failures, 5xx and timeouts (idempotent calls, or a duplicate is benign).
+    Always,
+    /// Only failures that certainly did nothing (429s, not connected): a 5xx or a timeout is
+    /// returned as an unknown outcome for the caller to reconcile.
+    KnownOnly,
+}
+
 /// Settings of the REST client.
 #[derive(Debug, Clone)]
 pub struct RestConfig {
@@ -100,6 +110,18 @@ impl Rest {
         body: Option<Body<'_>>,
         exempt: bool,
     ) -> Result<Value, RestError> {
+        self.attempts(method, path, body, exempt, Resend::Always)
+            .await
+    }
+
+    async fn attempts(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        exempt: bool,
+        resend: Resend,
+    ) -> Result<Value, RestError> {
         let url = format!("{}{path}", self.api);
         let mut backoff = Duration::from_millis(250);
         let mut last_status = 0;
@@ -123,6 +145,10 @@ impl Rest {
             };
             let resp = match req.send().await {
                 Ok(r) => r,
+                // Not connected: nothing was sent. A timeout may have been acted on.
+                Err(e) if e.is_timeout() && resend == Resend::KnownOnly => {
+                    return Err(RestError::Transport(e.to_string()));
+                }
                 Err(e) if e.is_timeout() || e.is_connect() => {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(8));
@@ -148,6 +174,14 @@ impl Rest {
                 }
                 tokio::time::sleep(wait).await;
                 continue;
+            }
+            if status >= 500 && resend == Resend::KnownOnly {
+                // The message may exist: the caller reconciles before any resend.
+                tracing::warn!(%path, status, "Discord server error; outcome unknown");
+                return Err(RestError::GaveUp {
+                    status,
+                    attempts: 1,
+                });
             }
             if status >= 500 {
                 tracing::warn!(%path, status, "Discord server error; retrying");
@@ -222,8 +256,19 @@ impl Rest {
             body["enforce_nonce"] = json!(true);
         }
         let path = format!("/channels/{channel}/messages");
+        let body = match message.files.as_slice() {
+            [] => Body::Json(&body),
+            files => Body::Form(&body, files),
+        };
+        // With a nonce the caller (delivery) reconciles an unknown outcome before resending:
+        // Discord's nonce memory is only "the past few minutes", so a resend is never blind.
+        let resend = match nonce {
+            Some(_) => Resend::KnownOnly,
+            None => Resend::Always,
+        };
+        let post = reqwest::Method::POST;
         let v = self
-            .call(reqwest::Method::POST, &path, Some(&body), false)
+            .attempts(post, &path, Some(body), false, resend)
             .await?;
         id_of(&v)
     }
@@ -264,7 +309,8 @@ impl Rest {
             .map(|_| ())
     }
 
-    /// Replaces a message's content, embeds and components (a pinned message stays pinned).
+    /// Replaces a message's content, embeds, components and attachments (a pinned message stays
+    /// pinned): the edit's files are uploaded (multipart) in place of the old ones.
     pub async fn edit(
         &self,
         channel: &str,
@@ -276,9 +322,15 @@ impl Rest {
             o.remove("flags");
             // Without a content key Discord would keep the old text beside the new embed.
             o.entry("content").or_insert_with(|| json!(""));
+            // Attachments not listed are removed: an edit without files drops the old picture.
+            o.entry("attachments").or_insert_with(|| json!([]));
         }
         let path = format!("/channels/{channel}/messages/{message}");
-        self.call(reqwest::Method::PATCH, &path, Some(&body), false)
+        let body = match edit.files.as_slice() {
+            [] => Body::Json(&body),
+            files => Body::Form(&body, files),
+        };
+        self.call_with(reqwest::Method::PATCH, &path, Some(body), false)
             .await
             .map(|_| ())
     }
