@@ -24,6 +24,8 @@ struct MemDiscord {
     messages: AtomicU64,
     pins: AtomicU64,
     dms: AtomicU64,
+    /// Messages posted with a PNG (the pinned cards' roadmap pictures).
+    pictures: AtomicU64,
 }
 
 #[async_trait::async_trait]
@@ -31,9 +33,12 @@ impl Discord for MemDiscord {
     async fn create_message(
         &self,
         _: &str,
-        _: &Message,
+        m: &Message,
         _: Option<&str>,
     ) -> Result<String, RestError> {
+        if m.files.iter().any(|f| f.bytes.starts_with(b"\x89PNG")) {
+            self.pictures.fetch_add(1, Ordering::Relaxed);
+        }
         let n = self.messages.fetch_add(1, Ordering::Relaxed);
         Ok((200_000_000_000_000_000 + n).to_string())
     }
@@ -170,6 +175,7 @@ fn main() {
         let before = (
             discord.messages.load(Ordering::Relaxed),
             discord.pins.load(Ordering::Relaxed),
+            discord.pictures.load(Ordering::Relaxed),
         );
         let mut handled = Vec::with_capacity(runs);
         let mut baseline = Vec::with_capacity(runs);
@@ -204,6 +210,8 @@ fn main() {
                 total,
                 "one pin each"
             );
+            let pictures = discord.pictures.load(Ordering::Relaxed) - before.2;
+            assert_eq!(pictures, total, "each card carries its roadmap picture");
         }
         if c.label.starts_with("/remind") {
             let welcome = discord.messages.load(Ordering::Relaxed) - before.0;

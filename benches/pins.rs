@@ -1,7 +1,8 @@
 //! Living pins: editing 1,000 pins after a reload, through the real `refresh_pins` and REST
 //! client, against the fake Discord enforcing Discord's global limit (50 requests/s) with the
 //! bot paced at its default `REST_PER_SECOND` (40/s). Prints requests per pin, 429s and the time
-//! against the ideal (pins ÷ pace), then one markdown row for BENCHMARKS.md.
+//! against the ideal (pins ÷ pace), then one markdown row for BENCHMARKS.md. Each edit uploads
+//! the card's roadmap picture again (multipart), as a real refresh does.
 //! `cargo bench --bench pins` (`PINS=200` for a quicker run; `PINS_LIMIT=2000 PINS_PACE=1990`
 //! for the fan-out benchmark's budget).
 
@@ -9,8 +10,8 @@
 mod support;
 
 use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::pins::{self, refresh_pins};
-use curriculum_bot::reply::handle::pin_card;
+use curriculum_bot::pins::refresh_pins;
+use curriculum_bot::reply::pincard::pin_card;
 use curriculum_bot::reply::Catalog;
 use curriculum_bot::store::{self, NewPin};
 use std::time::Instant;
@@ -86,10 +87,10 @@ async fn run() {
         let module = numbers[k % numbers.len()];
         let card = pin_card(&old, &track, module).unwrap();
         let id = seeder
-            .send(&channel.to_string(), &card, None)
+            .send(&channel.to_string(), &card.message(&old), None)
             .await
             .unwrap();
-        let hash = pins::card_hash(&card);
+        let hash = card.hash();
         let pin = NewPin {
             guild_id: fake.guild_id() as i64,
             channel_id: channel as i64,
@@ -108,8 +109,9 @@ async fn run() {
     }
     // Discord counts per second: bursts up to the limit pass (as in the fan-out benchmark).
     fake.set_global_limit(limit, limit);
-    // Baseline: the same client, PATCHing one message back to back (no store, no cards).
-    let bare = pin_card(&old, &track, numbers[0]).unwrap();
+    // Baseline: the same client, PATCHing one message back to back with a card and its picture
+    // (no store, no drawing).
+    let bare = pin_card(&old, &track, numbers[0]).unwrap().message(&old);
     let first = fake.messages(channel)[0]["id"]
         .as_str()
         .unwrap()
@@ -133,6 +135,14 @@ async fn run() {
     let secs = t.elapsed().as_secs_f64();
     let after = fake.global_limit_stats();
     assert_eq!(report.edited, n as u64, "{report:?}");
+    // Every card now shows its new picture: one roadmap.png each, the embed pointing at it.
+    for m in fake.messages(channel) {
+        let a = m["attachments"].as_array().unwrap();
+        assert_eq!(a.len(), 1, "one picture per card");
+        assert_eq!(m["embeds"][0]["image"]["url"], a[0]["url"]);
+    }
+    let violations = fake.take_violations();
+    assert!(violations.is_empty(), "{violations:?}");
     let requests = fake.requests().len() - before_requests;
     let rejected = after.rejected - before.rejected;
     let ideal = n as f64 / f64::from(pace);

@@ -296,7 +296,7 @@ impl App {
                     Err(e) => Err(e),
                 };
                 if let Ok(id) = &result {
-                    crate::pins::record(&*self.store, &card, &channel, id, &message).await;
+                    crate::pins::record(&*self.store, &card, &channel, id).await;
                 }
                 match result {
                     Ok(_) => None,

@@ -5,6 +5,8 @@
 
 mod support;
 
+#[path = "fake_discord/attachments.rs"]
+mod attachments;
 #[path = "fake_discord/client.rs"]
 mod client;
 #[path = "fake_discord/rest.rs"]

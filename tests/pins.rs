@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use curriculum_bot::app::App;
-use curriculum_bot::pins::{self, refresh_pins, RefreshReport};
+use curriculum_bot::pins::{refresh_pins, RefreshReport};
 use curriculum_bot::ports::Discord;
-use curriculum_bot::reply::handle::pin_card;
+use curriculum_bot::reply::pincard::pin_card;
 use curriculum_bot::store::Store;
 use kit::*;
 use support::fake_discord::{FakeDiscord, Fault, Options};
@@ -64,6 +64,7 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
     let id = pin(&w.app, &w.fake, 1).await;
     let other = pin(&w.app, &w.fake, 2).await;
     assert_eq!(duration(&message(&w.fake, id)), "6-8 weeks");
+    let first_picture = picture(&w, &message(&w.fake, id));
     let listed = run(&w.app, "/pin list", &who).await;
     assert_eq!(listed.matches("✅ current").count(), 2, "{listed}");
 
@@ -75,14 +76,25 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
     );
     let reply = run(&w.app, "/curriculum reload", &who).await;
     assert!(reply.contains("Reloaded ("), "{reply}");
-    let patched = w.fake.wait_request("PATCH /channels/*/messages/*", T).await;
-    let patched = patched.expect("the card is edited");
-    assert_eq!(
-        patched.path,
-        format!("/channels/{}/messages/{id}", w.fake.channel_id())
-    );
+    let path = |m: u64| format!("/channels/{}/messages/{m}", w.fake.channel_id());
+    let edited = |m: u64| {
+        let (fake, path) = (&w.fake, path(m));
+        async move {
+            let t = std::time::Instant::now();
+            while t.elapsed() < T
+                && !fake
+                    .requests_to("PATCH /channels/*/messages/*")
+                    .iter()
+                    .any(|r| r.path == path && r.status == 200)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    edited(id).await;
+    edited(other).await;
 
-    // In place: same message, new card, still pinned; the other card was left alone.
+    // In place: same message, new card, new picture, still pinned.
     let now = message(&w.fake, id);
     assert_eq!(duration(&now), "9-12 weeks");
     assert!(now["edited_timestamp"].is_string());
@@ -93,14 +105,44 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
         2,
         "nothing new posted"
     );
-    assert!(message(&w.fake, other)["edited_timestamp"].is_null());
-    assert_eq!(edits(&w.fake), 1);
+    let new_picture = picture(&w, &now);
+    assert_ne!(new_picture, first_picture, "the timeline was redrawn");
+    // Module 2's card text is the same, but the track's timeline it carries changed.
+    let other_now = message(&w.fake, other);
+    assert!(other_now["edited_timestamp"].is_string());
+    assert_eq!(picture(&w, &other_now), new_picture);
+    assert_eq!(edits(&w.fake), 2);
 
-    // The store knows the pin is current again; a second refresh edits nothing.
+    // The store knows the pins are current again; a second refresh edits nothing.
+    wait_current(&w, id, 1).await;
+    wait_current(&w, other, 2).await;
+    let again = refresh(&w, &w.app.catalog()).await;
+    assert_eq!((again.edited, again.current), (0, 2));
+    assert_eq!(edits(&w.fake), 2);
+    let listed = run(&w.app, "/pin list", &who).await;
+    assert_eq!(listed.matches("✅ current").count(), 2, "{listed}");
+
+    // A change that leaves the timeline alone (Module 1's focus) edits Module 1's card only.
+    edit_overview(
+        &w.data,
+        "Core concepts and lifecycle",
+        "Core concepts and culture",
+    );
+    let reply = run(&w.app, "/curriculum reload", &who).await;
+    assert!(reply.contains("Reloaded ("), "{reply}");
+    wait_current(&w, id, 1).await;
+    assert_eq!(edits(&w.fake), 3);
+    let fields = message(&w.fake, id)["embeds"][0]["fields"].to_string();
+    assert!(fields.contains("Core concepts and culture"), "{fields}");
+    assert_eq!(picture(&w, &message(&w.fake, id)), new_picture);
+    w.fake.assert_no_violations();
+}
+
+/// Waits until the store records pin `id` (module `module`) as showing the served card.
+async fn wait_current(w: &World, id: u64, module: u32) {
     let guild = w.fake.guild_id() as i64;
-    // (The refresh runs in the background: it marks the pin just after the PATCH.)
-    let card = pin_card(&w.app.catalog(), "mlops-engineering", 1).expect("module 1");
-    let want = pins::card_hash(&card);
+    let card = pin_card(&w.app.catalog(), "mlops-engineering", module).expect("the module");
+    let want = card.hash();
     let start = std::time::Instant::now();
     let stored_hash = loop {
         let stored = w.app.store.list_pins(guild).await.unwrap();
@@ -112,12 +154,35 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert_eq!(stored_hash, want);
-    let again = refresh(&w, &w.app.catalog()).await;
-    assert_eq!((again.edited, again.current), (0, 2));
-    assert_eq!(edits(&w.fake), 1);
-    let listed = run(&w.app, "/pin list", &who).await;
-    assert_eq!(listed.matches("✅ current").count(), 2, "{listed}");
-    w.fake.assert_no_violations();
+}
+
+/// The card's one attachment, the roadmap: shown by its embed, downloaded from the fake's CDN,
+/// a PNG of the roadmap's size.
+fn picture(w: &World, message: &serde_json::Value) -> Vec<u8> {
+    let fake = &w.fake;
+    let input = curriculum_bot::reply::roadmap::input(&w.app.catalog(), 0, None);
+    let size = curriculum_bot::roadmap::svg::size(&input);
+    let attachments = message["attachments"].as_array().expect("attachments");
+    assert_eq!(attachments.len(), 1, "one picture: {attachments:?}");
+    let a = &attachments[0];
+    assert_eq!(a["filename"], "roadmap.png");
+    assert_eq!(
+        message["embeds"][0]["image"]["url"], a["url"],
+        "the embed shows it"
+    );
+    let bytes = fake.attachment_bytes(a).expect("uploaded");
+    let png = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    let (w, h) = (u64::from(png.width()), u64::from(png.height()));
+    assert_eq!(
+        (a["width"].as_u64(), a["height"].as_u64()),
+        (Some(w), Some(h))
+    );
+    assert_eq!(
+        (w, h),
+        (u64::from(size.0), u64::from(size.1)),
+        "the roadmap's size"
+    );
+    bytes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,7 +211,8 @@ async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
     let id = pin(&w.app, &w.fake, 4).await;
     let kept = pin(&w.app, &w.fake, 1).await;
     let report = refresh(&w, &without_module(load(&w.data), 4)).await;
-    assert_eq!((report.removed, report.current, report.edited), (1, 1, 0));
+    // Module 1's card is edited too: the timeline it carries lost a bar.
+    assert_eq!((report.removed, report.current, report.edited), (1, 0, 1));
     let now = message(&w.fake, id);
     let text = now["content"].as_str().unwrap_or("");
     assert!(
@@ -154,6 +220,7 @@ async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
         "{text}"
     );
     assert_eq!(now["embeds"], serde_json::json!([]), "the old card is gone");
+    assert_eq!(now["attachments"], serde_json::json!([]), "and its picture");
     assert_eq!(now["pinned"], true);
     let tracked = w
         .app
@@ -165,7 +232,7 @@ async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
     assert_eq!(ids, vec![kept as i64]);
     // Not tracked: the next refresh leaves it alone.
     refresh(&w, &without_module(load(&w.data), 4)).await;
-    assert_eq!(edits(&w.fake), 1);
+    assert_eq!(edits(&w.fake), 2);
     w.fake.assert_no_violations();
 }
 
@@ -265,7 +332,7 @@ async fn race(fake: &FakeDiscord, stores: [Arc<dyn Store>; 2], data: &std::path:
     assert_eq!(patched.len(), n as usize, "no pin edited twice");
     for p in stores[0].list_pins(fake.guild_id() as i64).await.unwrap() {
         let card = pin_card(&changed, &p.track, p.module).unwrap();
-        assert_eq!(p.hash, pins::card_hash(&card));
+        assert_eq!(p.hash, card.hash());
         assert_eq!(p.claimed_by, None);
     }
     fake.assert_no_violations();

@@ -1,6 +1,6 @@
 //! `/pin list`: the living pins of this server (moderators), each with whether it is current.
 
-use super::{card_hash, current_card};
+use super::current_card;
 use crate::reply::interaction::perms;
 use crate::reply::{self, Catalog, Interaction, Message, Outcome, Response};
 use crate::store::Store;
@@ -26,7 +26,7 @@ pub async fn list(store: &dyn Store, catalog: &Catalog, i: &Interaction) -> Outc
     let mut lines = vec![format!("**Living pins** ({})", pins.len())];
     for p in pins.iter().take(SHOWN) {
         let state = match current_card(catalog, p) {
-            Some(card) if card_hash(&card) == p.hash => "✅ current".to_string(),
+            Some(card) if card.hash() == p.hash => "✅ current".to_string(),
             Some(_) => "🔄 outdated: updated after the next reload".to_string(),
             None => "⚠️ its module was removed".to_string(),
         };

@@ -1,6 +1,6 @@
 //! Living pins (issue 10): every module card `/pin` posts is recorded with the content hash of
-//! its payload; after a reload (and at start-up) [`refresh_pins`] edits each pin whose card
-//! changed in place (`PATCH`, so it stays pinned), tells a pin whose module was removed so and
+//! its card and roadmap picture; after a reload (and at start-up) [`refresh_pins`] edits each pin
+//! whose card changed in place (`PATCH`, so it stays pinned, re-uploading the picture), tells a pin whose module was removed so and
 //! stops tracking it, and forgets pins whose message or channel is gone (10008, 10003, 50001).
 //! Edits go through the `Discord` port (the paced REST client) and are claimed in the store with
 //! a lease, so with several replicas each pin is edited once. `/pin list` is [`list::list`].
@@ -8,7 +8,8 @@
 pub mod list;
 
 use crate::ports::{Discord, RestError, MISSING_ACCESS, UNKNOWN_CHANNEL, UNKNOWN_MESSAGE};
-use crate::reply::handle::{pin_card, PinnedCard};
+use crate::reply::handle::PinnedCard;
+use crate::reply::pincard::{pin_card, PinCard};
 use crate::reply::{Catalog, Message};
 use crate::store::{Lease, NewPin, Pin, Store, StoreError};
 use futures_util::StreamExt;
@@ -38,20 +39,8 @@ pub struct RefreshReport {
     pub failed: u64,
 }
 
-/// The content hash of a card payload (FNV-1a 64 over its JSON, hex): stable across builds, so
-/// replicas and restarts agree on which pins are current.
-pub fn card_hash(message: &Message) -> String {
-    let json = serde_json::to_string(message).unwrap_or_default();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in json.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
-
 /// The current card of a pin, or `None` when its module (or track) is gone.
-pub fn current_card(catalog: &Catalog, pin: &Pin) -> Option<Message> {
+pub fn current_card(catalog: &Catalog, pin: &Pin) -> Option<PinCard> {
     pin_card(catalog, &pin.track, pin.module)
 }
 
@@ -72,7 +61,7 @@ pub fn removed_notice(catalog: &Catalog, pin: &Pin) -> Message {
 }
 
 /// Records a card `/pin` just posted and pinned. A failure is logged, not shown: the card is up.
-pub async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &str, msg: &Message) {
+pub async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &str) {
     let ids = (card.guild.parse(), channel.parse(), id.parse());
     let (Ok(guild_id), Ok(channel_id), Ok(message_id)) = ids else {
         tracing::warn!(
@@ -82,14 +71,14 @@ pub async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &st
         );
         return;
     };
-    let hash = card_hash(msg);
+    let hash = &card.hash;
     let pin = NewPin {
         guild_id,
         channel_id,
         message_id,
         track: &card.track,
         module: card.module,
-        hash: &hash,
+        hash,
     };
     if let Err(e) = store.record_pin(&pin, unix_now()).await {
         tracing::warn!(error = %e, channel, id, "could not record a living pin");
@@ -120,7 +109,7 @@ pub async fn refresh_pins(
         after = last.id;
         let stale: Vec<i64> = page
             .iter()
-            .filter(|p| current_card(catalog, p).is_none_or(|m| card_hash(&m) != p.hash))
+            .filter(|p| current_card(catalog, p).is_none_or(|c| c.hash() != p.hash))
             .map(|p| p.id)
             .collect();
         report.current += (page.len() - stale.len()) as u64;
@@ -178,13 +167,17 @@ async fn refresh_one(
     pin: &Pin,
 ) -> Result<Outcome, StoreError> {
     let card = current_card(catalog, pin);
-    let hash = card.as_ref().map(card_hash);
+    let hash = card.as_ref().map(PinCard::hash);
     if hash.as_deref() == Some(pin.hash.as_str()) {
         // Another replica edited it between our look and our claim.
         store.release_pin(pin.id, replica).await?;
         return Ok(Outcome::Current);
     }
-    let edit = card.unwrap_or_else(|| removed_notice(catalog, pin));
+    // The card with its picture (drawn once per track and catalog), or the removal notice.
+    let edit = match &card {
+        Some(card) => card.message(catalog),
+        None => removed_notice(catalog, pin),
+    };
     let (channel, message) = (pin.channel_id.to_string(), pin.message_id.to_string());
     let edited = discord.edit_message(&channel, &message, &edit).await;
     Ok(match (edited, hash) {

@@ -24,7 +24,7 @@ pub enum Effect {
     /// pin is recorded as living (`card`), so reloads keep it true.
     PostAndPin {
         channel: String,
-        message: Message,
+        message: Box<Message>,
         card: PinnedCard,
     },
     /// Remember a member's track (`/track`, the select menu).
@@ -41,29 +41,14 @@ pub enum Effect {
     },
 }
 
-/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`.
+/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`, and
+/// the content hash of the card posted ([`super::pincard::PinCard::hash`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinnedCard {
     pub guild: String,
     pub track: String,
     pub module: u32,
-}
-
-/// The card `/pin` posts for module `number` of track `track`, as the curriculum has it now;
-/// `None` when that module (or track) is gone. Living pins are edited to match it.
-pub fn pin_card(cat: &Catalog, track: &str, number: u32) -> Option<Message> {
-    let c = &cat.curriculum;
-    let t = c.tracks.iter().find(|t| t.slug == track)?;
-    let mi = t.module(c, number)?;
-    Some(pinned_message(cat, mi))
-}
-
-/// A module card as pinned: no paging buttons (they would page for whoever clicks).
-fn pinned_message(cat: &Catalog, mi: usize) -> Message {
-    Message {
-        components: Vec::new(),
-        ..modules::card(cat, mi, 0)
-    }
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -224,10 +209,12 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
     let (Some(channel), Some(guild)) = (i.channel_id.clone(), i.guild_id.clone()) else {
         return error("I can't tell which channel to pin in.");
     };
+    let pinned = super::pincard::card(cat, mi);
     let card = PinnedCard {
         guild,
         track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
         module: m.number,
+        hash: pinned.hash(),
     };
     Outcome {
         response: Response::Message(
@@ -235,7 +222,7 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
         ),
         effects: vec![Effect::PostAndPin {
             channel,
-            message: pinned_message(cat, mi),
+            message: Box::new(pinned.message(cat)),
             card,
         }],
         failed: false,

@@ -10,6 +10,7 @@ pub mod interaction;
 mod lookup;
 pub mod message;
 pub mod modules;
+pub mod pincard;
 pub mod registry;
 pub mod render;
 pub mod roadmap;
@@ -30,6 +31,8 @@ pub struct Catalog {
     pub index: SearchIndex,
     pub errors: usize,
     pub warnings: usize,
+    /// Roadmap pictures drawn for pinned cards (a memo, see [`pincard`]).
+    pub pictures: pincard::Pictures,
 }
 
 impl Catalog {
@@ -48,6 +51,7 @@ impl Catalog {
                 .iter()
                 .filter(|d| d.severity == Severity::Warning)
                 .count(),
+            pictures: pincard::Pictures::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `tests/support/mod.rs` for the guide; this file holds the handle and its test API.
 
 mod api;
+mod attachments;
 mod commands;
 mod content;
 mod faults;

@@ -63,6 +63,8 @@ pub struct Request<'a> {
     pub op: &'a Operation,
     pub body: &'a Value,
     pub query: &'a str,
+    /// The files of a multipart body.
+    pub uploads: &'a [super::multipart::Upload],
 }
 
 impl Request<'_> {
@@ -114,11 +116,13 @@ async fn handle(
     };
     let content_type = header(&headers, "content-type");
     let body = parse_body(&content_type, &raw);
+    let mut uploads = Vec::new();
     if content_type.starts_with("multipart/form-data") {
         let (files, problems) = super::multipart::check(&path, &content_type, &raw, body.as_ref());
         let problems = problems
             .into_iter()
             .map(|p| format!("{method} {path}: {p}"));
+        uploads.clone_from(&files);
         shared.update(|s| (s.uploads.extend(files), s.violations.extend(problems)));
     }
     let mut rec = RecordedRequest {
@@ -223,6 +227,7 @@ async fn handle(
         op: &op,
         body: body.as_ref().unwrap_or(&null),
         query: &query,
+        uploads: &uploads,
     };
     let (reply, route_violations) = match routes::handle(&shared, &req) {
         Some(out) => out,

@@ -10,10 +10,11 @@
 use serde_json::{json, Value};
 
 use super::content::{message_problems, pings};
+use super::multipart::Upload;
 use super::payloads::{self, MessageParts};
 use super::rest::{Reply, Request};
 use super::state::{Shared, State, StoredMessage};
-use super::world::{perms, World};
+use super::world::perms;
 
 type Out = Option<(Reply, Vec<String>)>;
 
@@ -83,8 +84,9 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
                             if !problems.is_empty() {
                                 return (Reply::error(400, 50035, "Invalid Form Body"), problems);
                             }
-                            apply_edit(world, &mut msg.value, req.body);
-                            (Reply::ok(msg.value.clone()), Vec::new())
+                            let problems =
+                                apply_edit(shared, &mut msg.value, req.body, req.uploads);
+                            (Reply::ok(msg.value.clone()), problems)
                         }
                     }
                 }
@@ -201,7 +203,7 @@ fn create_message(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
             }
         }
         let author = payloads::user(&shared.world, shared.world.ids.bot_user);
-        let value = store_message(shared, s, channel, req.body, author, 0, None);
+        let value = store_message(shared, s, channel, req, author);
         let id = value["id"]
             .as_str()
             .and_then(|i| i.parse().ok())
@@ -287,11 +289,22 @@ fn list_messages(shared: &Shared, req: &Request<'_>) -> Reply {
 }
 
 /// Creates and stores a message from a request body; returns its JSON.
-pub fn store_message(
+fn store_message(
     shared: &Shared,
     s: &mut State,
     channel: u64,
-    body: &Value,
+    req: &Request<'_>,
+    author: Value,
+) -> Value {
+    store(shared, s, channel, (req.body, req.uploads), author, 0, None)
+}
+
+/// Creates and stores a message from a request body and its uploads; returns its JSON.
+pub fn store(
+    shared: &Shared,
+    s: &mut State,
+    channel: u64,
+    (body, uploads): (&Value, &[Upload]),
     author: Value,
     kind: u8,
     interaction: Option<(u64, Value)>,
@@ -304,7 +317,7 @@ pub fn store_message(
         Some((app, meta)) => (Some(app), Some(meta)),
         None => (None, None),
     };
-    let value = payloads::message(MessageParts {
+    let mut value = payloads::message(MessageParts {
         id,
         channel,
         author,
@@ -320,6 +333,8 @@ pub fn store_message(
         webhook_id,
         interaction_metadata,
     });
+    let problems = super::attachments::settle(shared, &mut value, body, uploads, true);
+    s.violations.extend(problems);
     s.messages.insert(
         id,
         StoredMessage {
@@ -332,9 +347,16 @@ pub fn store_message(
     value
 }
 
-/// Applies an edit body to a stored message (recomputing its pings when content changes).
-pub fn apply_edit(world: &World, message: &mut Value, body: &Value) {
-    for key in ["content", "embeds", "components", "attachments"] {
+/// Applies an edit body (and its uploads) to a stored message, recomputing its pings when
+/// content changes; returns the problems found.
+pub fn apply_edit(
+    shared: &Shared,
+    message: &mut Value,
+    body: &Value,
+    uploads: &[Upload],
+) -> Vec<String> {
+    let world = &shared.world;
+    for key in ["content", "embeds", "components"] {
         if let Some(v) = body.get(key) {
             message[key] = match (key, v) {
                 ("content", Value::Null) => json!(""),
@@ -358,6 +380,7 @@ pub fn apply_edit(world: &World, message: &mut Value, body: &Value) {
         message["mentions"] = p.users.iter().map(|u| payloads::user(world, *u)).collect();
     }
     message["edited_timestamp"] = json!(payloads::now_iso());
+    super::attachments::settle(shared, message, body, uploads, false)
 }
 
 fn pin(shared: &Shared, req: &Request<'_>, add: bool) -> Reply {

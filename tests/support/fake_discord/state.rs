@@ -191,6 +191,8 @@ pub struct Shared {
     changed: watch::Sender<u64>,
     last_id: AtomicU64,
     pub conn_ids: AtomicU64,
+    /// The files behind attachment urls (the fake's CDN): url -> bytes.
+    pub cdn: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Shared {
@@ -203,6 +205,7 @@ impl Shared {
             changed: watch::channel(0).0,
             last_id: AtomicU64::new(0),
             conn_ids: AtomicU64::new(0),
+            cdn: Mutex::new(HashMap::new()),
         }
     }
 

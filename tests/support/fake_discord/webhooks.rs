@@ -6,9 +6,10 @@ use serde_json::{json, Value};
 
 use super::commands::commands;
 use super::content::{autocomplete_problems, message_problems};
+use super::multipart::Upload;
 use super::payloads;
 use super::rest::{Reply, Request};
-use super::routes::{apply_edit, store_message};
+use super::routes::{apply_edit, store};
 use super::state::{InteractionRecord, RecordedCallback, Shared, State};
 
 type Out = Option<(Reply, Vec<String>)>;
@@ -65,7 +66,7 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
                 if !problems.is_empty() {
                     return (Reply::error(400, 50035, "Invalid Form Body"), problems);
                 }
-                let msg = response_message(shared, s, rec, req.body, 0);
+                let msg = response_message(shared, s, rec, (req.body, req.uploads), 0);
                 let id = msg["id"].as_str().and_then(|i| i.parse().ok()).unwrap_or(0);
                 if let Some(r) = s.interactions.get_mut(&rec.id) {
                     r.followups.push(id);
@@ -131,12 +132,13 @@ fn callback(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
         if !problems.is_empty() {
             return (Reply::error(400, 50035, "Invalid Form Body"), problems);
         }
+        let mut edit_problems = Vec::new();
         let original = match kind {
             4 => Some(response_message(
                 shared,
                 s,
                 &rec,
-                &data,
+                (&data, req.uploads),
                 if rec.kind == 2 { 20 } else { 0 },
             )),
             5 => {
@@ -145,7 +147,7 @@ fn callback(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
                     shared,
                     s,
                     &rec,
-                    &json!({"flags": flags}),
+                    (&json!({"flags": flags}), &[]),
                     if rec.kind == 2 { 20 } else { 0 },
                 ))
             }
@@ -154,7 +156,8 @@ fn callback(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
                 .and_then(|m| s.messages.get_mut(&m))
                 .map(|m| {
                     if kind == 7 {
-                        apply_edit(&shared.world, &mut m.value, &data);
+                        let problems = apply_edit(shared, &mut m.value, &data, req.uploads);
+                        edit_problems.extend(problems);
                     }
                     m.value.clone()
                 }),
@@ -172,7 +175,7 @@ fn callback(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
             r.pending_edit = matches!(kind, 5 | 6);
         }
         if !req.query_flag("with_response") {
-            return (Reply::no_content(), Vec::new());
+            return (Reply::no_content(), edit_problems);
         }
         let mut interaction = json!({"id": id.to_string(), "type": rec.kind});
         let mut resource = json!({"type": kind});
@@ -190,7 +193,7 @@ fn callback(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
         }
         (
             Reply::ok(json!({"interaction": interaction, "resource": resource})),
-            Vec::new(),
+            edit_problems,
         )
     })
 }
@@ -200,7 +203,7 @@ fn response_message(
     shared: &Shared,
     s: &mut State,
     rec: &InteractionRecord,
-    body: &Value,
+    body: (&Value, &[Upload]),
     kind: u8,
 ) -> Value {
     let world = &shared.world;
@@ -211,7 +214,7 @@ fn response_message(
         "authorizing_integration_owners": {"0": rec.guild.unwrap_or(0).to_string()},
     });
     let author = payloads::user(world, world.ids.bot_user);
-    store_message(
+    store(
         shared,
         s,
         rec.channel,
@@ -302,8 +305,8 @@ fn edit_message(
                 return (Reply::error(400, 50035, "Invalid Form Body"), problems);
             }
             let mut edited = m.value.clone();
-            apply_edit(&shared.world, &mut edited, req.body);
-            let problems = message_problems(&edited, true);
+            let mut problems = apply_edit(shared, &mut edited, req.body, req.uploads);
+            problems.extend(message_problems(&edited, true));
             if !problems.is_empty() {
                 return (
                     Reply::error(400, 50006, "Cannot send an empty message"),
