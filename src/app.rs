@@ -287,19 +287,23 @@ impl App {
             }
             Effect::PostAndPin {
                 channel,
-                message,
                 card,
+                pinned,
             } => {
-                let posted = self.discord.create_message(&channel, &message, None).await;
-                let result = match posted {
-                    Ok(id) => self.discord.pin(&channel, &id).await.map(|()| id),
-                    Err(e) => Err(e),
-                };
-                if let Ok(id) = &result {
-                    crate::pins::record(&*self.store, &card, &channel, id).await;
-                }
+                let (discord, store) = (&*self.discord, &*self.store);
+                let cat = self.catalog();
+                let result =
+                    crate::pins::post(store, discord, &cat, &channel, &card, &pinned).await;
                 match result {
-                    Ok(_) => None,
+                    Ok(crate::pins::Posted::Card) => None,
+                    Ok(crate::pins::Posted::PictureRefused) => {
+                        let note = format!(
+                            "Pinned Module {}, without the roadmap picture: I need **Attach \
+                             Files** in this channel for it.",
+                            pinned.module
+                        );
+                        Some(reply::Response::Message(reply::Message::text(note).ephemeral()).into())
+                    }
                     Err(e) if e.is_missing_access() => Some(reply::handle::error(
                         "I can't pin in this channel: I need **Send Messages**, **Embed Links** and \
                          **Pin Messages** here. Ask an admin to grant them to my role.",

@@ -301,6 +301,63 @@ async fn pins_in_a_lost_channel_are_forgotten_and_failures_retried() {
     w.fake.assert_no_violations();
 }
 
+/// Where the bot may not attach files, a card goes up (and is edited) without its picture, and
+/// still counts as current; when the interaction says so up front, no upload is even tried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_attach_files_a_card_goes_up_without_its_picture() {
+    use support::fake_discord::perms;
+    let w = world().await;
+    let who = moderator(&w.fake);
+    let channel = w.fake.channel_id();
+    w.fake
+        .set_bot_permissions(channel, perms::BOT & !perms::ATTACH_FILES);
+    // Without app_permissions (unknown) the upload is tried, refused (50013) and the card
+    // re-posted bare.
+    let defs = curriculum_bot::reply::registry::definitions(&w.app.catalog().curriculum);
+    let pin_as = |line: &str, perms: Option<u64>| {
+        let mut i = curriculum_bot::reply::ask::interaction(line, &defs, &who).unwrap();
+        i.app_permissions = perms.map(|p| p.to_string());
+        let app = &w.app;
+        async move { curriculum_bot::reply::render::text(&app.handle(&i).await.response) }
+    };
+    let reply = pin_as("/pin module 1", None).await;
+    assert!(reply.contains("without the roadmap picture"), "{reply}");
+    assert!(reply.contains("Attach Files"), "{reply}");
+    let cards = w.fake.messages(channel);
+    assert_eq!(cards.len(), 1, "one card posted");
+    let card = &cards[0];
+    assert_eq!(card["attachments"], serde_json::json!([]));
+    assert!(card["embeds"][0]["image"].is_null(), "no broken picture");
+    assert_eq!(card["pinned"], true);
+    let listed = run(&w.app, "/pin list", &who).await;
+    assert!(listed.contains("✅ current"), "{listed}");
+    let refused = |fake: &FakeDiscord| {
+        let all = fake.requests();
+        all.iter().filter(|r| r.status == 403).count()
+    };
+    assert_eq!(refused(&w.fake), 1);
+
+    // A change: the edit with the picture is refused, the bare edit goes through.
+    let changed = with_weeks(load(&w.data), 1, 20, 22);
+    let report = refresh(&w, &changed).await;
+    assert_eq!(report.edited, 1, "{report:?}");
+    let id: u64 = card["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(duration(&message(&w.fake, id)), "20-22 weeks");
+    assert_eq!(refused(&w.fake), 2);
+    assert_eq!(
+        refresh(&w, &changed).await.current,
+        1,
+        "current without its picture"
+    );
+
+    // With app_permissions saying so, the card is posted bare at once: no refused upload.
+    let text = pin_as("/pin module 2", Some(perms::BOT & !perms::ATTACH_FILES)).await;
+    assert!(text.contains("without the roadmap picture"), "{text}");
+    assert_eq!(refused(&w.fake), 2);
+    assert_eq!(w.fake.messages(channel).len(), 2);
+    w.fake.assert_no_violations();
+}
+
 /// `n` pins of Module 1 and 2 made through `/pin`, then both replicas refresh at once.
 async fn race(fake: &FakeDiscord, stores: [Arc<dyn Store>; 2], data: &std::path::Path, n: u32) {
     let first = App::new(load(data), rest(fake, 45), stores[0].clone());

@@ -4,8 +4,9 @@
 //! 429 (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
 
 mod buckets;
+mod port;
 
-use crate::ports::{Discord, PostedMessage, RestError};
+use crate::ports::{PostedMessage, RestError};
 use crate::reply::{Message, Response};
 use buckets::Buckets;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -286,7 +287,7 @@ impl Rest {
         let list = v
             .as_array()
             .ok_or_else(|| RestError::Transport("Discord's answer was not a list".into()))?;
-        Ok(list.iter().map(posted).collect())
+        Ok(list.iter().map(port::posted).collect())
     }
 
     /// The bot's user id, from `GET /users/@me` the first time.
@@ -366,72 +367,11 @@ impl Rest {
     }
 }
 
-#[async_trait::async_trait]
-impl Discord for Rest {
-    async fn create_message(
-        &self,
-        channel: &str,
-        message: &Message,
-        nonce: Option<&str>,
-    ) -> Result<String, RestError> {
-        self.send(channel, message, nonce).await
-    }
-
-    async fn pin(&self, channel: &str, message: &str) -> Result<(), RestError> {
-        self.pin_message(channel, message).await
-    }
-
-    async fn edit_message(
-        &self,
-        channel: &str,
-        message: &str,
-        edit: &Message,
-    ) -> Result<(), RestError> {
-        self.edit(channel, message, edit).await
-    }
-
-    async fn create_dm(&self, user: &str) -> Result<String, RestError> {
-        Rest::create_dm(self, user).await
-    }
-
-    async fn messages_after(
-        &self,
-        channel: &str,
-        after: u64,
-        limit: u8,
-    ) -> Result<Vec<PostedMessage>, RestError> {
-        Rest::messages_after(self, channel, after, limit).await
-    }
-
-    async fn own_user_id(&self) -> Result<String, RestError> {
-        Rest::own_user_id(self).await
-    }
-}
-
-/// A fetched message: its id, author and the `custom_id`s of its components (nested in rows).
-fn posted(m: &Value) -> PostedMessage {
-    fn walk(v: &Value, out: &mut Vec<String>) {
-        for c in v.as_array().into_iter().flatten() {
-            if let Some(id) = c["custom_id"].as_str() {
-                out.push(id.to_string());
-            }
-            walk(&c["components"], out);
-        }
-    }
-    let mut custom_ids = Vec::new();
-    walk(&m["components"], &mut custom_ids);
-    PostedMessage {
-        id: m["id"].as_str().unwrap_or("").to_string(),
-        author_id: m["author"]["id"].as_str().unwrap_or("").to_string(),
-        custom_ids,
-    }
-}
-
 fn header_secs(h: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
     h?.to_str().ok()?.trim().parse().ok()
 }
 
-fn id_of(v: &Value) -> Result<String, RestError> {
+pub(crate) fn id_of(v: &Value) -> Result<String, RestError> {
     v["id"]
         .as_str()
         .map(str::to_owned)

@@ -7,7 +7,9 @@
 
 pub mod list;
 
-use crate::ports::{Discord, RestError, MISSING_ACCESS, UNKNOWN_CHANNEL, UNKNOWN_MESSAGE};
+use crate::ports::{
+    Discord, RestError, MISSING_ACCESS, MISSING_PERMISSIONS, UNKNOWN_CHANNEL, UNKNOWN_MESSAGE,
+};
 use crate::reply::handle::PinnedCard;
 use crate::reply::pincard::{pin_card, PinCard};
 use crate::reply::{Catalog, Message};
@@ -60,8 +62,46 @@ pub fn removed_notice(catalog: &Catalog, pin: &Pin) -> Message {
     .within_limits()
 }
 
-/// Records a card `/pin` just posted and pinned. A failure is logged, not shown: the card is up.
-pub async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &str) {
+/// How a card went up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posted {
+    /// The card as given.
+    Card,
+    /// The bot may not attach files here (50013 to the upload): posted without the picture.
+    PictureRefused,
+}
+
+/// `/pin`'s effect: posts `card` in `channel` (without its picture if the upload is refused),
+/// pins it and records it as living.
+pub async fn post(
+    store: &dyn Store,
+    discord: &dyn Discord,
+    catalog: &Catalog,
+    channel: &str,
+    card: &PinCard,
+    pinned: &PinnedCard,
+) -> Result<Posted, RestError> {
+    let full = card.message(catalog);
+    let (posted, shown) = match discord.create_message(channel, &full, None).await {
+        Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
+            let bare = card.bare();
+            let message = bare.message(catalog);
+            (discord.create_message(channel, &message, None).await, bare)
+        }
+        other => (other, card.clone()),
+    };
+    let id = posted?;
+    discord.pin(channel, &id).await?;
+    record(store, pinned, channel, &id, &shown.hash()).await;
+    Ok(match shown.svg.is_some() || card.svg.is_none() {
+        true => Posted::Card,
+        false => Posted::PictureRefused,
+    })
+}
+
+/// Records a card `/pin` just posted and pinned, showing the card of `hash`. A failure is
+/// logged, not shown: the card is up.
+async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &str, hash: &str) {
     let ids = (card.guild.parse(), channel.parse(), id.parse());
     let (Ok(guild_id), Ok(channel_id), Ok(message_id)) = ids else {
         tracing::warn!(
@@ -71,7 +111,6 @@ pub async fn record(store: &dyn Store, card: &PinnedCard, channel: &str, id: &st
         );
         return;
     };
-    let hash = &card.hash;
     let pin = NewPin {
         guild_id,
         channel_id,
@@ -109,7 +148,7 @@ pub async fn refresh_pins(
         after = last.id;
         let stale: Vec<i64> = page
             .iter()
-            .filter(|p| current_card(catalog, p).is_none_or(|c| c.hash() != p.hash))
+            .filter(|p| current_card(catalog, p).is_none_or(|c| !c.shown_by(&p.hash)))
             .map(|p| p.id)
             .collect();
         report.current += (page.len() - stale.len()) as u64;
@@ -167,19 +206,23 @@ async fn refresh_one(
     pin: &Pin,
 ) -> Result<Outcome, StoreError> {
     let card = current_card(catalog, pin);
-    let hash = card.as_ref().map(PinCard::hash);
-    if hash.as_deref() == Some(pin.hash.as_str()) {
+    if card.as_ref().is_some_and(|c| c.shown_by(&pin.hash)) {
         // Another replica edited it between our look and our claim.
         store.release_pin(pin.id, replica).await?;
         return Ok(Outcome::Current);
     }
-    // The card with its picture (drawn once per track and catalog), or the removal notice.
-    let edit = match &card {
-        Some(card) => card.message(catalog),
-        None => removed_notice(catalog, pin),
-    };
     let (channel, message) = (pin.channel_id.to_string(), pin.message_id.to_string());
-    let edited = discord.edit_message(&channel, &message, &edit).await;
+    // The card with its picture (drawn once per SVG and catalog), or the removal notice.
+    let (edited, hash) = match &card {
+        Some(card) => edit_card(discord, &channel, &message, card, catalog).await,
+        None => {
+            let notice = removed_notice(catalog, pin);
+            (
+                discord.edit_message(&channel, &message, &notice).await,
+                None,
+            )
+        }
+    };
     Ok(match (edited, hash) {
         (Ok(()), Some(hash)) => {
             store
@@ -202,6 +245,28 @@ async fn refresh_one(
             Outcome::Failed
         }
     })
+}
+
+/// Edits a pin to `card`; where the bot may not attach files (50013 to the upload), to the card
+/// without its picture. Returns the outcome and the hash of what the pin now shows.
+async fn edit_card(
+    discord: &dyn Discord,
+    channel: &str,
+    message: &str,
+    card: &PinCard,
+    catalog: &Catalog,
+) -> (Result<(), RestError>, Option<String>) {
+    let full = card.message(catalog);
+    match discord.edit_message(channel, message, &full).await {
+        Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
+            let bare = card.bare();
+            let edited = discord
+                .edit_message(channel, message, &bare.message(catalog))
+                .await;
+            (edited, Some(bare.hash()))
+        }
+        other => (other, Some(card.hash())),
+    }
 }
 
 /// This process's replica id for pin claims (unique per process).

@@ -107,7 +107,11 @@ pub fn interaction(line: &str, defs: &[Value], who: &Asker) -> Result<Interactio
         user: who.guild_id.is_none().then_some(user),
         token: "ask".into(),
         app_permissions: Some(
-            (perms::SEND_MESSAGES | perms::MANAGE_MESSAGES | perms::EMBED_LINKS).to_string(),
+            (perms::SEND_MESSAGES
+                | perms::MANAGE_MESSAGES
+                | perms::EMBED_LINKS
+                | perms::ATTACH_FILES)
+                .to_string(),
         ),
         locale: Some("en-US".into()),
         message: None,

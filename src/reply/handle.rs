@@ -20,12 +20,12 @@ pub enum Effect {
         guild: Option<String>,
         query: String,
     },
-    /// Post `message` in `channel` and pin it; the reply depends on whether that worked. The
-    /// pin is recorded as living (`card`), so reloads keep it true.
+    /// Post `card` in `channel` and pin it; the reply depends on whether that worked. The pin
+    /// is recorded as living (`pinned`), so reloads keep it true.
     PostAndPin {
         channel: String,
-        message: Box<Message>,
-        card: PinnedCard,
+        card: Box<super::pincard::PinCard>,
+        pinned: PinnedCard,
     },
     /// Remember a member's track (`/track`, the select menu).
     SetMemberTrack {
@@ -41,14 +41,12 @@ pub enum Effect {
     },
 }
 
-/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`, and
-/// the content hash of the card posted ([`super::pincard::PinCard::hash`]).
+/// Which card a pin shows: the module `module` of track `track` (a slug), pinned in `guild`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinnedCard {
     pub guild: String,
     pub track: String,
     pub module: u32,
-    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,21 +207,33 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
     let (Some(channel), Some(guild)) = (i.channel_id.clone(), i.guild_id.clone()) else {
         return error("I can't tell which channel to pin in.");
     };
-    let pinned = super::pincard::card(cat, mi);
+    // Without Attach Files the card goes up without its roadmap picture (and says so).
+    let attach = i.bot_can(perms::ATTACH_FILES);
+    let pinned = match attach {
+        true => super::pincard::card(cat, mi),
+        false => super::pincard::card(cat, mi).bare(),
+    };
     let card = PinnedCard {
         guild,
         track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
         module: m.number,
-        hash: pinned.hash(),
     };
     Outcome {
         response: Response::Message(
-            Message::text(format!("Pinned Module {}: {}.", m.number, m.title)).ephemeral(),
+            Message::text(match attach {
+                true => format!("Pinned Module {}: {}.", m.number, m.title),
+                false => format!(
+                    "Pinned Module {}: {}, without the roadmap picture: I need **Attach Files** \
+                     in this channel for it.",
+                    m.number, m.title
+                ),
+            })
+            .ephemeral(),
         ),
         effects: vec![Effect::PostAndPin {
             channel,
-            message: Box::new(pinned.message(cat)),
-            card,
+            card: Box::new(pinned),
+            pinned: card,
         }],
         failed: false,
     }

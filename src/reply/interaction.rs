@@ -18,6 +18,8 @@ pub mod perms {
     pub const SEND_MESSAGES: u64 = 1 << 11;
     pub const MANAGE_MESSAGES: u64 = 1 << 13;
     pub const EMBED_LINKS: u64 = 1 << 14;
+    /// Uploading files to a channel (the pinned cards' roadmap picture).
+    pub const ATTACH_FILES: u64 = 1 << 15;
     /// Split from Manage Messages by Discord in 2025; pinning needs it.
     pub const PIN_MESSAGES: u64 = 1 << 51;
 }

@@ -64,6 +64,20 @@ impl PinCard {
         format!("{h:016x}")
     }
 
+    /// The card without its picture: what is posted where the bot may not attach files.
+    pub fn bare(&self) -> PinCard {
+        PinCard {
+            message: without_picture(self.message.clone()),
+            svg: None,
+        }
+    }
+
+    /// Whether a pin recorded with `hash` shows this card, with its picture or (posted where the
+    /// bot may not attach files) without it.
+    pub fn shown_by(&self, hash: &str) -> bool {
+        self.hash() == hash || (self.svg.is_some() && self.bare().hash() == hash)
+    }
+
     /// The message to post or edit to: the card with its picture uploaded as `roadmap.png`
     /// (drawn once per catalog and SVG). Without a picture when it can't be drawn.
     pub fn message(&self, cat: &Catalog) -> Message {
@@ -147,6 +161,20 @@ mod tests {
         assert_ne!(card.hash(), redrawn.hash());
         assert_eq!(card.hash(), pin_card(&cat, &slug, 1).unwrap().hash());
         assert_ne!(card.hash(), pin_card(&cat, &slug, 2).unwrap().hash());
+    }
+
+    #[test]
+    fn a_bare_card_is_still_current_but_another_card_is_not() {
+        let cat = testkit::catalog();
+        let slug = cat.curriculum.tracks[0].slug.clone();
+        let card = pin_card(&cat, &slug, 1).expect("module 1");
+        let bare = card.bare();
+        assert!(bare.message(&cat).files.is_empty());
+        assert!(bare.message(&cat).embeds[0].image.is_none());
+        assert_ne!(bare.hash(), card.hash());
+        assert!(card.shown_by(&card.hash()) && card.shown_by(&bare.hash()));
+        let other = pin_card(&cat, &slug, 2).expect("module 2");
+        assert!(!other.shown_by(&card.hash()) && !other.shown_by(&bare.hash()));
     }
 
     #[test]

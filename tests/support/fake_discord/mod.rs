@@ -15,6 +15,7 @@ mod routes;
 pub mod spec;
 mod spec_util;
 mod state;
+mod stored;
 mod webhooks;
 mod world;
 

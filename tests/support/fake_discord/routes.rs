@@ -1,6 +1,7 @@
 //! REST routes on channels, messages, DMs, pins, users, guilds and the gateway URL. Each answers
 //! like Discord, including its errors: 10003 Unknown Channel, 10008 Unknown Message, 50007 Cannot
-//! send messages to this user, 50013 Missing Permissions, 50006 empty message, and `nonce` +
+//! send messages to this user, 50013 Missing Permissions (also for uploads without Attach Files
+//! in a guild channel), 50006 empty message, and `nonce` +
 //! `enforce_nonce` deduplication on message creation for `Options::nonce_window` only ("the past
 //! few minutes"). Reading a channel's messages honours `after` / `before` / `around` / `limit`,
 //! needs View Channel, and answers an empty list without Read Message History; without the
@@ -9,9 +10,8 @@
 
 use serde_json::{json, Value};
 
-use super::content::{message_problems, pings};
-use super::multipart::Upload;
-use super::payloads::{self, MessageParts};
+use super::content::message_problems;
+use super::payloads;
 use super::rest::{Reply, Request};
 use super::state::{Shared, State, StoredMessage};
 use super::world::perms;
@@ -71,26 +71,37 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
         ("get", "/channels/{channel_id}/messages") => plain(list_messages(shared, req)),
         ("get" | "patch" | "delete", "/channels/{channel_id}/messages/{message_id}") => {
             let (c, m) = (req.id("channel_id"), req.id("message_id"));
-            Some(shared.update(|s| match s.messages.get_mut(&m) {
-                Some(msg) if msg.channel == c && !msg.deleted && !msg.ephemeral => {
-                    match req.op.method.as_str() {
-                        "get" => (Reply::ok(msg.value.clone()), Vec::new()),
-                        "delete" => {
-                            msg.deleted = true;
-                            (Reply::no_content(), Vec::new())
-                        }
-                        _ => {
-                            let problems = message_problems(req.body, false);
-                            if !problems.is_empty() {
-                                return (Reply::error(400, 50035, "Invalid Form Body"), problems);
+            Some(shared.update(|s| {
+                // Uploads to a guild channel need Attach Files (DMs don't).
+                let may_attach = world.channel(c).is_none()
+                    || s.bot_permissions(world, c) & perms::ATTACH_FILES != 0;
+                match s.messages.get_mut(&m) {
+                    Some(msg) if msg.channel == c && !msg.deleted && !msg.ephemeral => {
+                        match req.op.method.as_str() {
+                            "get" => (Reply::ok(msg.value.clone()), Vec::new()),
+                            "delete" => {
+                                msg.deleted = true;
+                                (Reply::no_content(), Vec::new())
                             }
-                            let problems =
-                                apply_edit(shared, &mut msg.value, req.body, req.uploads);
-                            (Reply::ok(msg.value.clone()), problems)
+                            _ if !req.uploads.is_empty() && !may_attach => {
+                                (Reply::error(403, 50013, "Missing Permissions"), Vec::new())
+                            }
+                            _ => {
+                                let problems = message_problems(req.body, false);
+                                if !problems.is_empty() {
+                                    return (
+                                        Reply::error(400, 50035, "Invalid Form Body"),
+                                        problems,
+                                    );
+                                }
+                                let problems =
+                                    super::stored::apply_edit(shared, &mut msg.value, req.body, req.uploads);
+                                (Reply::ok(msg.value.clone()), problems)
+                            }
                         }
                     }
+                    _ => (Reply::error(404, 10008, "Unknown Message"), Vec::new()),
                 }
-                _ => (Reply::error(404, 10008, "Unknown Message"), Vec::new()),
             }))
         }
         ("put" | "delete", "/channels/{channel_id}/pins/{message_id}")
@@ -177,7 +188,8 @@ fn create_message(shared: &Shared, req: &Request<'_>) -> (Reply, Vec<String>) {
                 if have & perms::VIEW_CHANNEL == 0 {
                     return (Reply::error(403, 50001, "Missing Access"), Vec::new());
                 }
-                if have & perms::SEND_MESSAGES == 0 {
+                let attaching = !req.uploads.is_empty() && have & perms::ATTACH_FILES == 0;
+                if have & perms::SEND_MESSAGES == 0 || attaching {
                     return (Reply::error(403, 50013, "Missing Permissions"), Vec::new());
                 }
             }
@@ -296,92 +308,9 @@ fn store_message(
     req: &Request<'_>,
     author: Value,
 ) -> Value {
-    store(shared, s, channel, (req.body, req.uploads), author, 0, None)
+    super::stored::store(shared, s, channel, (req.body, req.uploads), author, 0, None)
 }
 
-/// Creates and stores a message from a request body and its uploads; returns its JSON.
-pub fn store(
-    shared: &Shared,
-    s: &mut State,
-    channel: u64,
-    (body, uploads): (&Value, &[Upload]),
-    author: Value,
-    kind: u8,
-    interaction: Option<(u64, Value)>,
-) -> Value {
-    let id = shared.snowflake();
-    let content = body["content"].as_str().unwrap_or("");
-    let p = pings(content, body.get("allowed_mentions"));
-    let ephemeral = body["flags"].as_u64().unwrap_or(0) & 64 != 0;
-    let (webhook_id, interaction_metadata) = match interaction {
-        Some((app, meta)) => (Some(app), Some(meta)),
-        None => (None, None),
-    };
-    let mut value = payloads::message(MessageParts {
-        id,
-        channel,
-        author,
-        body,
-        kind,
-        mentions: p
-            .users
-            .iter()
-            .map(|u| payloads::user(&shared.world, *u))
-            .collect(),
-        mention_roles: p.roles.iter().map(u64::to_string).collect(),
-        mention_everyone: p.everyone,
-        webhook_id,
-        interaction_metadata,
-    });
-    let problems = super::attachments::settle(shared, &mut value, body, uploads, true);
-    s.violations.extend(problems);
-    s.messages.insert(
-        id,
-        StoredMessage {
-            value: value.clone(),
-            channel,
-            ephemeral,
-            deleted: false,
-        },
-    );
-    value
-}
-
-/// Applies an edit body (and its uploads) to a stored message, recomputing its pings when
-/// content changes; returns the problems found.
-pub fn apply_edit(
-    shared: &Shared,
-    message: &mut Value,
-    body: &Value,
-    uploads: &[Upload],
-) -> Vec<String> {
-    let world = &shared.world;
-    for key in ["content", "embeds", "components"] {
-        if let Some(v) = body.get(key) {
-            message[key] = match (key, v) {
-                ("content", Value::Null) => json!(""),
-                (_, Value::Null) => json!([]),
-                ("components", v) => payloads::numbered_components(v),
-                ("embeds", v) => payloads::embeds(v),
-                _ => payloads::strip_nulls(v),
-            };
-        }
-    }
-    let loading = 128;
-    if let Some(flags) = message["flags"].as_u64() {
-        // Editing a deferred ("thinking") response replaces the placeholder.
-        message["flags"] = json!(flags & !loading);
-    }
-    if body.get("content").is_some() || body.get("allowed_mentions").is_some() {
-        let content = message["content"].as_str().unwrap_or("").to_owned();
-        let p = pings(&content, body.get("allowed_mentions"));
-        message["mention_everyone"] = json!(p.everyone);
-        message["mention_roles"] = p.roles.iter().map(u64::to_string).collect();
-        message["mentions"] = p.users.iter().map(|u| payloads::user(world, *u)).collect();
-    }
-    message["edited_timestamp"] = json!(payloads::now_iso());
-    super::attachments::settle(shared, message, body, uploads, false)
-}
 
 fn pin(shared: &Shared, req: &Request<'_>, add: bool) -> Reply {
     let (channel, message) = (req.id("channel_id"), req.id("message_id"));

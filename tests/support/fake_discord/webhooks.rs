@@ -9,7 +9,7 @@ use super::content::{autocomplete_problems, message_problems};
 use super::multipart::Upload;
 use super::payloads;
 use super::rest::{Reply, Request};
-use super::routes::{apply_edit, store};
+use super::stored::{apply_edit, store};
 use super::state::{InteractionRecord, RecordedCallback, Shared, State};
 
 type Out = Option<(Reply, Vec<String>)>;

@@ -31,10 +31,11 @@ pub mod perms {
         | SEND_MESSAGES_IN_THREADS;
     /// A moderator: a member who may also manage (and pin) messages and manage channels.
     pub const MODERATOR: u64 = MEMBER | MANAGE_MESSAGES | MANAGE_CHANNELS | PIN_MESSAGES;
-    /// What the bot is granted by the invite: enough to post, embed, and pin.
+    /// What the bot is granted by the invite: enough to post, embed, attach, and pin.
     pub const BOT: u64 = VIEW_CHANNEL
         | SEND_MESSAGES
         | EMBED_LINKS
+        | ATTACH_FILES
         | READ_MESSAGE_HISTORY
         | MANAGE_MESSAGES
         | PIN_MESSAGES
