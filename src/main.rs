@@ -276,6 +276,7 @@ async fn run_endpoint(
         health,
         rest,
         deadlines,
+        pending: Default::default(),
     };
     endpoint::serve(listener, state, opts, async {
         discord::gateway::shutdown_signal().await;

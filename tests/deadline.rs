@@ -169,6 +169,7 @@ async fn slow_rest_over_http_defers_then_edits_the_original() {
         health: endpoint_kit::healthy(),
         rest: bot.rest.clone(),
         deadlines: Deadlines::default(),
+        pending: Default::default(),
     };
     let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
     let url = format!("http://{addr}");
@@ -224,5 +225,90 @@ async fn a_late_public_answer_edits_and_a_late_private_one_replaces_the_public_p
     let deleted = fake.requests_to("DELETE /webhooks/*/*/messages/@original");
     assert_eq!(deleted.len(), 1, "the placeholder is gone");
     assert_eq!(deleted[0].status, 204);
+    fake.assert_no_violations();
+}
+
+/// Regression: a deferred answer still being finished at shutdown was dropped, leaving the
+/// member on "thinking…". Shutting the gateway down now waits for it: when `gateway::run`
+/// returns, the original response has been edited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_the_gateway_down_finishes_the_deferred_answers() {
+    let (fake, bot) = bot(Deadlines::default()).await;
+    slow_rest(&fake);
+    let id = fake
+        .send_command_as(pin().0, pin().1, &fake.moderator())
+        .await;
+    let cb = fake.wait_callback(id, DONE).await.expect("acknowledged");
+    assert_eq!(cb.kind(), 5, "deferred: REST is slow");
+    let asked = Instant::now();
+    bot.shutdown.notify_one();
+    tokio::time::timeout(DONE, bot.task)
+        .await
+        .expect("stops within the work deadline")
+        .unwrap();
+    eprintln!("gateway stopped {:?} after the shutdown", asked.elapsed());
+    let reply = fake.wait_reply(id, Duration::ZERO).await;
+    let reply = reply.expect("the answer was finished before the bot stopped");
+    assert_eq!(content(&reply), "Pinned Module 1: MLOps Fundamentals.");
+    fake.assert_no_violations();
+}
+
+/// The same over HTTP: the endpoint stops taking requests, then finishes the deferred edits
+/// within its shutdown deadline before `serve` returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_the_endpoint_down_finishes_the_deferred_answers() {
+    let (fake, bot) = bot(Deadlines::default()).await;
+    slow_rest(&fake);
+    let key = endpoint_kit::key();
+    let state = Endpoint {
+        app: bot.app.clone(),
+        key: key.verifying_key(),
+        health: endpoint_kit::healthy(),
+        rest: bot.rest.clone(),
+        deadlines: Deadlines::default(),
+        pending: Default::default(),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let opts = curriculum_bot::discord::endpoint::ServeOptions {
+        shutdown_deadline: Duration::from_secs(20),
+        ..Default::default()
+    };
+    let (addr, served) = endpoint_kit::serve(state, opts, async move {
+        let _ = stopped.await;
+    })
+    .await;
+    let kind = InteractionKind::Command {
+        name: pin().0.into(),
+        options: pin().1,
+    };
+    let (id, payload) = fake.build_interaction(&kind, &fake.moderator());
+    let body = payload.to_string();
+    let (sig, ts) = endpoint_kit::sign(&key, endpoint_kit::unix_now(), body.as_bytes());
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("http://{addr}/interactions"))
+        .header("X-Signature-Ed25519", sig)
+        .header("X-Signature-Timestamp", ts)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let ack: Value = resp.json().await.unwrap();
+    assert_eq!(ack["type"], 5, "deferred: REST is slow");
+    let token = payload["token"].as_str().unwrap();
+    let callback = format!(
+        "{}/api/v10/interactions/{id}/{token}/callback",
+        fake.base_url()
+    );
+    http.post(callback).json(&ack).send().await.unwrap();
+    stop.send(()).unwrap();
+    tokio::time::timeout(DONE, served)
+        .await
+        .expect("stops within the shutdown deadline")
+        .unwrap()
+        .unwrap();
+    let reply = fake.wait_reply(id, Duration::ZERO).await;
+    let reply = reply.expect("the answer was finished before serve returned");
+    assert_eq!(content(&reply), "Pinned Module 1: MLOps Fundamentals.");
     fake.assert_no_violations();
 }

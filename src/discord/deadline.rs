@@ -4,7 +4,8 @@
 //! acknowledges with a deferred response (callback type 5, ephemeral unless the command answers
 //! publicly) and [`finish`] edits the original response once the answer is ready. All the work,
 //! REST retries included, is bounded by [`Deadlines::work`]; past it the member reads that
-//! Discord is slow instead of waiting on a spinner.
+//! Discord is slow instead of waiting on a spinner. At shutdown a transport stops taking
+//! interactions and [`drain`]s the answers still in flight, so no member is left on "thinking…".
 
 use super::rest::Rest;
 use crate::app::App;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+pub use tokio_util::task::TaskTracker;
 
 /// Commands whose answer is public; every other late answer is deferred as ephemeral, so a
 /// private reply can never show in the channel.
@@ -103,6 +105,26 @@ pub async fn respond(app: Arc<App>, i: Interaction, received: Instant, d: Deadli
         token,
         task,
     })
+}
+
+/// After a transport stopped taking interactions: waits up to `within` for the answers it is
+/// still finishing (`pending`); returns how many were cut off (logged).
+pub async fn drain(pending: &TaskTracker, within: Duration) -> usize {
+    pending.close();
+    if pending.is_empty() {
+        return 0;
+    }
+    tracing::info!(answers = pending.len(), "finishing the answers in flight");
+    if tokio::time::timeout(within, pending.wait()).await.is_ok() {
+        return 0;
+    }
+    let left = pending.len();
+    tracing::warn!(
+        answers = left,
+        ?within,
+        "answers still in flight at the shutdown deadline"
+    );
+    left
 }
 
 fn crashed(e: &tokio::task::JoinError) -> Outcome {

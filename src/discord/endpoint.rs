@@ -96,6 +96,9 @@ pub struct Endpoint {
     /// Finishes deferred answers (edits their original response).
     pub rest: Arc<Rest>,
     pub deadlines: Deadlines,
+    /// Answers still being finished after their acknowledgement: [`serve`] waits for them at
+    /// shutdown.
+    pub pending: deadline::TaskTracker,
 }
 
 pub fn router(state: Endpoint) -> Router {
@@ -148,7 +151,7 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
             out.response.message().cloned(),
         ) {
             (Some(ack), Some(m)) => {
-                tokio::spawn(crate::discord::multipart::fill_deferred(
+                s.pending.spawn(crate::discord::multipart::fill_deferred(
                     s.rest.clone(),
                     i,
                     m,
@@ -159,7 +162,8 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
         },
         Answer::Later(deferred) => {
             let ack = deferred.ack();
-            tokio::spawn(async move {
+            let pending = s.pending.clone();
+            pending.spawn(async move {
                 if let Err(e) = deadline::finish(&s.rest, deferred).await {
                     tracing::error!(error = %e, "could not finish a deferred answer");
                 }
@@ -198,12 +202,24 @@ async fn metrics(State(s): State<Endpoint>) -> Response {
 }
 
 /// Serves until `shutdown` resolves, with [`ServeOptions`]' timeouts, connection cap and
-/// shutdown deadline.
+/// shutdown deadline; then finishes the deferred answers still in flight (within what is left of
+/// the same deadline) before returning.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Endpoint,
     opts: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    super::server::serve(listener, router(state), opts, shutdown).await
+    let pending = state.pending.clone();
+    let asked = Arc::new(std::sync::OnceLock::new());
+    let mark = asked.clone();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = mark.set(tokio::time::Instant::now());
+    };
+    let served = super::server::serve(listener, router(state), opts, shutdown).await;
+    // Within the same deadline, counted from the shutdown request.
+    let spent = asked.get().map_or(Default::default(), |at| at.elapsed());
+    deadline::drain(&pending, opts.shutdown_deadline.saturating_sub(spent)).await;
+    served
 }

@@ -1,8 +1,9 @@
 //! Gateway mode: a serenity client receives INTERACTION_CREATE, [`App::handle`] answers (within
-//! Discord's deadline, through [`super::deadline`]), and our paced REST client sends the callback. Commands are registered on READY. SIGINT and SIGTERM shut
-//! the shards down gracefully.
+//! Discord's deadline, through [`super::deadline`]), and our paced REST client sends the
+//! callback. Commands are registered on READY. SIGINT and SIGTERM shut the shards down, then the
+//! answers in flight are finished (at most the work deadline) before `run` returns.
 
-use super::deadline::{self, Answer, Deadlines};
+use super::deadline::{self, Answer, Deadlines, TaskTracker};
 use super::rest::Rest;
 use crate::app::App;
 use crate::reply::{self, Interaction};
@@ -36,6 +37,8 @@ struct Handler {
     deadlines: Deadlines,
     guild_id: Option<String>,
     registered: AtomicBool,
+    /// Interactions being answered: shutdown waits for them.
+    pending: TaskTracker,
 }
 
 #[serenity::async_trait]
@@ -66,6 +69,19 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, _ctx: Context, interaction: serenity::all::Interaction) {
         let received = tokio::time::Instant::now();
+        self.pending
+            .track_future(self.answer(interaction, received))
+            .await;
+    }
+}
+
+impl Handler {
+    /// Answers one interaction: the callback in time, or a deferral and then the edit.
+    async fn answer(
+        &self,
+        interaction: serenity::all::Interaction,
+        received: tokio::time::Instant,
+    ) {
         let parsed = to_interaction(&interaction);
         let i = match parsed {
             Ok(i) => i,
@@ -124,6 +140,7 @@ pub async fn client(
     cfg: &GatewayConfig,
     app: Arc<App>,
     rest: Arc<Rest>,
+    pending: TaskTracker,
 ) -> Result<Client, GatewayError> {
     let http = HttpBuilder::new(&cfg.token)
         .proxy(cfg.api_url.clone())
@@ -135,6 +152,7 @@ pub async fn client(
         deadlines: cfg.deadlines,
         guild_id: cfg.guild_id.clone(),
         registered: AtomicBool::new(false),
+        pending,
     };
     Ok(ClientBuilder::new_with_http(http, GatewayIntents::empty())
         .event_handler(handler)
@@ -151,7 +169,8 @@ pub async fn run(
     if cfg.token.is_empty() {
         return Err(GatewayError::NoToken);
     }
-    let mut client = client(&cfg, app, rest).await?;
+    let pending = TaskTracker::new();
+    let mut client = client(&cfg, app, rest, pending.clone()).await?;
     let manager = client.shard_manager.clone();
     let start = async {
         match cfg.shards {
@@ -167,6 +186,12 @@ pub async fn run(
             manager.shutdown_all().await;
         }
     }
+    // A deferred answer ends within the work deadline (its edit's retries are bounded too).
+    deadline::drain(
+        &pending,
+        cfg.deadlines.work + std::time::Duration::from_secs(5),
+    )
+    .await;
     Ok(())
 }
 

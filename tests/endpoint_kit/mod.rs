@@ -53,6 +53,7 @@ pub async fn offline(verifying: VerifyingKey) -> Endpoint {
         health: healthy(),
         rest: Arc::new(rest),
         deadlines: Default::default(),
+        pending: Default::default(),
     }
 }
 

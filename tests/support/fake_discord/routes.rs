@@ -94,8 +94,12 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
                                         problems,
                                     );
                                 }
-                                let problems =
-                                    super::stored::apply_edit(shared, &mut msg.value, req.body, req.uploads);
+                                let problems = super::stored::apply_edit(
+                                    shared,
+                                    &mut msg.value,
+                                    req.body,
+                                    req.uploads,
+                                );
                                 (Reply::ok(msg.value.clone()), problems)
                             }
                         }
@@ -310,7 +314,6 @@ fn store_message(
 ) -> Value {
     super::stored::store(shared, s, channel, (req.body, req.uploads), author, 0, None)
 }
-
 
 fn pin(shared: &Shared, req: &Request<'_>, add: bool) -> Reply {
     let (channel, message) = (req.id("channel_id"), req.id("message_id"));

@@ -9,8 +9,8 @@ use super::content::{autocomplete_problems, message_problems};
 use super::multipart::Upload;
 use super::payloads;
 use super::rest::{Reply, Request};
-use super::stored::{apply_edit, store};
 use super::state::{InteractionRecord, RecordedCallback, Shared, State};
+use super::stored::{apply_edit, store};
 
 type Out = Option<(Reply, Vec<String>)>;
 
