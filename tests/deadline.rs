@@ -110,15 +110,28 @@ async fn rest_failing_ends_at_the_work_deadline_with_a_clear_message() {
     fake.assert_no_violations();
 }
 
-/// Discord's side of an HTTP interaction: POST the signed payload to the endpoint, and pass its
-/// answer on as the callback (so the fake records and validates it like any other).
+/// Sends `command` over HTTP (see [`acked_over_http`]); the final reply.
 async fn over_http(
+    fake: &FakeDiscord,
+    url: &str,
+    key: &SigningKey,
+    command: (&str, Value),
+    who: &Invoker,
+) -> Value {
+    let id = acked_over_http(fake, url, key, command, who).await;
+    fake.wait_reply(id, DONE).await.expect("completed")
+}
+
+/// Discord's side of an HTTP interaction: POST the signed payload to the endpoint, check it was
+/// deferred in time, and pass its answer on as the callback (so the fake records and validates
+/// it like any other). The interaction's id.
+async fn acked_over_http(
     fake: &FakeDiscord,
     url: &str,
     key: &SigningKey,
     (name, options): (&str, Value),
     who: &Invoker,
-) -> Value {
+) -> u64 {
     let kind = InteractionKind::Command {
         name: name.into(),
         options,
@@ -155,7 +168,19 @@ async fn over_http(
         .unwrap()
         .status();
     assert_eq!(status.as_u16(), 204);
-    fake.wait_reply(id, DONE).await.expect("completed")
+    id
+}
+
+/// The HTTP endpoint's state on the bot's app and REST client.
+fn endpoint(bot: &harness::Bot, key: &SigningKey) -> Endpoint {
+    Endpoint {
+        app: bot.app.clone(),
+        key: key.verifying_key(),
+        health: endpoint_kit::healthy(),
+        rest: bot.rest.clone(),
+        deadlines: Deadlines::default(),
+        pending: Default::default(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,14 +188,7 @@ async fn slow_rest_over_http_defers_then_edits_the_original() {
     let (fake, bot) = bot(Deadlines::default()).await;
     slow_rest(&fake);
     let key = endpoint_kit::key();
-    let state = Endpoint {
-        app: bot.app.clone(),
-        key: key.verifying_key(),
-        health: endpoint_kit::healthy(),
-        rest: bot.rest.clone(),
-        deadlines: Deadlines::default(),
-        pending: Default::default(),
-    };
+    let state = endpoint(&bot, &key);
     let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
     let url = format!("http://{addr}");
     let (moderator, member) = (fake.moderator(), fake.member());
@@ -260,14 +278,7 @@ async fn shutting_the_endpoint_down_finishes_the_deferred_answers() {
     let (fake, bot) = bot(Deadlines::default()).await;
     slow_rest(&fake);
     let key = endpoint_kit::key();
-    let state = Endpoint {
-        app: bot.app.clone(),
-        key: key.verifying_key(),
-        health: endpoint_kit::healthy(),
-        rest: bot.rest.clone(),
-        deadlines: Deadlines::default(),
-        pending: Default::default(),
-    };
+    let state = endpoint(&bot, &key);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let opts = curriculum_bot::discord::endpoint::ServeOptions {
         shutdown_deadline: Duration::from_secs(20),
@@ -277,30 +288,8 @@ async fn shutting_the_endpoint_down_finishes_the_deferred_answers() {
         let _ = stopped.await;
     })
     .await;
-    let kind = InteractionKind::Command {
-        name: pin().0.into(),
-        options: pin().1,
-    };
-    let (id, payload) = fake.build_interaction(&kind, &fake.moderator());
-    let body = payload.to_string();
-    let (sig, ts) = endpoint_kit::sign(&key, endpoint_kit::unix_now(), body.as_bytes());
-    let http = reqwest::Client::new();
-    let resp = http
-        .post(format!("http://{addr}/interactions"))
-        .header("X-Signature-Ed25519", sig)
-        .header("X-Signature-Timestamp", ts)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let ack: Value = resp.json().await.unwrap();
-    assert_eq!(ack["type"], 5, "deferred: REST is slow");
-    let token = payload["token"].as_str().unwrap();
-    let callback = format!(
-        "{}/api/v10/interactions/{id}/{token}/callback",
-        fake.base_url()
-    );
-    http.post(callback).json(&ack).send().await.unwrap();
+    let url = format!("http://{addr}");
+    let id = acked_over_http(&fake, &url, &key, pin(), &fake.moderator()).await;
     stop.send(()).unwrap();
     tokio::time::timeout(DONE, served)
         .await
