@@ -73,7 +73,7 @@ fn interaction(user: u64, perms: &str, kind: u8, name: &str, options: Value) -> 
     json!({
         "id": "1", "application_id": "2", "type": kind, "token": "t", "channel_id": "3", "guild_id": "4",
         "member": { "user": { "id": user.to_string(), "username": "u" }, "permissions": perms, "roles": [] },
-        "app_permissions": "2251799813712896",
+        "app_permissions": "2251799813745664",
         "data": { "id": "6", "name": name, "type": 1, "options": options }
     })
     .to_string()
@@ -237,7 +237,9 @@ fn main() {
     rep.line(format!(
         "{runs} runs of each command after {warm} warm-up runs, on one thread. `/remind \
          subscribe` comes from a new member each run (a new subscription and a welcome DM); \
-         `/pin` posts and pins a card each run.\n"
+         `/pin` posts and pins a card with its track's roadmap picture each run (the picture is \
+         drawn once per curriculum and SVG, then reused; the bench checks every card carries \
+         it).\n"
     ));
     rep.table(
         &[

@@ -298,9 +298,9 @@ impl App {
                     Ok(crate::pins::Posted::Card) => None,
                     Ok(crate::pins::Posted::PictureRefused) => {
                         let note = format!(
-                            "Pinned Module {}, without the roadmap picture: I need **Attach \
+                            "Pinned Module {}: {}, without the roadmap picture: I need **Attach \
                              Files** in this channel for it.",
-                            pinned.module
+                            pinned.module, pinned.title
                         );
                         Some(reply::Response::Message(reply::Message::text(note).ephemeral()).into())
                     }

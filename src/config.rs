@@ -170,7 +170,7 @@ impl Settings {
             delivery_lease_secs: number("DELIVERY_LEASE_SECS", 1, 3600)?.unwrap_or(120),
             http_max_connections: number("HTTP_MAX_CONNECTIONS", 1, 65_535)?.unwrap_or(512),
             http_timeout_secs: number("HTTP_TIMEOUT_SECS", 1, 300)?.unwrap_or(10),
-            http_shutdown_secs: number("HTTP_SHUTDOWN_SECS", 1, 300)?.unwrap_or(10),
+            http_shutdown_secs: number("HTTP_SHUTDOWN_SECS", 1, 300)?.unwrap_or(20),
             curriculum_watch,
             curriculum_log_channel: snowflake("CURRICULUM_LOG_CHANNEL")?,
         })
@@ -287,7 +287,7 @@ mod tests {
             s.http_timeout_secs,
             s.http_shutdown_secs,
         );
-        assert_eq!(got, (512, 10, 10));
+        assert_eq!(got, (512, 10, 20));
         let s = settings(&[("HTTP_TIMEOUT_SECS", "3"), ("HTTP_SHUTDOWN_SECS", "1")]).unwrap();
         assert_eq!((s.http_timeout_secs, s.http_shutdown_secs), (3, 1));
         for key in [

@@ -22,6 +22,10 @@ pub enum RestError {
     },
     #[error("Discord kept failing ({status}) after {attempts} attempts")]
     GaveUp { status: u16, attempts: u32 },
+    /// A server error to a call that is not resent blindly (a create with a nonce): it may or may
+    /// not have been done.
+    #[error("Discord answered {0}: it may or may not have been done")]
+    Unanswered(u16),
     #[error("could not reach Discord: {0}")]
     Transport(String),
 }
@@ -56,9 +60,42 @@ impl RestError {
         match self {
             RestError::Discord { .. } => false,
             RestError::GaveUp { status, .. } => *status != 429,
-            RestError::Transport(_) => true,
+            RestError::Unanswered(_) | RestError::Transport(_) => true,
         }
     }
+}
+
+/// Posts `message` in `channel` once: with a fresh nonce, retrying an unknown outcome (a 5xx, a
+/// timeout, a lost answer) twice at once, well within Discord's nonce memory ("the past few
+/// minutes"), so a retry never posts a second copy. For posts a member is waiting on.
+pub async fn post_once(
+    discord: &dyn Discord,
+    channel: &str,
+    message: &reply::Message,
+) -> Result<String, RestError> {
+    let nonce = fresh_nonce();
+    let mut tries = 0;
+    loop {
+        match discord.create_message(channel, message, Some(&nonce)).await {
+            Err(e) if e.outcome_unknown() && tries < 2 => {
+                tries += 1;
+                tracing::warn!(error = %e, channel, "posting: outcome unknown; again, same nonce");
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A nonce for one post: unique in this process, at most 25 characters as Discord allows.
+fn fresh_nonce() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = N.fetch_add(1, Ordering::Relaxed) % 4096;
+    format!("o{nanos:x}{n:03x}")
 }
 
 /// A message read back from a channel: enough to recognize one the bot sent.

@@ -12,50 +12,10 @@ use std::time::Duration;
 
 use curriculum_bot::app::App;
 use curriculum_bot::pins::{refresh_pins, RefreshReport};
-use curriculum_bot::ports::Discord;
 use curriculum_bot::reply::pincard::pin_card;
 use curriculum_bot::store::Store;
 use kit::*;
 use support::fake_discord::{FakeDiscord, Fault, Options};
-
-const T: Duration = Duration::from_secs(10);
-
-struct World {
-    fake: FakeDiscord,
-    app: App,
-    data: std::path::PathBuf,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// The fake, and the bot's `App` on a copy of the seed curriculum it can reload, with SQLite.
-async fn world() -> World {
-    let fake = FakeDiscord::start(Options::default()).await;
-    let dir = temp_dir("pins");
-    let data = copy_seed(&dir);
-    let store = sqlite_store(&dir).await;
-    let rest: Arc<dyn Discord> = rest(&fake, 45);
-    let app =
-        App::new(load(&data), rest, store).with_source(data.join("curriculum"), settings(&data));
-    World {
-        fake,
-        app,
-        data,
-        dir,
-    }
-}
-
-async fn refresh(w: &World, cat: &curriculum_bot::reply::Catalog) -> RefreshReport {
-    let (store, discord) = (&*w.app.store, &*w.app.discord);
-    refresh_pins(store, discord, cat, "replica-a")
-        .await
-        .expect("refresh")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pinned_card_is_edited_in_place_after_a_reload() {
@@ -136,53 +96,6 @@ async fn a_pinned_card_is_edited_in_place_after_a_reload() {
     assert!(fields.contains("Core concepts and culture"), "{fields}");
     assert_eq!(picture(&w, &message(&w.fake, id)), new_picture);
     w.fake.assert_no_violations();
-}
-
-/// Waits until the store records pin `id` (module `module`) as showing the served card.
-async fn wait_current(w: &World, id: u64, module: u32) {
-    let guild = w.fake.guild_id() as i64;
-    let card = pin_card(&w.app.catalog(), "mlops-engineering", module).expect("the module");
-    let want = card.hash();
-    let start = std::time::Instant::now();
-    let stored_hash = loop {
-        let stored = w.app.store.list_pins(guild).await.unwrap();
-        let first = stored.iter().find(|p| p.message_id == id as i64);
-        let hash = first.expect("tracked").hash.clone();
-        if hash == want || start.elapsed() > T {
-            break hash;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert_eq!(stored_hash, want);
-}
-
-/// The card's one attachment, the roadmap: shown by its embed, downloaded from the fake's CDN,
-/// a PNG of the roadmap's size.
-fn picture(w: &World, message: &serde_json::Value) -> Vec<u8> {
-    let fake = &w.fake;
-    let input = curriculum_bot::reply::roadmap::input(&w.app.catalog(), 0, None);
-    let size = curriculum_bot::roadmap::svg::size(&input);
-    let attachments = message["attachments"].as_array().expect("attachments");
-    assert_eq!(attachments.len(), 1, "one picture: {attachments:?}");
-    let a = &attachments[0];
-    assert_eq!(a["filename"], "roadmap.png");
-    assert_eq!(
-        message["embeds"][0]["image"]["url"], a["url"],
-        "the embed shows it"
-    );
-    let bytes = fake.attachment_bytes(a).expect("uploaded");
-    let png = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
-    let (w, h) = (u64::from(png.width()), u64::from(png.height()));
-    assert_eq!(
-        (a["width"].as_u64(), a["height"].as_u64()),
-        (Some(w), Some(h))
-    );
-    assert_eq!(
-        (w, h),
-        (u64::from(size.0), u64::from(size.1)),
-        "the roadmap's size"
-    );
-    bytes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -355,6 +268,32 @@ async fn without_attach_files_a_card_goes_up_without_its_picture() {
     assert!(text.contains("without the roadmap picture"), "{text}");
     assert_eq!(refused(&w.fake), 2);
     assert_eq!(w.fake.messages(channel).len(), 2);
+    w.fake.assert_no_violations();
+}
+
+/// Regression: a lost answer to the card's post (created, then a 502) was retried without a
+/// nonce, and the channel got two cards. Now the retry carries the same nonce: one card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_to_the_cards_post_leaves_one_card() {
+    let w = world().await;
+    let route = "POST /channels/*/messages";
+    w.fake.inject(route, Fault::created_then_502(), 1);
+    let id = pin(&w.app, &w.fake, 1).await; // asserts one card posted
+    let posts = w.fake.requests_to(route);
+    assert_eq!(posts.len(), 2, "the post was tried again");
+    assert_eq!(
+        posts[0].body.as_ref().unwrap()["nonce"],
+        posts[1].body.as_ref().unwrap()["nonce"]
+    );
+    assert!(w.fake.pins(w.fake.channel_id()).contains(&id));
+    let tracked = w
+        .app
+        .store
+        .list_pins(w.fake.guild_id() as i64)
+        .await
+        .unwrap();
+    assert_eq!(tracked.len(), 1);
+    assert_eq!(tracked[0].message_id, id as i64);
     w.fake.assert_no_violations();
 }
 

@@ -1,7 +1,8 @@
 //! Gateway mode: a serenity client receives INTERACTION_CREATE, [`App::handle`] answers (within
 //! Discord's deadline, through [`super::deadline`]), and our paced REST client sends the
 //! callback. Commands are registered on READY. SIGINT and SIGTERM shut the shards down, then the
-//! answers in flight are finished (at most the work deadline) before `run` returns.
+//! answers in flight are finished (at most the work deadline plus [`FINISH_MARGIN`]) before
+//! `run` returns.
 
 use super::deadline::{self, Answer, Deadlines, TaskTracker};
 use super::rest::Rest;
@@ -12,6 +13,9 @@ use serenity::all::{
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+
+/// Time past the work deadline for a deferred answer's edit (its own retries) at shutdown.
+pub const FINISH_MARGIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum GatewayError {
@@ -179,20 +183,18 @@ pub async fn run(
             None => client.start().await,
         }
     };
-    tokio::select! {
-        r = start => r?,
+    let result = tokio::select! {
+        r = start => r,
         _ = shutdown => {
             tracing::info!("shutting down the gateway");
             manager.shutdown_all().await;
+            Ok(())
         }
-    }
-    // A deferred answer ends within the work deadline (its edit's retries are bounded too).
-    deadline::drain(
-        &pending,
-        cfg.deadlines.work + std::time::Duration::from_secs(5),
-    )
-    .await;
-    Ok(())
+    };
+    // Stopped or failed: either way, finish what members are waiting on. A deferred answer ends
+    // within the work deadline; its edit's retries take a few seconds more at most.
+    deadline::drain(&pending, cfg.deadlines.work + FINISH_MARGIN).await;
+    Ok(result?)
 }
 
 /// Resolves on SIGINT or SIGTERM.

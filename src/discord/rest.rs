@@ -179,10 +179,7 @@ impl Rest {
             if status >= 500 && resend == Resend::KnownOnly {
                 // The message may exist: the caller reconciles before any resend.
                 tracing::warn!(%path, status, "Discord server error; outcome unknown");
-                return Err(RestError::GaveUp {
-                    status,
-                    attempts: 1,
-                });
+                return Err(RestError::Unanswered(status));
             }
             if status >= 500 {
                 tracing::warn!(%path, status, "Discord server error; retrying");

@@ -1,17 +1,21 @@
 //! Living pins (issue 10): every module card `/pin` posts is recorded with the content hash of
-//! its card and roadmap picture; after a reload (and at start-up) [`refresh_pins`] edits each pin
-//! whose card changed in place (`PATCH`, so it stays pinned, re-uploading the picture), tells a pin whose module was removed so and
-//! stops tracking it, and forgets pins whose message or channel is gone (10008, 10003, 50001).
+//! its card and roadmap picture; after a reload (and at start-up) [`refresh_pins`] edits each
+//! pin whose card changed in place (`PATCH`, so it stays pinned, re-uploading the picture),
+//! tells a pin whose module was removed so and stops tracking it, and forgets pins whose message
+//! or channel is gone (10008, 10003, 50001). Pictures are drawn off the async runtime.
 //! Edits go through the `Discord` port (the paced REST client) and are claimed in the store with
 //! a lease, so with several replicas each pin is edited once. `/pin list` is [`list::list`].
 
 pub mod list;
+#[cfg(test)]
+mod tests;
 
 use crate::ports::{
-    Discord, RestError, MISSING_ACCESS, MISSING_PERMISSIONS, UNKNOWN_CHANNEL, UNKNOWN_MESSAGE,
+    post_once, Discord, RestError, MISSING_ACCESS, MISSING_PERMISSIONS, UNKNOWN_CHANNEL,
+    UNKNOWN_MESSAGE,
 };
 use crate::reply::handle::PinnedCard;
-use crate::reply::pincard::{pin_card, PinCard};
+use crate::reply::pincard::{self, pin_card, PinCard};
 use crate::reply::{Catalog, Message};
 use crate::store::{Lease, NewPin, Pin, Store, StoreError};
 use futures_util::StreamExt;
@@ -72,7 +76,7 @@ pub enum Posted {
 }
 
 /// `/pin`'s effect: posts `card` in `channel` (without its picture if the upload is refused),
-/// pins it and records it as living.
+/// pins it and records it as living. Posted with [`post_once`]: never twice.
 pub async fn post(
     store: &dyn Store,
     discord: &dyn Discord,
@@ -81,22 +85,42 @@ pub async fn post(
     card: &PinCard,
     pinned: &PinnedCard,
 ) -> Result<Posted, RestError> {
-    let full = card.message(catalog);
-    let (posted, shown) = match discord.create_message(channel, &full, None).await {
+    let full = render(card, catalog).await;
+    let (posted, shown) = match post_once(discord, channel, &full).await {
         Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
             let bare = card.bare();
             let message = bare.message(catalog);
-            (discord.create_message(channel, &message, None).await, bare)
+            (post_once(discord, channel, &message).await, bare)
         }
+        // A picture that couldn't be drawn: the card went up without it.
+        other if full.files.is_empty() => (other, card.bare()),
         other => (other, card.clone()),
     };
     let id = posted?;
     discord.pin(channel, &id).await?;
     record(store, pinned, channel, &id, &shown.hash()).await;
-    Ok(match shown.svg.is_some() || card.svg.is_none() {
+    Ok(match shown.svg.is_some() || full.files.is_empty() {
         true => Posted::Card,
         false => Posted::PictureRefused,
     })
+}
+
+/// The card's message with its picture, drawn off the async runtime the first time per SVG.
+async fn render(card: &PinCard, catalog: &Catalog) -> Message {
+    let Some(svg) = card.svg.clone() else {
+        return card.with_png(None);
+    };
+    let png = match catalog.pictures.known(&svg) {
+        Some(known) => known,
+        None => {
+            let text = svg.clone();
+            let drawn = tokio::task::spawn_blocking(move || pincard::draw(&text));
+            let drawn = drawn.await.ok().flatten();
+            catalog.pictures.remember(svg, drawn.clone());
+            drawn
+        }
+    };
+    card.with_png(png)
 }
 
 /// Records a card `/pin` just posted and pinned, showing the card of `hash`. A failure is
@@ -256,7 +280,7 @@ async fn edit_card(
     card: &PinCard,
     catalog: &Catalog,
 ) -> (Result<(), RestError>, Option<String>) {
-    let full = card.message(catalog);
+    let full = render(card, catalog).await;
     match discord.edit_message(channel, message, &full).await {
         Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
             let bare = card.bare();
@@ -265,6 +289,8 @@ async fn edit_card(
                 .await;
             (edited, Some(bare.hash()))
         }
+        // A picture that couldn't be drawn: the card shows without it.
+        other if full.files.is_empty() => (other, Some(card.bare().hash())),
         other => (other, Some(card.hash())),
     }
 }

@@ -47,6 +47,8 @@ pub struct PinnedCard {
     pub guild: String,
     pub track: String,
     pub module: u32,
+    /// The module's title, for the reply.
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +219,7 @@ fn pin(cat: &Catalog, i: &Interaction, t: usize, module: &str) -> Outcome {
         guild,
         track: (cat.curriculum.tracks.get(m.track)).map_or_else(String::new, |t| t.slug.clone()),
         module: m.number,
+        title: m.title.clone(),
     };
     Outcome {
         response: Response::Message(

@@ -15,29 +15,43 @@ use std::sync::{Arc, Mutex};
 const PICTURES_MAX: usize = 512;
 
 /// A drawn picture: PNG bytes, or `None` when the SVG can't be drawn.
-type Drawn = Option<Arc<[u8]>>;
+pub type Drawn = Option<Arc<[u8]>>;
 
 /// The catalog's memo of pin pictures, by SVG text.
 #[derive(Default)]
 pub struct Pictures(Mutex<HashMap<Arc<str>, Drawn>>);
 
 impl Pictures {
-    /// The PNG of `svg`, drawn now unless drawn before; `None` when it can't be drawn.
-    fn png(&self, svg: &Arc<str>) -> Drawn {
-        let known = self.0.lock().ok().and_then(|map| map.get(svg).cloned());
-        if let Some(known) = known {
-            return known;
-        }
-        // Drawn outside the lock: two pins of different tracks draw at once.
-        let drawn = png::png(svg).ok().map(Arc::from);
+    /// The PNG of `svg` if drawn before (`Some(None)`: it can't be drawn).
+    pub fn known(&self, svg: &str) -> Option<Drawn> {
+        self.0.lock().ok().and_then(|map| map.get(svg).cloned())
+    }
+
+    /// Remembers what `svg` gave.
+    pub fn remember(&self, svg: Arc<str>, drawn: Drawn) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() >= PICTURES_MAX {
                 map.clear();
             }
-            map.insert(svg.clone(), drawn.clone());
+            map.insert(svg, drawn);
         }
+    }
+
+    /// The PNG of `svg`, drawn now unless drawn before; `None` when it can't be drawn.
+    fn png(&self, svg: &Arc<str>) -> Drawn {
+        if let Some(known) = self.known(svg) {
+            return known;
+        }
+        // Drawn outside the lock: two pins of different tracks draw at once.
+        let drawn = draw(svg);
+        self.remember(svg.clone(), drawn.clone());
         drawn
     }
+}
+
+/// Draws `svg` as PNG (CPU only, tens of milliseconds: async callers run it off the runtime).
+pub fn draw(svg: &str) -> Drawn {
+    png::png(svg).ok().map(Arc::from)
 }
 
 /// A module card as pinned, with the picture it carries.
@@ -81,7 +95,12 @@ impl PinCard {
     /// The message to post or edit to: the card with its picture uploaded as `roadmap.png`
     /// (drawn once per catalog and SVG). Without a picture when it can't be drawn.
     pub fn message(&self, cat: &Catalog) -> Message {
-        let png = self.svg.as_ref().and_then(|s| cat.pictures.png(s));
+        self.with_png(self.svg.as_ref().and_then(|s| cat.pictures.png(s)))
+    }
+
+    /// The message to post with `png` (this card's picture, drawn by the caller) uploaded, or
+    /// without a picture when there is none.
+    pub fn with_png(&self, png: Drawn) -> Message {
         match png {
             Some(png) => self.message.clone().with_file(FILE_NAME, png.to_vec()),
             None => without_picture(self.message.clone()),

@@ -1,5 +1,6 @@
 //! Helpers of the living-pins tests: a copy of the seed curriculum on disk, the real REST
-//! client and store against the fake, and `/pin` run through `App::handle`.
+//! client and store against the fake, `/pin` run through `App::handle`, and the checks of a
+//! card's picture and of the store's record.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -12,7 +13,14 @@ use curriculum_bot::reply::ask::{self, Asker};
 use curriculum_bot::reply::{registry, render, Catalog};
 use curriculum_bot::store::{self, Store};
 
-use crate::support::fake_discord::FakeDiscord;
+use curriculum_bot::pins::{refresh_pins, RefreshReport};
+use curriculum_bot::ports::Discord;
+use curriculum_bot::reply::pincard::pin_card;
+
+use crate::support::fake_discord::{FakeDiscord, Options};
+
+/// How long the tests wait for the bot.
+pub const T: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A fresh temporary folder.
 pub fn temp_dir(what: &str) -> PathBuf {
@@ -169,4 +177,90 @@ pub fn edits(fake: &FakeDiscord) -> usize {
     all.iter()
         .filter(|r| (200..300).contains(&r.status))
         .count()
+}
+
+/// The fake, the bot's `App` on a copy of the seed, and that copy (removed when dropped).
+pub struct World {
+    pub fake: FakeDiscord,
+    pub app: App,
+    pub data: std::path::PathBuf,
+    pub dir: std::path::PathBuf,
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The fake, and the bot's `App` on a copy of the seed curriculum it can reload, with SQLite.
+pub async fn world() -> World {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let dir = temp_dir("pins");
+    let data = copy_seed(&dir);
+    let store = sqlite_store(&dir).await;
+    let rest: Arc<dyn Discord> = rest(&fake, 45);
+    let app =
+        App::new(load(&data), rest, store).with_source(data.join("curriculum"), settings(&data));
+    World {
+        fake,
+        app,
+        data,
+        dir,
+    }
+}
+
+/// One refresh of the living pins as `replica-a`, with `cat` served.
+pub async fn refresh(w: &World, cat: &Catalog) -> RefreshReport {
+    let (store, discord) = (&*w.app.store, &*w.app.discord);
+    refresh_pins(store, discord, cat, "replica-a")
+        .await
+        .expect("refresh")
+}
+
+/// Waits until the store records pin `id` (module `module`) as showing the served card.
+pub async fn wait_current(w: &World, id: u64, module: u32) {
+    let guild = w.fake.guild_id() as i64;
+    let card = pin_card(&w.app.catalog(), "mlops-engineering", module).expect("the module");
+    let want = card.hash();
+    let start = std::time::Instant::now();
+    let stored_hash = loop {
+        let stored = w.app.store.list_pins(guild).await.unwrap();
+        let first = stored.iter().find(|p| p.message_id == id as i64);
+        let hash = first.expect("tracked").hash.clone();
+        if hash == want || start.elapsed() > T {
+            break hash;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(stored_hash, want);
+}
+
+/// The card's one attachment, the roadmap: shown by its embed, downloaded from the fake's CDN,
+/// a PNG of the roadmap's size.
+pub fn picture(w: &World, message: &serde_json::Value) -> Vec<u8> {
+    let fake = &w.fake;
+    let input = curriculum_bot::reply::roadmap::input(&w.app.catalog(), 0, None);
+    let size = curriculum_bot::roadmap::svg::size(&input);
+    let attachments = message["attachments"].as_array().expect("attachments");
+    assert_eq!(attachments.len(), 1, "one picture: {attachments:?}");
+    let a = &attachments[0];
+    assert_eq!(a["filename"], "roadmap.png");
+    assert_eq!(
+        message["embeds"][0]["image"]["url"], a["url"],
+        "the embed shows it"
+    );
+    let bytes = fake.attachment_bytes(a).expect("uploaded");
+    let png = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    let (w, h) = (u64::from(png.width()), u64::from(png.height()));
+    assert_eq!(
+        (a["width"].as_u64(), a["height"].as_u64()),
+        (Some(w), Some(h))
+    );
+    assert_eq!(
+        (w, h),
+        (u64::from(size.0), u64::from(size.1)),
+        "the roadmap's size"
+    );
+    bytes
 }

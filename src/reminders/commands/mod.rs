@@ -326,9 +326,7 @@ async fn welcome(
         discord_timestamp(next, TimestampStyle::Relative)
     ));
     let sent = match ctx.discord.create_dm(&user.to_string()).await {
-        Ok(dm) => ctx
-            .discord
-            .create_message(&dm, &text, None)
+        Ok(dm) => crate::ports::post_once(ctx.discord, &dm, &text)
             .await
             .map(|_| dm),
         Err(e) => Err(e),

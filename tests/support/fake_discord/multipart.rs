@@ -156,7 +156,9 @@ pub fn check(
             .as_str()
             .and_then(|u| u.strip_prefix("attachment://"))
         {
-            if !uploads.iter().any(|u| u.filename == name) {
+            // Or an attachment the message keeps (an edit): `attachments::settle` checks those.
+            let listed = attachments.iter().any(kept);
+            if !uploads.iter().any(|u| u.filename == name) && !listed {
                 problems.push(format!("embed image attachment://{name} was not uploaded"));
             }
         }

@@ -305,8 +305,8 @@ fn edit_message(
                 return (Reply::error(400, 50035, "Invalid Form Body"), problems);
             }
             let mut edited = m.value.clone();
-            let mut problems = apply_edit(shared, &mut edited, req.body, req.uploads);
-            problems.extend(message_problems(&edited, true));
+            let attachment_problems = apply_edit(shared, &mut edited, req.body, req.uploads);
+            let problems = message_problems(&edited, true);
             if !problems.is_empty() {
                 return (
                     Reply::error(400, 50006, "Cannot send an empty message"),
@@ -314,7 +314,7 @@ fn edit_message(
                 );
             }
             m.value = edited;
-            (Reply::ok(m.value.clone()), Vec::new())
+            (Reply::ok(m.value.clone()), attachment_problems)
         }
         _ => (Reply::error(405, 0, "405: Method Not Allowed"), Vec::new()),
     }
