@@ -135,12 +135,7 @@ async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
     assert_eq!(now["embeds"], serde_json::json!([]), "the old card is gone");
     assert_eq!(now["attachments"], serde_json::json!([]), "and its picture");
     assert_eq!(now["pinned"], true);
-    let tracked = w
-        .app
-        .store
-        .list_pins(w.fake.guild_id() as i64)
-        .await
-        .unwrap();
+    let tracked = tracked(&w).await;
     let ids: Vec<i64> = tracked.iter().map(|p| p.message_id).collect();
     assert_eq!(ids, vec![kept as i64]);
     // Not tracked: the next refresh leaves it alone.
@@ -165,13 +160,7 @@ async fn a_deleted_pin_is_forgotten_not_retried() {
     let refused = w.fake.requests_to("PATCH /channels/*/messages/*");
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].status, 404);
-    assert!(w
-        .app
-        .store
-        .list_pins(w.fake.guild_id() as i64)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(tracked(&w).await.is_empty());
     // Forgotten: no second attempt.
     assert_eq!(refresh(&w, &changed).await, RefreshReport::default());
     assert_eq!(w.fake.requests_to("PATCH /channels/*/messages/*").len(), 1);
@@ -196,12 +185,7 @@ async fn pins_in_a_lost_channel_are_forgotten_and_failures_retried() {
     let changed = with_weeks(load(&w.data), 1, 40, 41);
     let report = refresh(&w, &changed).await;
     assert_eq!((report.forgotten, report.failed, report.edited), (2, 1, 0));
-    let left = w
-        .app
-        .store
-        .list_pins(w.fake.guild_id() as i64)
-        .await
-        .unwrap();
+    let left = tracked(&w).await;
     assert_eq!(left.len(), 1);
     assert!([a, b, c].contains(&(left[0].message_id as u64)));
     assert_eq!(left[0].claimed_by, None, "released for the next refresh");
@@ -286,12 +270,7 @@ async fn a_lost_answer_to_the_cards_post_leaves_one_card() {
         posts[1].body.as_ref().unwrap()["nonce"]
     );
     assert!(w.fake.pins(w.fake.channel_id()).contains(&id));
-    let tracked = w
-        .app
-        .store
-        .list_pins(w.fake.guild_id() as i64)
-        .await
-        .unwrap();
+    let tracked = tracked(&w).await;
     assert_eq!(tracked.len(), 1);
     assert_eq!(tracked[0].message_id, id as i64);
     w.fake.assert_no_violations();

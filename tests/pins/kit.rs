@@ -264,3 +264,13 @@ pub fn picture(w: &World, message: &serde_json::Value) -> Vec<u8> {
     );
     bytes
 }
+
+/// The pins the store tracks in the fake's guild.
+pub async fn tracked(w: &World) -> Vec<curriculum_bot::store::Pin> {
+    let guild = w.fake.guild_id() as i64;
+    w.app
+        .store
+        .list_pins(guild)
+        .await
+        .expect("the store answers")
+}
