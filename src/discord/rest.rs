@@ -65,10 +65,7 @@ impl Rest {
             .user_agent("DiscordBot (https://github.com/curriculum-bot, 0.1)")
             .build()
             .map_err(|e| RestError::Transport(e.to_string()))?;
-        let rate = NonZeroU32::new(cfg.global_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        // A small burst (1/50 s worth) absorbs timer lateness without ever exceeding the rate
-        // over a second; at Discord's own 50/s it is a single request.
-        let burst = NonZeroU32::new(cfg.global_per_second / 50).unwrap_or(NonZeroU32::MIN);
+        let (rate, burst) = pacing(cfg.global_per_second);
         Ok(Rest {
             http,
             api: format!("{}/api/v10", cfg.base_url.trim_end_matches('/')),
@@ -364,6 +361,18 @@ impl Rest {
     }
 }
 
+/// The limiter's rate and burst for `per_second`: a small burst (1/200 s worth) absorbs timer
+/// lateness, and the rate leaves room for it, so no second ever holds more than `per_second`
+/// (+1) sends: a burst on top of the full rate is what tipped a fake at 2,000/s into 429s when
+/// the bot was paced at 1,990/s. At Discord's own 50/s it is the rate itself with a burst of 1.
+fn pacing(per_second: u32) -> (NonZeroU32, NonZeroU32) {
+    let per_second = per_second.max(1);
+    let burst = (per_second / 200).max(1);
+    let rate = per_second - burst + 1;
+    let nz = |n: u32| NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+    (nz(rate), nz(burst))
+}
+
 fn header_secs(h: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
     h?.to_str().ok()?.trim().parse().ok()
 }
@@ -373,4 +382,24 @@ pub(crate) fn id_of(v: &Value) -> Result<String, RestError> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| RestError::Transport("Discord's answer had no id".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// No second holds more than the configured rate (+1): burst + rate stays within it.
+    #[test]
+    fn pacing_never_adds_a_burst_on_top_of_the_rate() {
+        for per_second in [1, 40, 50, 199, 200, 1_990, 2_000, 50_000] {
+            let (rate, burst) = super::pacing(per_second);
+            assert!(burst.get() + rate.get() <= per_second + 1, "{per_second}");
+            assert!(
+                rate.get() * 100 >= per_second * 99,
+                "{per_second}: rate kept"
+            );
+        }
+        assert_eq!(
+            super::pacing(40),
+            (40.try_into().unwrap(), 1.try_into().unwrap())
+        );
+    }
 }
