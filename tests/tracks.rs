@@ -1,84 +1,13 @@
 //! Tracks in every command, on the fixture site (tests/site: three tracks), data-driven like
 //! tests/commands.rs: each case is the member's and the channel's stored tracks, an `ask` line,
 //! and the reply rendered as text (`UPDATE_EXPECT=1 cargo test --test tracks` to update).
+//! Choosing a track is in tracks_choose.rs; the shared helpers are in tracks_kit.
 
-use curriculum_bot::cli::offline_app;
-use curriculum_bot::config::Settings;
-use curriculum_bot::load::load_catalog;
-use curriculum_bot::reply::ask::{interaction, Asker};
-use curriculum_bot::reply::interaction::{Interaction, InteractionData, MESSAGE_COMPONENT};
-use curriculum_bot::reply::{registry, render, Catalog, Response};
-use expect_test::{expect, Expect};
+mod tracks_kit;
 
-const GUILD: i64 = 100000000000000002;
-const USER: i64 = 100000000000000001;
-const CHANNEL: i64 = 100000000000000003;
-
-fn catalog() -> Catalog {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings::from_vars(|k| match k {
-        "ALIASES_PATH" => Some(root.join("data/aliases.txt").display().to_string()),
-        _ => None,
-    })
-    .unwrap();
-    load_catalog(&root.join("tests/site/docs"), &settings)
-        .unwrap()
-        .0
-}
-
-/// Who asks: the member's stored track and the channel's stored track, if any.
-#[derive(Default, Clone, Copy)]
-struct Stored {
-    member: Option<&'static str>,
-    channel: Option<&'static str>,
-}
-
-fn run(stored: Stored, i: &Interaction) -> (Response, bool) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let app = offline_app(catalog()).await.unwrap();
-        if let Some(t) = stored.member {
-            app.store
-                .set_member_track(Some(GUILD), USER, t, 1)
-                .await
-                .unwrap();
-        }
-        if let Some(t) = stored.channel {
-            app.store
-                .set_channel_track(GUILD, CHANNEL, t, 1)
-                .await
-                .unwrap();
-        }
-        let out = app.handle(i).await;
-        (out.response, out.failed)
-    })
-}
-
-fn ask_line(line: &str) -> Interaction {
-    let defs = registry::definitions(&catalog().curriculum);
-    interaction(line, &defs, &Asker::default()).unwrap()
-}
-
-fn shown(r: &Response, failed: bool) -> String {
-    let mut s = render::text(r);
-    if failed {
-        s.insert_str(0, "[failed] ");
-    }
-    s
-}
-
-fn check(stored: Stored, line: &str, expect: Expect) {
-    let (r, failed) = run(stored, &ask_line(line));
-    expect.assert_eq(&shown(&r, failed));
-}
-
-const NONE: Stored = Stored {
-    member: None,
-    channel: None,
-};
+use curriculum_bot::reply::render;
+use expect_test::expect;
+use tracks_kit::{ask_line, check, run, Stored, NONE};
 
 #[test]
 fn track_lists_the_tracks_with_a_select_menu() {
@@ -356,120 +285,6 @@ fn help_names_the_tracks() {
     }
 }
 
-/// A choice in the select menu: the interaction Discord sends for it.
-fn pick(values: &[&str]) -> Interaction {
-    let mut i = ask_line("/help");
-    i.kind = MESSAGE_COMPONENT;
-    i.data = Some(InteractionData {
-        custom_id: Some("trk|pick".into()),
-        component_type: Some(3),
-        values: Some(values.iter().map(|v| (*v).to_owned()).collect()),
-        ..InteractionData::default()
-    });
-    i
-}
-
-#[test]
-fn picking_and_tying_tracks() {
-    let (r, failed) = run(NONE, &pick(&["cloud-security"]));
-    expect![[r#"
-        (only you can see this)
-        Your track is now **Cloud Security**. `/module`, `/path`, `/plan` and reminders follow it.
-    "#]]
-    .assert_eq(&shown(&r, failed));
-    let (r, failed) = run(NONE, &pick(&["nope"]));
-    expect![[r#"
-        [failed] (only you can see this)
-        No track called “nope”. Tracks: Cloud Security, Data Engineering, Community Projects.
-    "#]]
-    .assert_eq(&shown(&r, failed));
-    check(
-        NONE,
-        "/track track:community",
-        expect![[r#"
-        (only you can see this)
-        Your track is now **Community Projects**. `/module`, `/path`, `/plan` and reminders follow it.
-    "#]],
-    );
-    // Members may not tie a channel; ask plays a member without Manage Channels.
-    check(
-        NONE,
-        &format!("/track track:community channel:{CHANNEL}"),
-        expect![[r#"
-            [failed] (only you can see this)
-            Only moderators with **Manage Channels** can tie a channel to a track.
-        "#]],
-    );
-}
-
-#[test]
-fn autocomplete_offers_tracks_and_the_tracks_pathways() {
-    let complete = |stored: Stored, command: &str, option: &str, typed: &str| {
-        let mut i = ask_line(&format!("/{command}"));
-        i.kind = curriculum_bot::reply::interaction::AUTOCOMPLETE;
-        let d = i.data.as_mut().unwrap();
-        d.options = vec![curriculum_bot::reply::interaction::CommandOption {
-            name: option.into(),
-            kind: 3,
-            value: Some(typed.into()),
-            options: Vec::new(),
-            focused: Some(true),
-        }];
-        shown(&run(stored, &i).0, false)
-    };
-    expect![[r#"
-        - Cloud Security (cloud-security)
-    "#]]
-    .assert_eq(&complete(NONE, "module", "track", "sec"));
-    let de = Stored {
-        member: Some("data-engineering"),
-        channel: None,
-    };
-    expect![[r#"
-        - Analysts (Analysts)
-        - Software Engineers (Software Engineers)
-    "#]]
-    .assert_eq(&complete(de, "path", "background", ""));
-    expect![[r#"
-        - Analysts (Analysts)
-        - Software Engineers (Software Engineers)
-    "#]]
-    .assert_eq(&complete(NONE, "path", "background", ""));
-}
-
-/// `curriculum-bot ask` on `CURRICULUM_PATH` (the shipped data when `None`).
-fn ask_cli(path: Option<&str>, line: &str) -> (Option<i32>, String) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_curriculum-bot"));
-    cmd.args(["ask", line])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CURRICULUM_BASE_URL");
-    if let Some(p) = path {
-        cmd.env("CURRICULUM_PATH", p);
-    }
-    let o = cmd.output().expect("the binary runs");
-    (
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-    )
-}
-
-#[test]
-fn ask_takes_a_track_option() {
-    let (code, out) = ask_cli(None, "/module 2 track:mlops-engineering");
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("## Module 2: ML Pipelines"), "{out}");
-    let (code, out) = ask_cli(Some("tests/site/docs"), "/module 2 track:cloud-security");
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("## Module 2: Network Defense"), "{out}");
-    let (code, out) = ask_cli(Some("tests/site/docs"), "/module 2 track:Data Engineering");
-    assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("## Module 2: Batch Pipelines"), "{out}");
-    // Without a track on a site of three: the prompt, not a guess.
-    let (_, out) = ask_cli(Some("tests/site/docs"), "/module 2");
-    assert!(out.contains("Choose your track"), "{out}");
-    assert!(!out.contains("## Module 2"), "{out}");
-}
-
 #[test]
 fn search_ranks_the_members_track_first() {
     let first_hit = |member: &'static str| {
@@ -497,40 +312,4 @@ fn search_ranks_the_members_track_first() {
     };
     let (r, _) = run(stored, &ask_line("/track"));
     assert!(render::text(&r).contains("Data Engineering (yours)"));
-}
-
-#[test]
-fn start_up_moves_untracked_subscriptions_to_the_first_track() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let app = offline_app(catalog()).await.unwrap();
-        let new = curriculum_bot::store::NewSubscription {
-            guild_id: None,
-            owner_user_id: USER,
-            target: curriculum_bot::store::Target::Dm,
-            schedule: curriculum_bot::store::Schedule {
-                weekday: 0,
-                hour: 9,
-                minute: 0,
-                tz: "UTC".into(),
-            },
-            pathway: None,
-            track: None,
-            week: 1,
-            next_due_at: 10,
-        };
-        app.store.subscribe(&new, 1).await.unwrap();
-        assert_eq!(app.assign_untracked().await.unwrap(), 1);
-        let s = app.store.get_dm(USER).await.unwrap().unwrap();
-        let first = app.catalog().curriculum.tracks[0].slug.clone();
-        assert_eq!(s.track, Some(first));
-        assert_eq!(
-            app.assign_untracked().await.unwrap(),
-            0,
-            "nothing left to move"
-        );
-    });
 }
