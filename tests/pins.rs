@@ -228,6 +228,7 @@ async fn without_attach_files_a_card_goes_up_without_its_picture() {
     assert_eq!(card["pinned"], true);
     let listed = run(&w.app, "/pin list", &who).await;
     assert!(listed.contains("✅ current"), "{listed}");
+    assert!(listed.contains("without its roadmap picture"), "{listed}");
     let refused = |fake: &FakeDiscord| {
         let all = fake.requests();
         all.iter().filter(|r| r.status == 403).count()

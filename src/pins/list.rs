@@ -26,7 +26,12 @@ pub async fn list(store: &dyn Store, catalog: &Catalog, i: &Interaction) -> Outc
     let mut lines = vec![format!("**Living pins** ({})", pins.len())];
     for p in pins.iter().take(SHOWN) {
         let state = match current_card(catalog, p) {
-            Some(card) if card.shown_by(&p.hash) => "✅ current".to_string(),
+            Some(card) if card.hash() == p.hash => "✅ current".to_string(),
+            Some(card) if card.shown_by(&p.hash) => {
+                "✅ current, without its roadmap picture (I need **Attach Files** there; it gets \
+                 the picture at its next edit)"
+                    .to_string()
+            }
             Some(_) => "🔄 outdated: updated after the next reload".to_string(),
             None => "⚠️ its module was removed".to_string(),
         };
