@@ -120,20 +120,21 @@ async fn over_http(
     command: (&str, Value),
     who: &Invoker,
 ) -> Value {
-    let id = acked_over_http(fake, url, key, command, who).await;
+    let (id, ack) = acked_over_http(fake, url, key, command, who).await;
+    assert_eq!(ack, json!({ "type": 5, "data": { "flags": 64 } }));
     fake.wait_reply(id, DONE).await.expect("completed")
 }
 
 /// Discord's side of an HTTP interaction: POST the signed payload to the endpoint, check it was
 /// deferred in time, and pass its answer on as the callback (so the fake records and validates
-/// it like any other). The interaction's id.
+/// it like any other). The interaction's id and the deferral.
 async fn acked_over_http(
     fake: &FakeDiscord,
     url: &str,
     key: &SigningKey,
     (name, options): (&str, Value),
     who: &Invoker,
-) -> u64 {
+) -> (u64, Value) {
     let kind = InteractionKind::Command {
         name: name.into(),
         options,
@@ -156,7 +157,7 @@ async fn acked_over_http(
     assert!(took < DISCORD_DEADLINE, "{took:?}");
     assert_eq!(resp.status().as_u16(), 200);
     let ack: Value = resp.json().await.unwrap();
-    assert_eq!(ack, json!({ "type": 5, "data": { "flags": 64 } }));
+    assert_eq!(ack["type"], 5, "deferred");
     let token = payload["token"].as_str().unwrap();
     let callback = format!(
         "{}/api/v10/interactions/{id}/{token}/callback",
@@ -170,7 +171,7 @@ async fn acked_over_http(
         .unwrap()
         .status();
     assert_eq!(status.as_u16(), 204);
-    id
+    (id, ack)
 }
 
 /// The HTTP endpoint's state on the bot's app and REST client.
@@ -291,7 +292,7 @@ async fn shutting_the_endpoint_down_finishes_the_deferred_answers() {
     })
     .await;
     let url = format!("http://{addr}");
-    let id = acked_over_http(&fake, &url, &key, pin(), &fake.moderator()).await;
+    let (id, _) = acked_over_http(&fake, &url, &key, pin(), &fake.moderator()).await;
     stop.send(()).unwrap();
     tokio::time::timeout(DONE, served)
         .await
@@ -301,5 +302,26 @@ async fn shutting_the_endpoint_down_finishes_the_deferred_answers() {
     let reply = fake.wait_reply(id, Duration::ZERO).await;
     let reply = reply.expect("the answer was finished before serve returned");
     assert_eq!(content(&reply), "Pinned Module 1: MLOps Fundamentals.");
+    fake.assert_no_violations();
+}
+
+/// A reply with a picture can't be an HTTP response: `/roadmap` over the endpoint is deferred
+/// (publicly, as its answer is public) and the picture uploaded by editing the original.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_picture_over_http_is_deferred_then_uploaded() {
+    let (fake, bot) = bot(Deadlines::default()).await;
+    let key = endpoint_kit::key();
+    let state = endpoint(&bot, &key);
+    let (addr, _) = endpoint_kit::serve(state, Default::default(), std::future::pending()).await;
+    let url = format!("http://{addr}");
+    let roadmap = ("roadmap", json!([]));
+    let (id, ack) = acked_over_http(&fake, &url, &key, roadmap, &fake.member()).await;
+    assert_eq!(ack, json!({ "type": 5 }), "public, like the answer");
+    let reply = fake.wait_reply(id, DONE).await.expect("uploaded");
+    let picture = &reply["attachments"][0];
+    assert_eq!(picture["filename"], "roadmap.png");
+    assert_eq!(reply["embeds"][0]["image"]["url"], picture["url"]);
+    let png = fake.attachment_bytes(picture).expect("the upload");
+    assert!(png.starts_with(b"\x89PNG"));
     fake.assert_no_violations();
 }

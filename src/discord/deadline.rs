@@ -132,41 +132,40 @@ fn crashed(e: &tokio::task::JoinError) -> Outcome {
     reply::handle::error("Something went wrong answering that. Try again.")
 }
 
-/// Waits for the deferred answer and shows it: an edit of the original response, or (when the
-/// answer is private but the deferral was public) a private follow-up in its place.
+/// Waits for the deferred answer and [`show`]s it.
 pub async fn finish(rest: &Rest, deferred: Deferred) -> Result<(), RestError> {
     let out = deferred.task.await.unwrap_or_else(|e| crashed(&e));
     let Some(message) = out.response.message() else {
         return Ok(());
     };
-    let hook = format!("/webhooks/{}/{}", deferred.application_id, deferred.token);
-    let original = format!("{hook}/messages/@original");
-    if message.is_ephemeral() && !deferred.ephemeral {
+    let (app, token) = (&deferred.application_id, &deferred.token);
+    show(rest, app, token, deferred.ephemeral, message).await
+}
+
+/// Shows `message` in place of a deferred ("thinking…") response, acknowledged as ephemeral or
+/// not (`ephemeral_ack`): an edit of the original response (multipart when it uploads a picture;
+/// no flags, ephemerality was fixed by the deferral), or (when the answer is private but the
+/// deferral was public) a private follow-up in its place.
+pub async fn show(
+    rest: &Rest,
+    application_id: &str,
+    token: &str,
+    ephemeral_ack: bool,
+    message: &Message,
+) -> Result<(), RestError> {
+    let hook = format!("/webhooks/{application_id}/{token}");
+    if message.is_ephemeral() && !ephemeral_ack {
+        let original = format!("{hook}/messages/@original");
         with_retry(|| rest.call(reqwest::Method::DELETE, &original, None, true)).await?;
         let body = serde_json::to_value(message).unwrap_or(Value::Null);
         return with_retry(|| rest.call(reqwest::Method::POST, &hook, Some(&body), true)).await;
     }
-    if !message.files.is_empty() {
-        // A picture goes up as multipart (`payload_json` + `files[n]`).
-        let (app, token) = (&deferred.application_id, &deferred.token);
-        return with_retry(|| async {
-            rest.edit_original(app, token, message)
-                .await
-                .map(|()| Value::Null)
-        })
-        .await;
-    }
-    let body = edit_body(message);
-    with_retry(|| rest.call(reqwest::Method::PATCH, &original, Some(&body), true)).await
-}
-
-/// An edit carries no flags: ephemerality was fixed by the deferral.
-fn edit_body(message: &Message) -> Value {
-    let mut body = serde_json::to_value(message).unwrap_or(Value::Null);
-    if let Some(o) = body.as_object_mut() {
-        o.remove("flags");
-    }
-    body
+    with_retry(|| async {
+        rest.edit_original(application_id, token, message)
+            .await
+            .map(|()| Value::Null)
+    })
+    .await
 }
 
 /// Over HTTP, Discord may not have taken our deferral in yet when a quick answer's edit arrives

@@ -151,11 +151,14 @@ async fn interactions(State(s): State<Endpoint>, headers: HeaderMap, body: Bytes
             out.response.message().cloned(),
         ) {
             (Some(ack), Some(m)) => {
-                s.pending.spawn(crate::discord::multipart::fill_deferred(
-                    s.rest.clone(),
-                    i,
-                    m,
-                ));
+                let rest = s.rest.clone();
+                s.pending.spawn(async move {
+                    let (app, token) = (&i.application_id, &i.token);
+                    let shown = deadline::show(&rest, app, token, m.is_ephemeral(), &m).await;
+                    if let Err(e) = shown {
+                        tracing::error!(error = %e, command = i.name(), "could not upload a reply");
+                    }
+                });
                 json(StatusCode::OK, ack)
             }
             _ => json(StatusCode::OK, out.response.to_json()),

@@ -60,36 +60,12 @@ impl Rest {
         message: &Message,
     ) -> Result<(), RestError> {
         let path = format!("/webhooks/{application}/{token}/messages/@original");
-        let mut json = serde_json::to_value(message).unwrap_or(Value::Null);
-        json.as_object_mut().map(|o| o.remove("flags"));
-        let body = match message.files.as_slice() {
-            [] => Body::Json(&json),
-            files => Body::Form(&json, files),
-        };
+        let json = super::rest::message_json(message);
+        let body = Body::with_files(&json, &message.files);
         self.call_with(reqwest::Method::PATCH, &path, Some(body), true)
             .await
             .map(|_| ())
     }
-}
-
-/// Uploads a deferred reply's message. The edit can reach Discord before it has taken in the
-/// type-5 answer, so an unknown webhook or message is retried a few times, briefly.
-pub async fn fill_deferred(rest: std::sync::Arc<Rest>, i: crate::reply::Interaction, m: Message) {
-    let mut wait = std::time::Duration::from_millis(100);
-    for _ in 0..5 {
-        match rest.edit_original(&i.application_id, &i.token, &m).await {
-            Err(RestError::Discord { code, .. }) if code == 10015 || code == 10008 => {
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, command = i.name(), "could not fill a deferred reply");
-                return;
-            }
-            Ok(()) => return,
-        }
-    }
-    tracing::error!(command = i.name(), "gave up filling a deferred reply");
 }
 
 /// The response without its uploads (and without embed pictures pointing at them), for a

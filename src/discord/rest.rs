@@ -23,6 +23,26 @@ pub(crate) enum Body<'a> {
     Form(&'a Value, &'a [crate::reply::message::File]),
 }
 
+impl<'a> Body<'a> {
+    /// `json`, sent as multipart when there are `files` to upload.
+    pub(crate) fn with_files(json: &'a Value, files: &'a [crate::reply::message::File]) -> Self {
+        match files {
+            [] => Body::Json(json),
+            files => Body::Form(json, files),
+        }
+    }
+}
+
+/// A message as a request body: its JSON without `flags` (those are fixed when an interaction
+/// is answered, not by a post or an edit).
+pub(crate) fn message_json(message: &Message) -> Value {
+    let mut json = serde_json::to_value(message).unwrap_or(Value::Null);
+    if let Some(o) = json.as_object_mut() {
+        o.remove("flags");
+    }
+    json
+}
+
 /// Which failures the client retries by itself.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Resend {
@@ -217,10 +237,7 @@ impl Rest {
     ) -> Result<(), RestError> {
         let path = format!("/interactions/{id}/{token}/callback");
         let json = response.to_json();
-        let body = match response.files() {
-            [] => Body::Json(&json),
-            files => Body::Form(&json, files),
-        };
+        let body = Body::with_files(&json, response.files());
         self.call_with(reqwest::Method::POST, &path, Some(body), true)
             .await
             .map(|_| ())
@@ -244,17 +261,13 @@ impl Rest {
         message: &Message,
         nonce: Option<&str>,
     ) -> Result<String, RestError> {
-        let mut body = serde_json::to_value(message).unwrap_or(Value::Null);
-        body.as_object_mut().map(|o| o.remove("flags"));
+        let mut body = message_json(message);
         if let Some(n) = nonce {
             body["nonce"] = json!(n);
             body["enforce_nonce"] = json!(true);
         }
         let path = format!("/channels/{channel}/messages");
-        let body = match message.files.as_slice() {
-            [] => Body::Json(&body),
-            files => Body::Form(&body, files),
-        };
+        let body = Body::with_files(&body, &message.files);
         // With a nonce the caller (delivery) reconciles an unknown outcome before resending:
         // Discord's nonce memory is only "the past few minutes", so a resend is never blind.
         let resend = match nonce {
@@ -312,19 +325,15 @@ impl Rest {
         message: &str,
         edit: &Message,
     ) -> Result<(), RestError> {
-        let mut body = serde_json::to_value(edit).unwrap_or(Value::Null);
+        let mut body = message_json(edit);
         if let Some(o) = body.as_object_mut() {
-            o.remove("flags");
             // Without a content key Discord would keep the old text beside the new embed.
             o.entry("content").or_insert_with(|| json!(""));
             // Attachments not listed are removed: an edit without files drops the old picture.
             o.entry("attachments").or_insert_with(|| json!([]));
         }
         let path = format!("/channels/{channel}/messages/{message}");
-        let body = match edit.files.as_slice() {
-            [] => Body::Json(&body),
-            files => Body::Form(&body, files),
-        };
+        let body = Body::with_files(&body, &edit.files);
         self.call_with(reqwest::Method::PATCH, &path, Some(body), false)
             .await
             .map(|_| ())
