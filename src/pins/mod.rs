@@ -85,24 +85,40 @@ pub async fn post(
     card: &PinCard,
     pinned: &PinnedCard,
 ) -> Result<Posted, RestError> {
-    let full = render(card, catalog).await;
-    let (posted, shown) = match post_once(discord, channel, &full).await {
-        Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
-            let bare = card.bare();
-            let message = bare.message(catalog);
-            (post_once(discord, channel, &message).await, bare)
-        }
-        // A picture that couldn't be drawn: the card went up without it.
-        other if full.files.is_empty() => (other, card.bare()),
-        other => (other, card.clone()),
-    };
+    let send = |m: Message| async move { post_once(discord, channel, &m).await };
+    let (posted, shown, refused) = send_card(card, catalog, send).await;
     let id = posted?;
     discord.pin(channel, &id).await?;
     record(store, pinned, channel, &id, &shown.hash()).await;
-    Ok(match shown.svg.is_some() || full.files.is_empty() {
-        true => Posted::Card,
-        false => Posted::PictureRefused,
+    Ok(match refused {
+        false => Posted::Card,
+        true => Posted::PictureRefused,
     })
+}
+
+/// Sends `card` through `send` with its picture, or again without it where the bot may not
+/// attach files (50013 to the upload). Returns the outcome, the card as it now shows (bare when
+/// the picture was refused or couldn't be drawn) and whether the picture was refused.
+async fn send_card<T, F, Fut>(
+    card: &PinCard,
+    catalog: &Catalog,
+    send: F,
+) -> (Result<T, RestError>, PinCard, bool)
+where
+    F: Fn(Message) -> Fut,
+    Fut: std::future::Future<Output = Result<T, RestError>>,
+{
+    let full = render(card, catalog).await;
+    let drawn = !full.files.is_empty();
+    match send(full).await {
+        Err(e) if e.code() == Some(MISSING_PERMISSIONS) && drawn => {
+            let bare = card.bare();
+            (send(bare.message(catalog)).await, bare, true)
+        }
+        other if drawn => (other, card.clone(), false),
+        // A picture that couldn't be drawn: the card shows without it.
+        other => (other, card.bare(), false),
+    }
 }
 
 /// The card's message with its picture, drawn off the async runtime the first time per SVG.
@@ -280,19 +296,9 @@ async fn edit_card(
     card: &PinCard,
     catalog: &Catalog,
 ) -> (Result<(), RestError>, Option<String>) {
-    let full = render(card, catalog).await;
-    match discord.edit_message(channel, message, &full).await {
-        Err(e) if e.code() == Some(MISSING_PERMISSIONS) && !full.files.is_empty() => {
-            let bare = card.bare();
-            let edited = discord
-                .edit_message(channel, message, &bare.message(catalog))
-                .await;
-            (edited, Some(bare.hash()))
-        }
-        // A picture that couldn't be drawn: the card shows without it.
-        other if full.files.is_empty() => (other, Some(card.bare().hash())),
-        other => (other, Some(card.hash())),
-    }
+    let send = |m: Message| async move { discord.edit_message(channel, message, &m).await };
+    let (edited, shown, _) = send_card(card, catalog, send).await;
+    (edited, Some(shown.hash()))
 }
 
 /// This process's replica id for pin claims (unique per process).
