@@ -2,6 +2,8 @@
 //!
 //! Both backends must print the same snapshots. `cargo test --test store_contract`.
 
+#[path = "store_contract/checkins.rs"]
+mod checkins;
 #[path = "store_contract/delivery.rs"]
 mod delivery;
 #[path = "store_contract/fixture.rs"]
@@ -21,6 +23,7 @@ mod versions;
 
 use std::sync::Arc;
 
+use checkins::*;
 use curriculum_bot::store::StoreError;
 use delivery::*;
 use expect_test::{expect, Expect};
@@ -74,6 +77,11 @@ contract!(
     living_pins,
     pin_claims_are_leased,
     pin_claims_are_exclusive,
+    checkins_one_per_member_per_week,
+    concurrent_checkins_count_once,
+    forgetting_checkins,
+    progress_report_rows,
+    checkins_migration_keeps_everything,
 );
 
 fn check(actual: String, expect: Expect) {

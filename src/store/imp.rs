@@ -9,6 +9,7 @@ pub(in crate::store) mod inherent;
 
 /// Names the expansion uses (glob-imported, so a backend's own imports take precedence).
 pub(in crate::store) mod prelude {
+    pub(in crate::store) use super::super::checkins;
     pub(in crate::store) use super::super::pins::{
         self, validate_hash, validate_pin, NewPin, Pin, PinRow,
     };
@@ -33,11 +34,36 @@ macro_rules! impl_store {
 
         $crate::store::imp::inherent::impl_inherent!($ty, $db);
         $crate::store::pins::impl_pins!($ty);
+        $crate::store::checkins::impl_checkins!($ty);
 
         #[async_trait::async_trait]
         impl Store for $ty {
             fn backend(&self) -> $crate::store::Backend {
                 $backend
+            }
+            async fn check_in(&self, c: &checkins::NewCheckin<'_>) -> R<bool> {
+                self.check_in_in(c).await
+            }
+            async fn checkin_weeks(&self, sub: i64, user: i64) -> R<Vec<u32>> {
+                self.member_weeks_in(sub, user).await
+            }
+            async fn week_checkins(&self, sub: i64, week: u32) -> R<Vec<i64>> {
+                self.week_members_in(sub, week).await
+            }
+            async fn week_checkin_counts(&self, sub: i64, a: u32, b: u32) -> R<Vec<(u32, u64)>> {
+                self.week_counts_in(sub, a, b).await
+            }
+            async fn checkin_members(&self, sub: i64) -> R<u64> {
+                self.group_members_in(sub).await
+            }
+            async fn forget_checkins(&self, user: i64) -> R<u64> {
+                self.forget_checkins_in(user).await
+            }
+            async fn record_unsubscribe(&self, s: &Subscription, now: i64) -> R<()> {
+                self.record_unsubscribe_in(s, now).await
+            }
+            async fn progress_rows(&self, g: Option<i64>, now: i64) -> R<checkins::ProgressRows> {
+                self.progress_rows_in(g, now).await
             }
             async fn ping(&self) -> R<()> {
                 sqlx::query("SELECT 1").execute(&self.read).await?;

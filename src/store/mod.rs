@@ -31,6 +31,7 @@
 //! track is kept per channel. Subscriptions made before tracks have none until the app calls
 //! [`Store::assign_untracked_subscriptions`] at start-up.
 
+pub mod checkins;
 mod error;
 mod imp;
 mod lock;
@@ -45,6 +46,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+pub use checkins::{NewCheckin, ProgressRows};
 pub use error::StoreError;
 pub use pins::{NewPin, Pin, MAX_HASH_CHARS};
 pub use postgres::PgStore;
@@ -259,4 +261,28 @@ pub trait Store: Send + Sync {
     async fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
     /// Stops tracking the pin (its message or channel is gone, or its module was removed).
     async fn forget_pin(&self, id: i64) -> Result<bool>;
+
+    // ---- check-ins (issue 19; see `checkins`) ----
+    /// Records a check-in; `false` when that member already checked in for that week of that
+    /// subscription (the database decides, so concurrent clicks and replicas agree).
+    async fn check_in(&self, c: &NewCheckin<'_>) -> Result<bool>;
+    /// The plan weeks `user_id` checked in for on `subscription_id`, ascending.
+    async fn checkin_weeks(&self, subscription_id: i64, user_id: i64) -> Result<Vec<u32>>;
+    /// Who checked in for `week` of `subscription_id`, earliest first.
+    async fn week_checkins(&self, subscription_id: i64, week: u32) -> Result<Vec<i64>>;
+    /// `(week, check-ins)` for the weeks `first..=last` of `subscription_id` that have any.
+    async fn week_checkin_counts(
+        &self,
+        subscription_id: i64,
+        first: u32,
+        last: u32,
+    ) -> Result<Vec<(u32, u64)>>;
+    /// Distinct members who ever checked in on `subscription_id` (a group's denominator).
+    async fn checkin_members(&self, subscription_id: i64) -> Result<u64>;
+    /// Deletes every check-in of `user_id`; returns how many there were.
+    async fn forget_checkins(&self, user_id: i64) -> Result<u64>;
+    /// Counts an unsubscribe (track, kind, plan week) for `/report`'s "where learners stop".
+    async fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
+    /// What `/report` shows about progress in `guild` (with direct-message subscriptions).
+    async fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<ProgressRows>;
 }

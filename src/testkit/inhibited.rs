@@ -96,4 +96,12 @@ through! {
     fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
     fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
     fn forget_pin(&self, id: i64) -> Result<bool>;
+    fn check_in(&self, c: &crate::store::NewCheckin<'_>) -> Result<bool>;
+    fn checkin_weeks(&self, subscription_id: i64, user_id: i64) -> Result<Vec<u32>>;
+    fn week_checkins(&self, subscription_id: i64, week: u32) -> Result<Vec<i64>>;
+    fn week_checkin_counts(&self, subscription_id: i64, first: u32, last: u32) -> Result<Vec<(u32, u64)>>;
+    fn checkin_members(&self, subscription_id: i64) -> Result<u64>;
+    fn forget_checkins(&self, user_id: i64) -> Result<u64>;
+    fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
+    fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<crate::store::ProgressRows>;
 }

@@ -42,8 +42,9 @@ INSERT INTO search_misses (guild_id, query, count, last_at) VALUES (1, 'rust tra
 /// The slot instants of the deliveries in [`OLD_ROWS`], by owner.
 const OLD_DELIVERIES: [(i64, i64); 3] = [(21, 1699395200), (21, 1700000000), (23, 1699995200)];
 
-/// A copy of `migrations/<backend>` holding only the migrations before the tracks one.
-fn old_migrations(backend: &str) -> (PathBuf, i64) {
+/// A copy of `migrations/<backend>` holding only the migrations before the one whose file name
+/// ends in `suffix` (e.g. `_tracks.sql`).
+fn old_migrations(backend: &str, suffix: &str) -> (PathBuf, i64) {
     let all = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")
         .join(backend);
@@ -57,9 +58,9 @@ fn old_migrations(backend: &str) -> (PathBuf, i64) {
         .collect();
     let tracks = files
         .iter()
-        .find(|p| p.to_string_lossy().ends_with("_tracks.sql"))
+        .find(|p| p.to_string_lossy().ends_with(suffix))
         .map(|p| version(p))
-        .expect("a *_tracks.sql migration");
+        .expect("the migration named");
     let dir = std::env::temp_dir().join(unique("old_migrations"));
     std::fs::create_dir_all(&dir).unwrap();
     for file in files.iter().filter(|p| version(p) < tracks) {
@@ -68,10 +69,11 @@ fn old_migrations(backend: &str) -> (PathBuf, i64) {
     (dir, tracks)
 }
 
-/// Builds the previous release's database at the fixture's URL and fills it with [`OLD_ROWS`].
-async fn old_database(fx: &Fixture) {
+/// Builds the database as it was before the migration named by `suffix` at the fixture's URL
+/// and fills it with [`OLD_ROWS`].
+pub async fn old_database(fx: &Fixture, suffix: &str) {
     let sqlite = fx.url.starts_with("sqlite:");
-    let (dir, tracks) = old_migrations(if sqlite { "sqlite" } else { "postgres" });
+    let (dir, tracks) = old_migrations(if sqlite { "sqlite" } else { "postgres" }, suffix);
     let old = Migrator::new(dir.clone()).await.unwrap();
     assert!(old.iter().all(|m| m.version < tracks) && old.iter().count() > 0);
     if sqlite {
@@ -94,7 +96,7 @@ async fn old_database(fx: &Fixture) {
 }
 
 /// Everything the old rows hold, as the store reads it back.
-async fn everything(store: &Arc<dyn Store>) -> (Vec<Subscription>, String) {
+pub async fn everything(store: &Arc<dyn Store>) -> (Vec<Subscription>, String) {
     let mut subs = Vec::new();
     for user in [21, 22] {
         subs.extend(store.get_dm(user).await.unwrap());
@@ -129,7 +131,7 @@ async fn everything(store: &Arc<dyn Store>) -> (Vec<Subscription>, String) {
 }
 
 pub async fn tracks_migration_keeps_everything(fx: Arc<Fixture>) {
-    old_database(&fx).await;
+    old_database(&fx, "_tracks.sql").await;
     let store = fx.open().await;
     let (before, migrated) = everything(&store).await;
     let assigned = store

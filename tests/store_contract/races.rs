@@ -10,7 +10,7 @@ use super::fixture::*;
 
 /// A worker's own store: PostgreSQL workers get separate pools (like separate processes);
 /// SQLite allows one instance, so its workers share it.
-async fn worker_store(fx: &Fixture, shared: &Arc<dyn Store>) -> Arc<dyn Store> {
+pub async fn worker_store(fx: &Fixture, shared: &Arc<dyn Store>) -> Arc<dyn Store> {
     match shared.backend() {
         Backend::Postgres => fx.open().await,
         Backend::Sqlite => shared.clone(),
