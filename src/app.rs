@@ -25,6 +25,8 @@ pub struct App {
     pub source: Option<(std::path::PathBuf, crate::config::Settings)>,
     /// Reloads one at a time, the last diff (paged by `cur|page|N`) and the version served.
     pub reload: crate::reload::ReloadState,
+    /// Coalesced edits of study groups' reminders (their live check-in line).
+    pub group_edits: crate::progress::edits::GroupEdits,
     /// Dropped with the app, after the store (e.g. `ask`'s scratch folder). Declared last.
     keep: Vec<Box<dyn std::any::Any + Send + Sync>>,
 }
@@ -35,6 +37,7 @@ impl App {
         let metrics = Metrics::default();
         metrics.curriculum_version(&reload.version().hash);
         App {
+            group_edits: crate::progress::edits::GroupEdits::new(store.clone(), discord.clone()),
             reload,
             catalog: RwLock::new(Arc::new(catalog)),
             discord,
@@ -101,7 +104,10 @@ impl App {
             Err(e) => return reply::handle::command_error(&e),
         };
         match &cmd {
-            Command::Report => return crate::moderation::report(&*self.store, i).await,
+            Command::Report => {
+                return crate::moderation::report(&*self.store, &self.catalog(), i, unix_now())
+                    .await
+            }
             Command::Curriculum { reload } => {
                 let ctx = self.reload_ctx();
                 let swap = |cat| self.swap_catalog(cat);
@@ -120,6 +126,15 @@ impl App {
             }
             Command::Complete { command, .. } if command == "remind" => {
                 return self.remind(i, &cmd).await
+            }
+            Command::Progress { .. } => {
+                let out = self.progress(i, &cmd).await;
+                return self.with_notices(i, out).await;
+            }
+            Command::Button { custom_id }
+                if crate::progress::commands::is_progress_button(custom_id) =>
+            {
+                return self.progress(i, &cmd).await
             }
             Command::Button { custom_id } if custom_id.starts_with("rem|") => {
                 return self.remind(i, &cmd).await
@@ -177,6 +192,17 @@ impl App {
             tracks: &tracks,
         };
         crate::reminders::commands::handle(&ctx, i, cmd, now()).await
+    }
+
+    /// `/progress …`, **Done this week** and forgetting check-ins.
+    async fn progress(&self, i: &Interaction, cmd: &Command) -> Outcome {
+        let catalog = self.catalog();
+        let ctx = crate::progress::commands::ProgressCtx {
+            store: &*self.store,
+            catalog: &catalog,
+            edits: &self.group_edits,
+        };
+        crate::progress::commands::handle(&ctx, i, cmd, unix_now()).await
     }
 
     /// Tells a member about reminders the bot had to pause (DMs closed, channel gone) the next
@@ -340,6 +366,7 @@ fn metric_name(i: &Interaction) -> &'static str {
         "report",
         "curriculum",
         "remind",
+        "progress",
     ];
     match i.kind {
         reply::interaction::PING => "ping",

@@ -276,7 +276,7 @@ pub async fn deliver(
         Target::Dm => Audience::Learner,
         Target::Channel { role_id, .. } => Audience::Group { role: role_id },
     };
-    let r = reminder(
+    let mut r = reminder(
         &cat.curriculum,
         sub.track.as_deref(),
         d.week,
@@ -285,6 +285,9 @@ pub async fn deliver(
         d.late,
         audience,
     );
+    if !r.complete {
+        crate::progress::lastweek::annotate(&*app.store, sub, d.week, &mut r.message).await;
+    }
     let mut resend = false;
     let sent = match channel_for(app, sub, dm).await {
         Ok(channel) => match reconcile::check(app, &channel, d).await {

@@ -35,6 +35,7 @@ pub mod metrics;
 pub mod moderation;
 pub mod pins;
 pub mod ports;
+pub mod progress;
 pub mod reload;
 pub mod reminders;
 pub mod reply;

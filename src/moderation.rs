@@ -11,20 +11,31 @@ use crate::reply::{self, Catalog, Interaction, Outcome, Response};
 use crate::store::Store;
 use std::sync::Arc;
 
-/// `/report`: what members searched for and did not find, in this server.
-pub async fn report(store: &dyn Store, i: &Interaction) -> Outcome {
+/// `/report`: what members searched for and did not find, in this server, and how learners
+/// progress per track (`progress::report`) at `now` (unix seconds).
+pub async fn report(store: &dyn Store, catalog: &Catalog, i: &Interaction, now: i64) -> Outcome {
     if !i.member_can(perms::MANAGE_GUILD) {
         return reply::handle::error(
             "Only moderators with **Manage Server** can see the search report.",
         );
     }
     let guild = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok());
-    match store.top_misses(guild, 20).await {
-        Ok(misses) => {
+    let misses = store.top_misses(guild, 20).await;
+    let progress = store.progress_rows(guild, now).await;
+    match (misses, progress) {
+        (Ok(misses), Ok(progress)) => {
             let rows: Vec<(String, u64)> = misses.into_iter().map(|m| (m.query, m.count)).collect();
-            Response::Message(reply::cards::misses_report(&rows).ephemeral()).into()
+            let mut m = reply::cards::misses_report(&rows);
+            // Issue 19: per track, subscriptions, modules now, check-in rates, where learners stop.
+            m.embeds.extend(crate::progress::report::embeds(
+                &catalog.curriculum,
+                &progress,
+            ));
+            Response::Message(m.within_limits().ephemeral()).into()
         }
-        Err(e) => reply::handle::error(format!("I couldn't read the report: {e}")),
+        (Err(e), _) | (_, Err(e)) => {
+            reply::handle::error(format!("I couldn't read the report: {e}"))
+        }
     }
 }
 

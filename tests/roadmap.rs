@@ -43,6 +43,7 @@ fn bar(label: &str, start_week: u32, end_week: Option<u32>) -> RoadmapInput {
             end_week: Some(1),
         }],
         marker_week: None,
+        checked_weeks: Vec::new(),
     }
 }
 

@@ -64,6 +64,11 @@ pub enum Command {
         sub: String,
         options: Vec<CommandOption>,
     },
+    /// `/progress me|group|done|forget`, parsed further by the progress module.
+    Progress {
+        sub: String,
+        options: Vec<CommandOption>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -165,6 +170,13 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
         "remind" => {
             let sub = opts.first().ok_or(CommandError::Missing("subcommand"))?;
             Command::Remind {
+                sub: sub.name.clone(),
+                options: sub.options.clone(),
+            }
+        }
+        "progress" => {
+            let sub = opts.first().ok_or(CommandError::Missing("subcommand"))?;
+            Command::Progress {
                 sub: sub.name.clone(),
                 options: sub.options.clone(),
             }

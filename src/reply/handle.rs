@@ -183,6 +183,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         Command::Report
         | Command::Curriculum { .. }
         | Command::Remind { .. }
+        | Command::Progress { .. }
         | Command::PinList => error("That command isn't available here."),
     }
 }

@@ -67,6 +67,26 @@ fn remind_subs() -> Vec<Value> {
     ]
 }
 
+/// `/progress`'s subcommands (Discord allows no bare command beside them).
+fn progress_subs() -> Vec<Value> {
+    let sub = |name: &str, d: &str, options: Vec<Value>| json!({ "type": SUB_COMMAND, "name": name, "description": d, "options": options });
+    vec![
+        sub("me", "Your weeks checked in, streak and roadmap", vec![]),
+        sub(
+            "group",
+            "A study group's check-ins per week",
+            vec![opt(
+                CHANNEL,
+                "channel",
+                "The study group's channel (default: this one)",
+                false,
+            )],
+        ),
+        sub("done", "Check in for this week without a reminder", vec![]),
+        sub("forget", "Delete all your check-ins", vec![]),
+    ]
+}
+
 /// Every command, ready for `PUT /applications/{id}/commands`.
 pub fn definitions(_c: &Curriculum) -> Vec<Value> {
     // Pathways differ by track: autocompleted from the command's track.
@@ -89,6 +109,7 @@ pub fn definitions(_c: &Curriculum) -> Vec<Value> {
         json!({ "name": "roadmap", "description": "The track's timeline as a picture, with your week marked",
                 "options": [opt(STRING, "track", "Which track (default: yours)", false)] }),
         json!({ "name": "remind", "description": "Weekly action-plan reminders", "options": remind_subs() }),
+        json!({ "name": "progress", "description": "Your check-ins and your study group's", "options": progress_subs() }),
         json!({ "name": "pin", "description": "Pin module cards that stay up to date (moderators)",
                 "default_member_permissions": manage_messages, "contexts": [0],
                 "options": [

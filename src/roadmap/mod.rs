@@ -29,6 +29,8 @@ pub struct RoadmapInput {
     pub phases: Vec<Bar>,
     /// The member's current plan week, when they have a reminder subscription.
     pub marker_week: Option<u32>,
+    /// Plan weeks the member checked in for (`/progress me`), drawn filled along the axis.
+    pub checked_weeks: Vec<u32>,
 }
 
 /// Weeks an open-ended module gets after the last closed one, at least.
@@ -78,5 +80,6 @@ pub fn from_track(
         modules,
         phases,
         marker_week,
+        checked_weeks: Vec::new(),
     }
 }

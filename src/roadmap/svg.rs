@@ -20,6 +20,8 @@ const AXIS_H: f64 = 40.0;
 const GAP: f64 = 10.0;
 /// The marker's colour (no other element uses it, so tests can look for its pixels).
 pub const MARKER: &str = "#e5484d";
+/// The colour of a checked-in week's cell (no other element uses it either).
+pub const CHECKED: &str = "#16a34a";
 const TEXT: &str = "#1f2933";
 const MUTED: &str = "#6b7280";
 const PHASE: &str = "#dbe7ff";
@@ -278,6 +280,7 @@ pub fn build(input: &RoadmapInput) -> String {
             &note,
         );
     }
+    checked_cells(&mut s, input, &l);
     if let (Some(x), Some(week)) = (marker_x(input), input.marker_week) {
         let _ = writeln!(
             s,
@@ -296,6 +299,25 @@ pub fn build(input: &RoadmapInput) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The checked-in weeks: a filled cell per week on the axis line, under the module bars.
+fn checked_cells(s: &mut String, input: &RoadmapInput, l: &Layout) {
+    let weeks = span(input);
+    for &w in input
+        .checked_weeks
+        .iter()
+        .filter(|w| (1..=weeks).contains(*w))
+    {
+        let (x0, x1) = (x_at(weeks, w - 1), x_at(weeks, w));
+        let _ = writeln!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="8" fill="{CHECKED}"/>"##,
+            x0 + 0.5,
+            l.axis_y - GAP + 1.0,
+            (x1 - x0 - 1.0).max(1.0)
+        );
+    }
 }
 
 /// Weeks between ticks: at most about 24 ticks.

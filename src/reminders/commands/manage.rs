@@ -95,10 +95,7 @@ pub(super) async fn manage(
             ctx.wake_delivery();
             format!("Resumed. Next reminders: {}", next_three(&slot, now))
         }
-        "unsubscribe" => {
-            ctx.store.unsubscribe(s.id).await?;
-            "Unsubscribed. No more reminders.".to_string()
-        }
+        "unsubscribe" => return unsubscribe(ctx, &s, t).await,
         "skip" => {
             let Some(slot) = slot_of(&s) else {
                 return Ok(error(UNREADABLE));
@@ -213,10 +210,21 @@ pub(super) async fn button(
             ctx.store.pause(s.id, "paused from a reminder", t).await?;
             "Paused. `/remind resume` starts them again.".into()
         }
-        _ => {
-            ctx.store.unsubscribe(s.id).await?;
-            "Unsubscribed. No more reminders.".into()
-        }
+        _ => return unsubscribe(ctx, &s, t).await,
     };
     Ok(ok(text))
+}
+
+/// Unsubscribes (counted for `/report`) and, for a learner, offers to forget their check-ins.
+async fn unsubscribe(
+    ctx: &RemindCtx<'_>,
+    s: &Subscription,
+    now: i64,
+) -> Result<Outcome, StoreError> {
+    if ctx.store.unsubscribe(s.id).await? {
+        if let Err(e) = ctx.store.record_unsubscribe(s, now).await {
+            tracing::warn!(error = %e, "could not count an unsubscribe");
+        }
+    }
+    Ok(crate::progress::commands::unsubscribed(s))
 }

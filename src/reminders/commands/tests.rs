@@ -304,6 +304,9 @@ fn managing_my_subscription() {
             > member: /remind unsubscribe [ephemeral]
             (only you can see this)
             Unsubscribed. No more reminders.
+            Your check-ins are kept for `/progress me`; **Forget my check-ins** deletes them (so does `/progress forget`).
+
+            [Forget my check-ins]
             > member: /remind status [ephemeral] [error]
             (only you can see this)
             You have no reminder subscription. Start one with `/remind subscribe`.

@@ -68,6 +68,9 @@ fn buttons_act_for_the_subscriber_only() {
             > dm: button rem|unsub|dm [ephemeral]
             (only you can see this)
             Unsubscribed. No more reminders.
+            Your check-ins are kept for `/progress me`; **Forget my check-ins** deletes them (so does `/progress forget`).
+
+            [Forget my check-ins]
             > dm: button rem|unsub|dm [ephemeral] [error]
             (only you can see this)
             There's no reminder here that you can manage. (A study group's reminder is managed in its server, with **Manage Channels** on its channel.)
