@@ -62,9 +62,20 @@ pub fn check_as(
         writeln!(out, "{report}")?;
         return Ok(code);
     }
+    // Diagnostics name files relative to the curriculum folder; an annotation needs the path
+    // from where the workflow runs, so it gets the folder as given on the command line.
+    let folder = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(path)
+    };
     for d in diags.iter().take(MAX_PRINTED) {
         match format {
-            CheckFormat::Github => writeln!(out, "{}", format::annotation(d))?,
+            CheckFormat::Github => {
+                let mut d = d.clone();
+                d.origin.file = folder.join(&d.origin.file).display().to_string();
+                writeln!(out, "{}", format::annotation(&d))?
+            }
             _ => writeln!(out, "{d}")?,
         }
     }

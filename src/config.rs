@@ -64,8 +64,11 @@ impl Settings {
         };
         let url = |key: &'static str, v: Option<String>| -> Result<Option<String>, ConfigError> {
             match v {
-                Some(u) if u.starts_with("http://") || u.starts_with("https://") => Ok(Some(u)),
-                Some(u) => Err(bad(key, &u, "must start with http:// or https://")),
+                // One check for every base URL, also those read from docusaurus.config.
+                Some(u) => match crate::curriculum::route::check_http_url(&u) {
+                    Ok(()) => Ok(Some(u)),
+                    Err(e) => Err(bad(key, &u, &e)),
+                },
                 None => Ok(None),
             }
         };

@@ -1,12 +1,13 @@
 //! Reads a curriculum from disk and hands the text to the pure parser: one page, a folder of
 //! pages (one track), or a docs folder whose subfolders are tracks, with their `_category_.json`
-//! and the `docusaurus.config.{js,ts,mjs}` beside the docs folder. Only regular files inside the
+//! (or `.yml`) and the `docusaurus.config.{js,ts,mjs}` of the site (`load/site.rs`). Folders
+//! starting with `_` are skipped whole, as Docusaurus does. Only regular files inside the
 //! folder are read (symlinks are resolved and must stay inside; FIFOs and devices are refused),
 //! and the size limit is enforced while reading. A bad page becomes a diagnostic, never a failure.
 
 use crate::config::Settings;
 use crate::curriculum::{
-    self, route, Diagnostic, ParseOptions, Parsed, Severity, SourceCategory, SourcePage,
+    self, Diagnostic, ParseOptions, Parsed, Severity, SourceCategory, SourcePage,
 };
 use crate::reply::Catalog;
 use crate::search::Aliases;
@@ -14,10 +15,12 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+mod site;
+
 /// The largest page read; larger files are reported and skipped.
 pub const MAX_PAGE_BYTES: u64 = 16 * 1024 * 1024;
-/// The largest `_category_.json` or `docusaurus.config.*` read.
-const MAX_SMALL_FILE: u64 = 256 * 1024;
+/// The largest `_category_.json`/`.yml` or `docusaurus.config.*` read.
+pub const MAX_SMALL_FILE: u64 = 256 * 1024;
 /// Diagnostics written to the log at start-up, at most (then "and N more").
 pub const MAX_LOGGED: usize = 50;
 
@@ -41,46 +44,44 @@ struct Found {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The category files Docusaurus reads, in the order one is picked when a folder has several.
+const CATEGORY_FILES: [&str; 3] = ["_category_.json", "_category_.yaml", "_category_.yml"];
+
 /// Loads `path` (a page or a folder, read recursively). `base_url` is `CURRICULUM_BASE_URL`;
 /// without it the docs URL comes from a `docusaurus.config.*` beside the docs folder, if any.
+/// Diagnostics name files relative to the curriculum folder (a page's own folder for one page).
 pub fn load(path: &Path, base_url: Option<&str>) -> Result<Parsed, LoadError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| LoadError::Missing(shown.clone(), e))?;
     let canon = std::fs::canonicalize(path).map_err(|e| LoadError::Missing(shown.clone(), e))?;
     let mut found = Found::default();
-    let (root, root_canon) = if meta.is_dir() {
+    let root_canon = if meta.is_dir() {
         std::fs::read_dir(path).map_err(|e| LoadError::Unreadable(shown.clone(), e))?;
         let mut visited = HashSet::new();
         walk(path, &canon, "", &mut visited, &mut found);
         if found.pages.is_empty() && found.diagnostics.is_empty() {
             return Err(LoadError::Empty(shown));
         }
-        (path.to_path_buf(), canon)
+        canon
     } else {
-        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let root_canon = canon.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         found.pages.push((name.unwrap_or_default(), canon.clone()));
-        read_category(&root_canon, "", &mut found);
-        (root, root_canon)
-    };
-    let prefix = if root.as_os_str().is_empty() {
-        String::new()
-    } else {
-        format!("{}/", root.display().to_string().trim_end_matches('/'))
+        for file in CATEGORY_FILES {
+            read_category(&root_canon.join(file), "", file, &mut found);
+        }
+        root_canon
     };
     let mut pages = Vec::new();
     let mut diagnostics = std::mem::take(&mut found.diagnostics);
     for (rel, file) in found.pages {
-        match read_limited(&file, MAX_PAGE_BYTES) {
+        match read_text(&file, MAX_PAGE_BYTES, "page") {
             Ok(text) => pages.push(SourcePage { path: rel, text }),
-            Err(msg) => diagnostics.push(Diagnostic::error(&format!("{prefix}{rel}"), 1, msg)),
+            Err(msg) => diagnostics.push(Diagnostic::error(&rel, 1, msg)),
         }
     }
-    let site = find_site(&root_canon);
     let mut opts = ParseOptions {
         base_url: base_url.map(str::to_owned),
-        origin_prefix: prefix,
         root_name: root_canon
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -88,55 +89,11 @@ pub fn load(path: &Path, base_url: Option<&str>) -> Result<Parsed, LoadError> {
         categories: found.categories,
         ..ParseOptions::default()
     };
-    match site {
-        Some((config_file, docs_rel)) => {
-            opts.route_prefix = docs_rel;
-            let text = read_limited(&config_file, MAX_SMALL_FILE).unwrap_or_default();
-            let (cfg, problems) = route::read_site_config(&text);
-            for p in problems {
-                diagnostics.push(Diagnostic {
-                    origin: curriculum::Origin {
-                        file: config_file.display().to_string(),
-                        line: 1,
-                    },
-                    severity: Severity::Warning,
-                    message: format!("{p} (set CURRICULUM_BASE_URL to the docs URL instead)"),
-                });
-            }
-            opts.trailing_slash = cfg.trailing_slash;
-            if opts.base_url.is_none() {
-                opts.base_url = cfg.docs_url();
-            }
-        }
-        None if opts.categories.iter().any(|c| c.dir.is_empty()) => {
-            opts.route_prefix = route::strip_number_prefix(&opts.root_name).to_string();
-        }
-        None => {}
-    }
+    site::apply_config(&root_canon, &mut opts, &mut diagnostics);
     let mut parsed = curriculum::parse(&pages, &opts);
     diagnostics.append(&mut parsed.diagnostics);
     parsed.diagnostics = diagnostics;
     Ok(parsed)
-}
-
-/// The `docusaurus.config.*` of the site `root` belongs to, and `root`'s route below the docs
-/// folder (the folder beside the config): `("…/docusaurus.config.ts", "mlops-engineering")`.
-fn find_site(root: &Path) -> Option<(PathBuf, String)> {
-    let mut dir = root;
-    let mut below: Vec<String> = Vec::new();
-    for _ in 0..8 {
-        let parent = dir.parent()?;
-        for ext in ["ts", "js", "mjs"] {
-            let cfg = parent.join(format!("docusaurus.config.{ext}"));
-            if cfg.is_file() {
-                below.reverse();
-                return Some((cfg, route::dir_route("", &below.join("/"))));
-            }
-        }
-        below.push(dir.file_name()?.to_string_lossy().into_owned());
-        dir = parent;
-    }
-    None
 }
 
 fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>, out: &mut Found) {
@@ -147,12 +104,12 @@ fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>
             format!("{rel}/{name}")
         }
     };
-    let shown = |p: &Path| p.display().to_string();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
+            let shown = if rel.is_empty() { "." } else { rel };
             out.diagnostics.push(Diagnostic::error(
-                &shown(dir),
+                shown,
                 1,
                 format!("cannot read folder: {e}"),
             ));
@@ -173,14 +130,15 @@ fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>
             continue;
         }
         let is_page = name.ends_with(".md") || name.ends_with(".mdx");
-        let interesting = is_page || name == "_category_.json";
+        let category = CATEGORY_FILES.contains(&name.as_str());
+        let interesting = is_page || category;
         // Resolve symlinks and refuse what escapes the folder.
         let target = match std::fs::canonicalize(&p) {
             Ok(t) => t,
             Err(err) => {
                 if interesting {
                     out.diagnostics.push(Diagnostic::error(
-                        &shown(&p),
+                        &here(&name),
                         1,
                         format!("cannot read: {err}"),
                     ));
@@ -191,7 +149,7 @@ fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>
         if !target.starts_with(root_canon) {
             if interesting || target.is_dir() {
                 out.diagnostics.push(Diagnostic::error(
-                    &shown(&p),
+                    &here(&name),
                     1,
                     "is a link to something outside the curriculum folder; not read",
                 ));
@@ -202,14 +160,17 @@ fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>
             continue;
         };
         if meta.is_dir() {
-            walk(&p, root_canon, &here(&name), visited, out);
-        } else if name == "_category_.json" {
-            read_category(dir, rel, out);
+            // Docusaurus excludes `**/_*/**`: a folder starting with `_` is never published.
+            if !name.starts_with('_') {
+                walk(&p, root_canon, &here(&name), visited, out);
+            }
+        } else if category {
+            read_category(&target, rel, &name, out);
         } else if is_page && name.starts_with('_') {
             // A partial: Docusaurus does not publish it.
         } else if is_page && !meta.is_file() {
             out.diagnostics.push(Diagnostic::error(
-                &shown(&p),
+                &here(&name),
                 1,
                 "is not a regular file (a FIFO, socket or device); not read",
             ));
@@ -219,53 +180,69 @@ fn walk(dir: &Path, root_canon: &Path, rel: &str, visited: &mut HashSet<PathBuf>
     }
 }
 
-fn read_category(dir: &Path, rel: &str, out: &mut Found) {
-    let file = dir.join("_category_.json");
-    let Ok(meta) = std::fs::metadata(&file) else {
-        return;
-    };
-    if !meta.is_file() {
+/// Reads one category file of folder `rel`; a file that can't be read is a warning (the folder
+/// name is used), like one that isn't valid JSON, so it never holds a reload.
+fn read_category(file: &Path, rel: &str, name: &str, out: &mut Found) {
+    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
         return;
     }
-    match read_limited(&file, MAX_SMALL_FILE) {
+    match read_text(file, MAX_SMALL_FILE, "file") {
         Ok(text) => out.categories.push(SourceCategory {
             dir: rel.to_string(),
+            file: name.to_string(),
             text,
         }),
-        Err(msg) => out
-            .diagnostics
-            .push(Diagnostic::error(&file.display().to_string(), 1, msg)),
+        Err(msg) => {
+            let shown = if rel.is_empty() {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
+            out.diagnostics.push(Diagnostic {
+                origin: curriculum::Origin {
+                    file: shown,
+                    line: 1,
+                },
+                severity: Severity::Warning,
+                message: curriculum::site::unusable_category(name, &msg),
+            });
+        }
     }
 }
 
-/// Reads a regular file as UTF-8 text, refusing more than `limit` bytes while reading.
-fn read_limited(file: &Path, limit: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read page: {e}"))?;
+/// Reads a regular file as UTF-8 text (`what` names it in messages: "page", "file"), refusing
+/// more than `limit` bytes while reading: the metadata's size is never trusted (a file may grow
+/// while it is read, and `/proc`-like files say 0).
+pub fn read_text(file: &Path, limit: u64, what: &str) -> Result<String, String> {
+    let meta = std::fs::metadata(file).map_err(|e| format!("cannot read {what}: {e}"))?;
     if !meta.is_file() {
         return Err("is not a regular file; not read".to_string());
     }
-    let f = std::fs::File::open(file).map_err(|e| format!("cannot read page: {e}"))?;
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read {what}: {e}"))?;
     if !f.metadata().is_ok_and(|m| m.is_file()) {
         return Err("is not a regular file; not read".to_string());
     }
-    let mut bytes = Vec::new();
-    f.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read page: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "page is more than the {limit} bytes a page may have; not read"
-        ));
-    }
+    let bytes = read_bounded(f, limit)
+        .map_err(|e| format!("cannot read {what}: {e}"))?
+        .ok_or_else(|| {
+            format!("{what} is more than the {limit} bytes a {what} may have; not read")
+        })?;
     if bytes.contains(&0) {
-        return Err("page is binary, not Markdown text".to_string());
+        return Err(format!("{what} is binary, not Markdown text"));
     }
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "page is not UTF-8 text (invalid byte at offset {})",
+            "{what} is not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
         )
     })
+}
+
+/// At most `limit` bytes from `r`: `None` when there are more (never reads past `limit + 1`).
+fn read_bounded(r: impl Read, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    r.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 
 /// Loads the curriculum and aliases named by the settings, for every mode (`run`, `serve`,

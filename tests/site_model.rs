@@ -42,7 +42,10 @@ fn check(path: &str, base_url: Option<&str>, view: View, expect: Expect) {
         View::Check => {
             let mut out = Vec::new();
             let code = cli::check(&path, &settings, &mut out).unwrap();
-            format!("exit {code}\n{}", String::from_utf8(out).unwrap())
+            let out = String::from_utf8(out).unwrap();
+            // Issue 17: files are named relative to the curriculum folder, not the server's path.
+            assert!(!out.contains(&here), "{out}");
+            format!("exit {code}\n{out}")
         }
         View::Urls => {
             let c = load(&path, base_url).unwrap().curriculum;
@@ -151,7 +154,7 @@ fn check_summarises_each_track() {
         View::Check,
         expect![[r#"
             exit 0
-            <site>/03-community/2021-11-meetup-notes.md:1: warning: track `community` has no overview: no page lists its modules, pathways or plan
+            03-community/2021-11-meetup-notes.md:1: warning: track `community` has no overview: no page lists its modules, pathways or plan
             site: 1 root pages
             track cloud-security "Cloud Security": 3 pages, 3 modules (7-10 weeks + ongoing), 0 pathways, 2 plan phases, overview 02-cloud-security/index.md, https://learn.example.org/academy/tracks/cloud-security
             track data-engineering "Data Engineering": 4 pages, 4 modules (19-23 weeks + ongoing), 2 pathways, 3 plan phases, overview 01-data-engineering/getting-started.md, https://learn.example.org/academy/tracks/data-engineering/getting-started

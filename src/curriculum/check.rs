@@ -38,7 +38,7 @@ impl Parsed {
                     other => other,
                 }
             } else {
-                let dir = from.route.rsplit_once('/').map_or("", |(d, _)| d);
+                let dir = super::route::link_base(&from.route, from.slash);
                 match join_path(&format!("{dir}/x"), target) {
                     Some(r) if routes.contains(r.trim_start_matches('/')) => continue,
                     _ if !target.contains('/') && target.contains('.') => continue,
@@ -138,6 +138,7 @@ impl Parsed {
                 ));
             }
         }
+        out.extend(super::site::duplicates(c, &self.origin_prefix));
         out.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));
         out
     }

@@ -7,6 +7,12 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub id: Option<String>,
     pub sidebar_position: Option<i64>,
+    /// `draft: true`: not published, so not read.
+    pub draft: bool,
+    /// `unlisted: true`: published (it has a URL) but not listed or searchable.
+    pub unlisted: bool,
+    /// `parse_number_prefixes: false` keeps number prefixes in the route.
+    pub keep_number_prefixes: bool,
 }
 
 /// Reads the front matter at the top of `text`. Returns it (empty when there is none) and, for a
@@ -40,6 +46,21 @@ pub fn read(text: &str) -> (FrontMatter, Vec<(u32, String)>) {
                     format!("sidebar_position `{value}` is not a whole number"),
                 )),
             },
+            key @ ("draft" | "unlisted" | "parse_number_prefixes") => {
+                let flag = match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        problems.push((lineno, format!("{key} `{value}` is not true or false")));
+                        continue;
+                    }
+                };
+                match key {
+                    "draft" => fm.draft = flag,
+                    "unlisted" => fm.unlisted = flag,
+                    _ => fm.keep_number_prefixes = !flag,
+                }
+            }
             _ => {}
         }
     }
@@ -53,7 +74,8 @@ pub fn read(text: &str) -> (FrontMatter, Vec<(u32, String)>) {
     (fm, problems)
 }
 
-fn unquote(v: &str) -> &str {
+/// `"x"` or `'x'` -> `x`.
+pub(super) fn unquote(v: &str) -> &str {
     for q in ['"', '\''] {
         if let Some(inner) = v.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {
             return inner;
@@ -82,5 +104,10 @@ mod tests {
         let (_, p) = read("---\ntitle: never closed\n");
         assert_eq!(p.len(), 1);
         assert_eq!(read("# no front matter").0, FrontMatter::default());
+        let (fm, p) = read("---\ndraft: true\nunlisted: True\nparse_number_prefixes: false\n---\n");
+        assert!(fm.draft && fm.unlisted && fm.keep_number_prefixes && p.is_empty());
+        let (fm, p) = read("---\ndraft: maybe\n---\n");
+        assert!(!fm.draft);
+        assert_eq!(p, vec![(2, "draft `maybe` is not true or false".into())]);
     }
 }

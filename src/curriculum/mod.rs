@@ -96,14 +96,15 @@ pub struct ParseOptions {
     pub base_url: Option<String>,
     /// Docusaurus `trailingSlash`.
     pub trailing_slash: Option<bool>,
-    /// Put before a page's path in diagnostics, e.g. `data/curriculum/`.
+    /// Put before a page's path in diagnostics. The loader leaves it empty: diagnostics name
+    /// files relative to the curriculum folder, never where the server keeps it.
     pub origin_prefix: String,
-    /// The route of the curriculum root below the docs root: empty when the root is the docs
-    /// folder, `mlops-engineering` when it is that track's folder.
-    pub route_prefix: String,
+    /// The curriculum root's folder below the docs folder, as written: empty when the root is
+    /// the docs folder, `12-mlops-engineering` when it is that track's folder.
+    pub docs_dir: String,
     /// The root folder's name, for the slug of a one-track curriculum.
     pub root_name: String,
-    /// The `_category_.json` files found.
+    /// The `_category_.json` / `_category_.yml` files found.
     pub categories: Vec<SourceCategory>,
 }
 
@@ -136,17 +137,31 @@ pub fn parse(pages: &[SourcePage], opts: &ParseOptions) -> Parsed {
             Some(t) => out.curriculum.tracks[t].pages.push(page),
             None => out.curriculum.site_pages.push(page),
         }
+        let at = route::page_route(
+            &opts.docs_dir,
+            &src.path,
+            route::RouteMatter {
+                slug: fm.slug.as_deref(),
+                id: fm.id.as_deref(),
+                numbers: !fm.keep_number_prefixes,
+            },
+        );
         out.curriculum.pages.push(Page {
             path: src.path.clone(),
-            title: src.path.clone(),
+            title: fm.title.clone().unwrap_or_else(|| src.path.clone()),
             slug: fm.slug.clone(),
             id: fm.id.clone(),
             sidebar_position: fm.sidebar_position,
-            route: String::new(),
+            route: at.route,
+            slash: at.slash,
             url: None,
+            unlisted: fm.unlisted,
             track,
             module: None,
         });
+        if fm.unlisted {
+            continue;
+        }
         let text = mdx::strip(&src.text);
         parse::PageParser::new(
             &mut out.curriculum,

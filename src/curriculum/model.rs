@@ -29,8 +29,14 @@ pub struct Page {
     pub sidebar_position: Option<i64>,
     /// Docusaurus route below the docs root, e.g. `mlops-engineering/ml-pipelines`.
     pub route: String,
+    /// Its URL ends in `/`: a category index (its slug does) with `trailingSlash` unset, or
+    /// every page with `trailingSlash: true`. Relative links resolve from there.
+    pub slash: bool,
     /// The published URL (`CURRICULUM_BASE_URL` or docusaurus.config + route), when known.
     pub url: Option<String>,
+    /// `unlisted: true`: it has a URL (links and modules reach it) but its content is not read,
+    /// so nothing on it is listed or searchable, as Docusaurus hides it from sidebar and search.
+    pub unlisted: bool,
     /// Index into `Curriculum::tracks`; `None` for a root page of the site (`intro.md`).
     pub track: Option<usize>,
     /// The module whose page this is, if a module line links it.

@@ -1,9 +1,13 @@
 //! The site model: a docs folder's tracks (one per subfolder, or the folder itself), their
-//! `_category_.json`, pages in sidebar order, each track's overview (found by its content), and
+//! `_category_.json`/`.yml`, pages in sidebar order, each track's overview (found by its content), and
 //! modules joined to the pages they link (`build.rs`: `layout` before parsing, `finish` after).
 
 mod build;
+mod category;
+mod dupes;
 pub(super) use build::{finish, layout};
+pub use category::unusable as unusable_category;
+pub(super) use dupes::duplicates;
 
 use super::model::*;
 use serde::Serialize;
@@ -101,11 +105,13 @@ impl std::fmt::Display for Total {
     }
 }
 
-/// A `_category_.json` as read by the loader.
+/// A `_category_.json` (or `_category_.yml`/`.yaml`) as read by the loader.
 #[derive(Debug, Clone)]
 pub struct SourceCategory {
     /// Its folder relative to the curriculum root (`""` for the root).
     pub dir: String,
+    /// The file's name, which says how to read it.
+    pub file: String,
     pub text: String,
 }
 

@@ -30,6 +30,7 @@ pub fn site(tracks: usize, pages: usize) -> (Vec<SourcePage>, ParseOptions) {
     for t in 0..tracks {
         let dir = format!("{:03}-track-{t}", t + 1);
         categories.push(SourceCategory {
+            file: "_category_.json".into(),
             dir: dir.clone(),
             text: format!(
                 "{{\"label\": \"Track {t}\", \"position\": {}, \"description\": \"Learning track {t}\"}}",

@@ -2,28 +2,16 @@
 //! them in sidebar order before parsing; [`finish`] gives pages their routes and URLs, tracks
 //! their lists and overview, modules their pages, and relative links the URLs the site serves.
 
+use super::category::{self, Category};
 use super::Track;
 use crate::curriculum::lines::module_number;
 use crate::curriculum::links::join_path;
 use crate::curriculum::model::*;
 use crate::curriculum::route::{
-    self, number_prefix, page_route, stem, strip_number_prefix, Routing,
+    self, link_base, number_prefix, page_route, stem, strip_number_prefix, RouteMatter, Routing,
 };
 use crate::curriculum::{frontmatter, Diagnostic, ParseOptions, Severity, SourcePage};
 use std::collections::HashMap;
-
-#[derive(Debug, Default, serde::Deserialize)]
-struct CategoryJson {
-    label: Option<String>,
-    position: Option<f64>,
-    description: Option<String>,
-    link: Option<CategoryLink>,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-struct CategoryLink {
-    description: Option<String>,
-}
 
 /// How pages are grouped and ordered before they are parsed.
 pub(in crate::curriculum) struct Layout {
@@ -43,6 +31,18 @@ pub(in crate::curriculum) fn layout(
     diags: &mut Vec<Diagnostic>,
 ) -> Layout {
     let front: Vec<_> = pages.iter().map(|p| frontmatter::read(&p.text).0).collect();
+    // `draft: true` pages are not published: not read, and no track of their own.
+    for (p, _) in pages.iter().zip(&front).filter(|(_, fm)| fm.draft) {
+        diags.push(Diagnostic {
+            origin: Origin {
+                file: format!("{}{}", opts.origin_prefix, p.path),
+                line: 1,
+            },
+            severity: Severity::Note,
+            message: "`draft: true`: not published, so not read".to_string(),
+        });
+    }
+    let published = |i: usize| !front[i].draft;
     let root_is_track = opts.categories.iter().any(|c| c.dir.is_empty());
     let multi = !root_is_track && pages.iter().any(|p| p.path.contains('/'));
     let track_dir = |p: &SourcePage| -> Option<String> {
@@ -51,7 +51,10 @@ pub(in crate::curriculum) fn layout(
         }
         p.path.split_once('/').map(|(d, _)| d.to_string())
     };
-    let mut dirs: Vec<String> = pages.iter().filter_map(track_dir).collect();
+    let mut dirs: Vec<String> = (0..pages.len())
+        .filter(|&i| published(i))
+        .filter_map(|i| track_dir(&pages[i]))
+        .collect();
     dirs.sort();
     dirs.dedup();
     let mut tracks: Vec<(Option<f64>, Track)> = dirs
@@ -83,6 +86,7 @@ pub(in crate::curriculum) fn layout(
     let mut keyed: Vec<(usize, Option<usize>)> = pages
         .iter()
         .enumerate()
+        .filter(|&(i, _)| published(i))
         .map(|(i, p)| (i, track_dir(p).and_then(|d| index.get(d.as_str()).copied())))
         .collect();
     keyed.sort_by(|&(a, ta), &(b, tb)| {
@@ -112,7 +116,7 @@ pub(in crate::curriculum) fn layout(
 }
 
 fn make_track(dir: &str, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> (Option<f64>, Track) {
-    let route = route::dir_route(&opts.route_prefix, dir);
+    let route = route::dir_route(&opts.docs_dir, dir);
     let slug = if !dir.is_empty() {
         strip_number_prefix(dir).to_string()
     } else if let Some(last) = route.rsplit('/').next().filter(|s| !s.is_empty()) {
@@ -122,23 +126,20 @@ fn make_track(dir: &str, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> (O
     } else {
         "curriculum".to_string()
     };
-    let mut cat = CategoryJson::default();
+    let mut cat = Category::default();
     if let Some(src) = opts.categories.iter().find(|c| c.dir == dir) {
-        match serde_json::from_str::<CategoryJson>(&src.text) {
+        match category::read(&src.file, &src.text) {
             Ok(c) => cat = c,
-            Err(e) => {
+            Err(message) => {
                 let file = if dir.is_empty() {
-                    format!("{}_category_.json", opts.origin_prefix)
+                    format!("{}{}", opts.origin_prefix, src.file)
                 } else {
-                    format!("{}{dir}/_category_.json", opts.origin_prefix)
+                    format!("{}{dir}/{}", opts.origin_prefix, src.file)
                 };
                 diags.push(Diagnostic {
-                    origin: Origin {
-                        file,
-                        line: e.line().max(1) as u32,
-                    },
+                    origin: Origin { file, line: 1 },
                     severity: Severity::Warning,
-                    message: format!("`_category_.json` is not valid JSON ({e}); the folder name is used instead"),
+                    message,
                 });
             }
         }
@@ -147,11 +148,8 @@ fn make_track(dir: &str, opts: &ParseOptions, diags: &mut Vec<Diagnostic>) -> (O
         .label
         .filter(|l| !l.trim().is_empty())
         .unwrap_or_else(|| title_case(&slug));
-    let description = cat
-        .description
-        .or(cat.link.and_then(|l| l.description))
-        .filter(|d| !d.trim().is_empty());
-    let position = cat.position.filter(|p| p.is_finite());
+    let description = cat.description.filter(|d| !d.trim().is_empty());
+    let position = cat.position;
     let track = Track {
         position: position
             .map(|p| p.round() as i64)
@@ -188,13 +186,8 @@ pub(in crate::curriculum) fn finish(c: &mut Curriculum, opts: &ParseOptions) {
         trailing_slash: opts.trailing_slash,
     };
     for p in &mut c.pages {
-        p.route = page_route(
-            &opts.route_prefix,
-            &p.path,
-            p.slug.as_deref(),
-            p.id.as_deref(),
-        );
-        p.url = routing.url(&p.route, "");
+        p.slash = routing.ends_in_slash(p.slash);
+        p.url = routing.url(&p.route, p.slash, "");
     }
     let page_track = |c: &Curriculum, s: usize| c.pages[c.sections[s].page].track;
     for i in 0..c.modules.len() {
@@ -238,7 +231,7 @@ pub(in crate::curriculum) fn finish(c: &mut Curriculum, opts: &ParseOptions) {
         }
     }
     join_module_pages(c);
-    resolve_links(c, &opts.route_prefix, &routing);
+    resolve_links(c, &opts.docs_dir, &routing);
 }
 
 /// Each module's page: from a relative link on its own line, else from a resource titled
@@ -300,22 +293,26 @@ fn resolve_links(c: &mut Curriculum, prefix: &str, routing: &Routing) {
             let fragment = path.find('#').map_or("", |i| &path[i..]);
             let target = path.split(['#', '?']).next().unwrap_or("");
             let route = if target.is_empty() {
-                Some(from.route.clone())
+                Some((from.route.clone(), from.slash))
             } else if target.ends_with(".md") || target.ends_with(".mdx") {
                 join_path(&from.path, target).map(|p| match by_path.get(&p) {
-                    Some(&i) => c.pages[i].route.clone(),
-                    None => page_route(prefix, &p, None, None),
+                    Some(&i) => (c.pages[i].route.clone(), c.pages[i].slash),
+                    None => {
+                        let r = page_route(prefix, &p, RouteMatter::default());
+                        (r.route, r.slash)
+                    }
                 })
             } else {
-                let dir = from.route.rsplit_once('/').map_or("", |(d, _)| d);
+                let dir = link_base(&from.route, from.slash);
                 let from_file = if dir.is_empty() {
                     "x".to_string()
                 } else {
                     format!("{dir}/x")
                 };
-                join_path(&from_file, target)
+                // A link ending in `/` names a folder's page: its URL keeps the `/`.
+                join_path(&from_file, target).map(|r| (r, target.ends_with('/')))
             };
-            *resolved = route.and_then(|r| routing.url(&r, fragment));
+            *resolved = route.and_then(|(r, slash)| routing.url(&r, slash, fragment));
         }
     }
 }
