@@ -99,6 +99,100 @@ pub fn is_stop_word(word: &str) -> bool {
     )
 }
 
+/// Function words of a question (`how do i monitor my cluster`): the ranking leaves them out when
+/// the query has other words, so the specific word decides. A superset of [`is_stop_word`].
+pub fn is_function_word(word: &str) -> bool {
+    is_stop_word(word)
+        || matches!(
+            word,
+            "about"
+                | "am"
+                | "any"
+                | "are"
+                | "be"
+                | "best"
+                | "can"
+                | "could"
+                | "did"
+                | "do"
+                | "does"
+                | "get"
+                | "good"
+                | "i"
+                | "im"
+                | "me"
+                | "my"
+                | "need"
+                | "our"
+                | "should"
+                | "so"
+                | "some"
+                | "that"
+                | "their"
+                | "there"
+                | "this"
+                | "up"
+                | "want"
+                | "was"
+                | "we"
+                | "when"
+                | "where"
+                | "which"
+                | "who"
+                | "why"
+                | "will"
+                | "would"
+                | "you"
+        )
+}
+
+/// The English (Snowball) stem of a lowercase word: `monitoring` and `monitors` -> `monitor`,
+/// `models` -> `model`. Words with digits or symbols (`c++`, `az`, `104`) and words of three
+/// letters or fewer are kept whole: stemming them only merges unrelated names.
+pub fn stem(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English).stem(word)
+}
+
+/// The parts of every camel-case word of `text` (`PySpark` -> py, spark; `FastAPI` -> fast, api;
+/// `lakeFS` -> lake, fs), lowercase, for words of two or more parts. Indexed beside the whole
+/// word, so `py spark` and `mongo db` find PySpark and MongoDB.
+pub fn camel_parts(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let cs: Vec<char> = word.chars().take(MAX_TOKEN_CHARS).collect();
+        let mut parts: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for (i, &c) in cs.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| cs[j]);
+            let next = cs.get(i + 1).copied();
+            let boundary = match prev {
+                // fooBar, or the last capital of a run followed by lowercase (APIKey -> API, Key).
+                Some(p) => {
+                    (p.is_lowercase() && c.is_uppercase())
+                        || (p.is_uppercase()
+                            && c.is_uppercase()
+                            && next.is_some_and(char::is_lowercase))
+                }
+                None => false,
+            };
+            if boundary && !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+            cur.extend(c.to_lowercase());
+        }
+        if !cur.is_empty() {
+            parts.push(cur);
+        }
+        if parts.len() >= 2 && parts.len() <= 4 {
+            out.push(parts);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +222,17 @@ mod tests {
         );
         check("a+b", expect![[r#"["a+", "b"]"#]]);
         check("++ ## !!", expect!["[]"]);
+    }
+
+    #[test]
+    fn stems_and_camel_parts() {
+        let st: Vec<String> = ["monitoring", "models", "engineers", "az", "c++", "docs"]
+            .iter()
+            .map(|w| stem(w).into_owned())
+            .collect();
+        expect![[r#"["monitor", "model", "engin", "az", "c++", "doc"]"#]].assert_eq(&format!("{st:?}"));
+        expect![[r#"[["py", "spark"], ["fast", "api"], ["lake", "fs"], ["dev", "sec", "ops"]]"#]]
+            .assert_eq(&format!("{:?}", camel_parts("PySpark, FastAPI lakeFS DevSecOps docker AZ104")));
     }
 
     #[test]

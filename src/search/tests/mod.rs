@@ -13,6 +13,9 @@ fn doc(kind: Kind, title: &str, body: &str) -> Doc {
         url: None,
         target: 0,
         tracks: Vec::new(),
+        alt_titles: Vec::new(),
+        heading: String::new(),
+        context: String::new(),
     }
 }
 
