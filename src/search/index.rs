@@ -3,7 +3,7 @@
 
 use super::rank::{self, Facts};
 use super::score::{self, DocFacts, KindMask, Mode, MAX_TERMS};
-use super::text::{camel_parts, is_stop_word, tokens, typo_budget};
+use super::text::{is_stop_word, tokens, typo_budget};
 use super::vocab::{Field, Vocab, VocabBuilder, FIELDS};
 use super::{abbrev, query, Aliases, Doc, Hit, Kind};
 
@@ -51,15 +51,13 @@ impl SearchIndex {
                 (Field::Heading, d.heading.as_str()),
                 (Field::Place, d.context.as_str()),
             ] {
-                let mut words = if f == Field::Title {
+                let words = if f == Field::Title {
                     t.clone()
                 } else {
                     tokens(text)
                 };
                 lens[f as usize] = u16::try_from(words.len()).unwrap_or(u16::MAX);
                 sum[f as usize] += words.len() as f64;
-                // `PySpark` is also `py` and `spark`.
-                words.extend(camel_parts(text).into_iter().flatten());
                 b.add(i, f, &words);
             }
             field_len.push(lens);
@@ -164,10 +162,12 @@ impl SearchIndex {
             if *self.titles[i] == *qnorm {
                 *s += 0.3;
             }
-            *s += match self.kinds[i] {
-                Kind::Resource | Kind::Module => 0.03,
-                Kind::Item => 0.0,
-                _ => 0.015,
+            // A link or a module is the answer; a heading or a bullet that only names the same
+            // thing comes after it.
+            *s *= match self.kinds[i] {
+                Kind::Resource | Kind::Module => 1.0,
+                Kind::Item => 0.8,
+                _ => 0.85,
             };
         }
         self.distinct_top(scored, limit)

@@ -126,8 +126,14 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
                 for &it in topic_items[t].iter().take(MAX_SIBLING_ITEMS) {
                     push_text(&mut heading, &c.items[it].text);
                 }
+                // A title many links share ("Official Documentation") is only read with its
+                // heading: "Helm Official Documentation".
+                if !r.duplicates.is_empty() {
+                    alt_titles.push(format!("{} {}", c.topics[t].title, p.title));
+                }
             }
-            push_text(&mut context, &place_words(c, p.section));
+            push_text(&mut heading, &c.sections[p.section].title);
+            push_text(&mut context, &place_words(c, p.section, false));
         }
         if let Some(d) = r.link.domain() {
             push_text(&mut body, d);
@@ -181,7 +187,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             tracks: in_track(c, p.section),
             alt_titles: Vec::new(),
             heading: String::new(),
-            context: place_words(c, p.section),
+            context: place_words(c, p.section, false),
         });
     }
     for (i, p) in c.plan.iter().enumerate() {
@@ -196,7 +202,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             tracks: in_track(c, t.section),
             alt_titles: Vec::new(),
             heading: String::new(),
-            context: place_words(c, t.section),
+            context: place_words(c, t.section, false),
         });
     }
     for (i, t) in c.topics.iter().enumerate() {
@@ -214,7 +220,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             tracks: in_track(c, t.section),
             alt_titles: Vec::new(),
             heading: String::new(),
-            context: place_words(c, t.section),
+            context: place_words(c, t.section, false),
         });
     }
     for (i, s) in c.sections.iter().enumerate() {
@@ -228,7 +234,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             tracks: in_track(c, i),
             alt_titles: Vec::new(),
             heading: c.pages[s.page].title.clone(),
-            context: place_words(c, i),
+            context: place_words(c, i, true),
         });
     }
     let mut item_texts = std::collections::HashSet::new();
@@ -250,7 +256,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             tracks: in_track(c, it.section),
             alt_titles: Vec::new(),
             heading: it.topic.map_or(String::new(), |t| c.topics[t].title.clone()),
-            context: place_words(c, it.section),
+            context: place_words(c, it.section, false),
         });
     }
     docs
@@ -290,13 +296,18 @@ pub fn where_of(c: &Curriculum, section: usize) -> String {
     }
 }
 
-/// The words that say where a section is: its title, its page's title, its module and track.
-fn place_words(c: &Curriculum, section: usize) -> String {
+/// The words that say where a section is: its title, its page's title, its track and (for a
+/// section itself) its module's number and title, so `module 3` finds the module's sections,
+/// not every link on the page.
+fn place_words(c: &Curriculum, section: usize, module: bool) -> String {
     let s = &c.sections[section];
     let page = &c.pages[s.page];
     let mut out = s.title.clone();
-    push_text(&mut out, &page.title);
-    if let Some(m) = page.module {
+    // A module page's title is its module's: the module's own doc answers for it.
+    if page.module.is_none() || module {
+        push_text(&mut out, &page.title);
+    }
+    if let Some(m) = page.module.filter(|_| module) {
         push_text(&mut out, &format!("Module {}", c.modules[m].number));
     }
     if let Some(t) = page.track {

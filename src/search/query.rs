@@ -57,8 +57,8 @@ pub fn readings(vocab: &Vocab, words: &[String], aliases: &[&Aliases]) -> Vec<Ve
             out.push(content_words(&x));
         }
     }
-    if let Some(x) = compounds(vocab, &base) {
-        out.push(x);
+    if let Some(x) = compounds(vocab, words) {
+        out.push(content_words(&x));
     }
     let mut seen: Vec<Vec<String>> = Vec::new();
     out.retain(|r| {

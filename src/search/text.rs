@@ -156,43 +156,6 @@ pub fn stem(word: &str) -> std::borrow::Cow<'_, str> {
     rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English).stem(word)
 }
 
-/// The parts of every camel-case word of `text` (`PySpark` -> py, spark; `FastAPI` -> fast, api;
-/// `lakeFS` -> lake, fs), lowercase, for words of two or more parts. Indexed beside the whole
-/// word, so `py spark` and `mongo db` find PySpark and MongoDB.
-pub fn camel_parts(text: &str) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        let cs: Vec<char> = word.chars().take(MAX_TOKEN_CHARS).collect();
-        let mut parts: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for (i, &c) in cs.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|j| cs[j]);
-            let next = cs.get(i + 1).copied();
-            let boundary = match prev {
-                // fooBar, or the last capital of a run followed by lowercase (APIKey -> API, Key).
-                Some(p) => {
-                    (p.is_lowercase() && c.is_uppercase())
-                        || (p.is_uppercase()
-                            && c.is_uppercase()
-                            && next.is_some_and(char::is_lowercase))
-                }
-                None => false,
-            };
-            if boundary && !cur.is_empty() {
-                parts.push(std::mem::take(&mut cur));
-            }
-            cur.extend(c.to_lowercase());
-        }
-        if !cur.is_empty() {
-            parts.push(cur);
-        }
-        if parts.len() >= 2 && parts.len() <= 4 {
-            out.push(parts);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,14 +188,12 @@ mod tests {
     }
 
     #[test]
-    fn stems_and_camel_parts() {
+    fn stems() {
         let st: Vec<String> = ["monitoring", "models", "engineers", "az", "c++", "docs"]
             .iter()
             .map(|w| stem(w).into_owned())
             .collect();
         expect![[r#"["monitor", "model", "engin", "az", "c++", "doc"]"#]].assert_eq(&format!("{st:?}"));
-        expect![[r#"[["py", "spark"], ["fast", "api"], ["lake", "fs"], ["dev", "sec", "ops"]]"#]]
-            .assert_eq(&format!("{:?}", camel_parts("PySpark, FastAPI lakeFS DevSecOps docker AZ104")));
     }
 
     #[test]
