@@ -135,6 +135,9 @@ pub const MAX_DUPLICATES_KEPT: usize = 8;
 /// Where a resource is listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
+    /// The link's title and description as listed here (a merged resource keeps every one).
+    pub title: String,
+    pub description: String,
     pub section: usize,
     pub topic: Option<usize>,
     pub origin: Origin,

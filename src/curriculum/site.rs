@@ -138,6 +138,8 @@ impl Curriculum {
     pub fn resource_places(&self, r: usize) -> Vec<Place> {
         let res = &self.resources[r];
         let first = Place {
+            title: res.title.clone(),
+            description: res.description.clone(),
             section: res.section,
             topic: res.topic,
             origin: res.origin.clone(),

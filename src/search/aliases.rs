@@ -96,6 +96,16 @@ impl Aliases {
         (out, diags)
     }
 
+    /// Adds `key = value` unless `key` is already an alias (the first definition wins) or both
+    /// read the same. For aliases found on the site (`search::abbrev`), which may be longer.
+    pub fn insert(&mut self, key: Vec<String>, value: Vec<String>) {
+        if key.is_empty() || value.is_empty() || key == value || self.map.contains_key(&key) {
+            return;
+        }
+        self.longest = self.longest.max(key.len());
+        self.map.insert(key, value);
+    }
+
     /// The aliases shipped in `data/aliases.txt`, compiled in.
     pub fn builtin() -> Aliases {
         Aliases::parse("data/aliases.txt", BUILTIN).0

@@ -1,10 +1,11 @@
 //! PURE. [`SearchIndex`]: ranked, typo-tolerant queries, autocomplete and "did you mean" over a
 //! list of [`Doc`]s. See [`super::score`] for how a doc is scored.
 
+use super::rank::{self, Facts};
 use super::score::{self, DocFacts, KindMask, Mode, MAX_TERMS};
 use super::text::{is_stop_word, tokens, typo_budget};
-use super::vocab::{Field, Vocab, VocabBuilder};
-use super::{Aliases, Doc, Hit, Kind};
+use super::vocab::{Field, Vocab, VocabBuilder, FIELDS};
+use super::{abbrev, query, Aliases, Doc, Hit, Kind};
 
 /// Only this many chars of a query are read: a 6000-char paste costs no more than a sentence.
 const MAX_QUERY_CHARS: usize = 256;
@@ -24,6 +25,11 @@ pub struct SearchIndex {
     kinds: Vec<Kind>,
     /// Doc ids sorted by normalized title, for title-prefix lookups.
     by_title: Vec<u32>,
+    /// Words per field of each doc, and their averages, for BM25F.
+    field_len: Vec<[u16; FIELDS]>,
+    avg_len: [f32; FIELDS],
+    /// Abbreviations the site defines itself (`search::abbrev`).
+    mined: Aliases,
 }
 
 impl SearchIndex {
@@ -31,15 +37,41 @@ impl SearchIndex {
         let mut b = VocabBuilder::default();
         let mut titles = Vec::with_capacity(docs.len());
         let mut title_len = Vec::with_capacity(docs.len());
+        let mut field_len = Vec::with_capacity(docs.len());
+        let mut sum = [0f64; FIELDS];
         for (i, d) in docs.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             let t = tokens(&d.title);
-            b.add(i, Field::Title, &t);
-            b.add(i, Field::Body, &tokens(&d.body));
+            let alt = d.alt_titles.join(" \n ");
+            let mut lens = [0u16; FIELDS];
+            for (f, text) in [
+                (Field::Title, d.title.as_str()),
+                (Field::Alt, alt.as_str()),
+                (Field::Body, d.body.as_str()),
+                (Field::Heading, d.heading.as_str()),
+                (Field::Place, d.context.as_str()),
+            ] {
+                let words = if f == Field::Title {
+                    t.clone()
+                } else {
+                    tokens(text)
+                };
+                lens[f as usize] = u16::try_from(words.len()).unwrap_or(u16::MAX);
+                sum[f as usize] += words.len() as f64;
+                b.add(i, f, &words);
+            }
+            field_len.push(lens);
             let meaningful = t.iter().filter(|w| !is_stop_word(w)).count();
             title_len.push(u16::try_from(meaningful).unwrap_or(u16::MAX));
             titles.push(t.join(" ").into_boxed_str());
         }
+        let n = docs.len().max(1) as f64;
+        let avg_len = sum.map(|x| (x / n) as f32);
+        let mined = abbrev::mine(docs.iter().flat_map(|d| {
+            std::iter::once(d.title.as_str())
+                .chain(d.alt_titles.iter().map(String::as_str))
+                .chain([d.heading.as_str(), d.body.as_str()])
+        }));
         let mut by_title: Vec<u32> = (0..docs.len() as u32).collect();
         by_title.sort_by(|&a, &b| titles[a as usize].cmp(&titles[b as usize]));
         SearchIndex {
@@ -50,6 +82,9 @@ impl SearchIndex {
             titles,
             title_len,
             by_title,
+            field_len,
+            avg_len,
+            mined,
         }
     }
 
@@ -77,15 +112,17 @@ impl SearchIndex {
         t.into_iter().map(|(id, _)| self.vocab.word(id)).collect()
     }
 
-    /// The best `limit` docs for `q`, best first, optionally only of some kinds.
+    /// The best `limit` docs for `q`, best first, optionally only of some kinds: one hit per
+    /// URL and per text (see [`SearchIndex::query_where`]).
     pub fn query(&self, q: &str, kinds: Option<&[Kind]>, limit: usize) -> Vec<Hit> {
-        let words = query_words(q);
-        let allowed = kind_mask(kinds.unwrap_or(&[]));
-        let scored = self.score_with_aliases(&words, Mode::Query, &allowed, &[]);
-        top(scored, limit)
+        self.query_where(q, kinds, limit, |_| true)
     }
 
-    /// [`SearchIndex::query`] over the docs `keep` accepts (e.g. one track's), best first.
+    /// [`SearchIndex::query`] over the docs `keep` accepts (e.g. one track's), best first. Ranked
+    /// by BM25F ([`super::rank`]) over every reading of the query ([`super::query`]); a doc
+    /// keeps its best reading. Then a whole-title match, and a link before a topic before a bare
+    /// bullet of equal relevance. A doc whose URL, or (without a URL) whose text, an earlier hit
+    /// already has is left out.
     pub fn query_where(
         &self,
         q: &str,
@@ -94,10 +131,79 @@ impl SearchIndex {
         keep: impl Fn(&Doc) -> bool,
     ) -> Vec<Hit> {
         let words = query_words(q);
+        if words.is_empty() || limit == 0 {
+            return Vec::new();
+        }
         let allowed = kind_mask(kinds.unwrap_or(&[]));
-        let mut scored = self.score_with_aliases(&words, Mode::Query, &allowed, &[]);
+        let facts = Facts {
+            len: &self.field_len,
+            avg: self.avg_len,
+            kinds: &self.kinds,
+        };
+        let mut scored: Vec<(u32, f32)> = Vec::new();
+        for reading in query::readings(&self.vocab, &words, &[&self.aliases, &self.mined]) {
+            let terms: Vec<rank::Term> = reading
+                .iter()
+                .map(|w| query::term(&self.vocab, w))
+                .collect();
+            let n = terms.len() as f32;
+            scored.extend(
+                rank::score(&self.vocab, &facts, &terms, &allowed)
+                    .into_iter()
+                    .map(|(d, s, m)| (d, s * (0.6 + 0.4 * f32::from(m) / n))),
+            );
+        }
+        scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        scored.dedup_by_key(|s| s.0);
+        let qnorm = words.join(" ");
         scored.retain(|&(d, _)| keep(&self.docs[d as usize]));
+        for (d, s) in &mut scored {
+            let i = *d as usize;
+            if *self.titles[i] == *qnorm {
+                *s += 0.3;
+            }
+            // A link or a module is the answer; a heading or a bullet that only names the same
+            // thing comes after it.
+            *s *= match self.kinds[i] {
+                Kind::Resource | Kind::Module => 1.0,
+                Kind::Item => 0.8,
+                _ => 0.85,
+            };
+        }
+        self.distinct_top(scored, limit)
+    }
+
+    /// The old ranking (title and body only, no stemming, compounds or mined abbreviations),
+    /// kept to measure the new one against (`cargo bench --bench devset`).
+    #[doc(hidden)]
+    pub fn query_legacy(&self, q: &str, kinds: Option<&[Kind]>, limit: usize) -> Vec<Hit> {
+        let words = query_words(q);
+        let allowed = kind_mask(kinds.unwrap_or(&[]));
+        let scored = self.score_with_aliases(&words, Mode::Query, &allowed, &[]);
         top(scored, limit)
+    }
+
+    /// The best `limit` of `scored` with one hit per URL and per text without a URL.
+    fn distinct_top(&self, scored: Vec<(u32, f32)>, limit: usize) -> Vec<Hit> {
+        let mut want = limit.saturating_mul(4).max(16);
+        loop {
+            let all = scored.len() <= want;
+            let best = top(scored.clone(), want);
+            let mut urls = std::collections::HashSet::new();
+            let mut texts = std::collections::HashSet::new();
+            let out: Vec<Hit> = best
+                .into_iter()
+                .filter(|h| match &self.docs[h.doc].url {
+                    Some(u) => urls.insert(u.as_str()),
+                    None => texts.insert(&*self.titles[h.doc]),
+                })
+                .take(limit)
+                .collect();
+            if out.len() >= limit || all {
+                return out;
+            }
+            want = want.saturating_mul(4);
+        }
     }
 
     /// Autocomplete: the best `limit` titles for what is typed so far. The last word may be

@@ -3,8 +3,12 @@
 //! The index knows nothing of Markdown: it indexes [`Doc`]s, which [`docs_from`] derives from a
 //! [`Curriculum`]. A [`Hit`] points back at its doc by position.
 
+mod abbrev;
 pub mod aliases;
+pub mod anchor;
 pub mod index;
+mod query;
+mod rank;
 mod score;
 pub mod synth;
 #[cfg(test)]
@@ -61,6 +65,12 @@ pub struct Doc {
     /// The tracks it belongs to (indices into `Curriculum::tracks`), first place first. A
     /// resource listed in several tracks is still one doc; empty for a site page's content.
     pub tracks: Vec<usize>,
+    /// Other titles it is listed under (a merged resource), matched almost like the title.
+    pub alt_titles: Vec<String>,
+    /// The enclosing topic heading(s) and the bullets beside it, matched below the title.
+    pub heading: String,
+    /// Where it sits: section, page, module and track names, matched least.
+    pub context: String,
 }
 
 impl Doc {
@@ -78,14 +88,55 @@ pub struct Hit {
     pub score: f32,
 }
 
-/// Every searchable doc of a curriculum, in a stable order.
+/// Every searchable doc of a curriculum, in a stable order. Section, topic and item docs link
+/// their page at the section's anchor; items are kept once per text, and not at all when they
+/// only repeat a link's title (a banner line on every page is one doc).
 pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
+    let anchors = anchor::section_anchors(c);
+    let at = |section: usize| {
+        let page = &c.pages[c.sections[section].page];
+        page.url
+            .as_deref()
+            .map(|u| anchor::with_anchor(u, &anchors[section]))
+    };
+    let mut topic_items: Vec<Vec<usize>> = vec![Vec::new(); c.topics.len()];
+    for (i, it) in c.items.iter().enumerate() {
+        if let Some(t) = it.topic {
+            topic_items[t].push(i);
+        }
+    }
     let mut docs = Vec::new();
+    let mut link_titles = std::collections::HashSet::new();
     for (i, r) in c.resources.iter().enumerate() {
-        let mut body = r.description.clone();
+        let places = c.resource_places(i);
+        let mut body = String::new();
+        let mut alt_titles: Vec<String> = Vec::new();
+        let mut heading = String::new();
+        let mut context = String::new();
+        for p in &places {
+            link_titles.insert(normal(&p.title));
+            if p.title != r.title && !alt_titles.contains(&p.title) {
+                alt_titles.push(p.title.clone());
+            }
+            if !body.contains(p.description.as_str()) {
+                push_text(&mut body, &p.description);
+            }
+            if let Some(t) = p.topic {
+                push_text(&mut heading, &c.topics[t].title);
+                for &it in topic_items[t].iter().take(MAX_SIBLING_ITEMS) {
+                    push_text(&mut heading, &c.items[it].text);
+                }
+                // A title many links share ("Official Documentation") is only read with its
+                // heading: "Helm Official Documentation".
+                if !r.duplicates.is_empty() {
+                    alt_titles.push(format!("{} {}", c.topics[t].title, p.title));
+                }
+            }
+            push_text(&mut heading, &c.sections[p.section].title);
+            push_text(&mut context, &place_words(c, p.section, false));
+        }
         if let Some(d) = r.link.domain() {
-            body.push(' ');
-            body.push_str(d);
+            push_text(&mut body, d);
         }
         docs.push(Doc {
             kind: Kind::Resource,
@@ -95,12 +146,23 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             url: r.link.url().map(str::to_owned),
             target: i,
             tracks: c.resource_tracks(i),
+            alt_titles,
+            heading,
+            context,
         });
     }
     for (i, m) in c.modules.iter().enumerate() {
         let url = m
             .link
-            .and_then(|r| c.resources[r].link.url().map(str::to_owned));
+            .and_then(|r| c.resources[r].link.url().map(str::to_owned))
+            .or_else(|| m.page.and_then(|p| c.pages[p].url.clone()));
+        let mut context = c.tracks.get(m.track).map_or(String::new(), |t| t.label.clone());
+        if let Some(p) = m.page {
+            push_text(&mut context, &c.pages[p].title);
+            for &s in &m.sections {
+                push_text(&mut context, &c.sections[s].title);
+            }
+        }
         docs.push(Doc {
             kind: Kind::Module,
             title: format!("Module {}: {}", m.number, m.title),
@@ -109,6 +171,9 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             url,
             target: i,
             tracks: vec![m.track],
+            alt_titles: Vec::new(),
+            heading: String::new(),
+            context,
         });
     }
     for (i, p) in c.pathways.iter().enumerate() {
@@ -116,10 +181,13 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             kind: Kind::Pathway,
             title: p.background.clone(),
             body: p.emphasis.clone(),
-            section: c.sections[p.section].title.clone(),
-            url: None,
+            section: where_of(c, p.section),
+            url: at(p.section),
             target: i,
             tracks: in_track(c, p.section),
+            alt_titles: Vec::new(),
+            heading: String::new(),
+            context: place_words(c, p.section, false),
         });
     }
     for (i, p) in c.plan.iter().enumerate() {
@@ -128,21 +196,31 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             kind: Kind::PlanPhase,
             title: p.heading.clone(),
             body: p.tasks.join(" "),
-            section: c.sections[t.section].title.clone(),
-            url: None,
+            section: where_of(c, t.section),
+            url: at(t.section),
             target: i,
             tracks: in_track(c, t.section),
+            alt_titles: Vec::new(),
+            heading: String::new(),
+            context: place_words(c, t.section, false),
         });
     }
     for (i, t) in c.topics.iter().enumerate() {
+        let mut body = String::new();
+        for &it in topic_items[i].iter().take(MAX_SIBLING_ITEMS) {
+            push_text(&mut body, &c.items[it].text);
+        }
         docs.push(Doc {
             kind: Kind::Topic,
             title: t.title.clone(),
-            body: String::new(),
-            section: c.sections[t.section].title.clone(),
-            url: None,
+            body,
+            section: where_of(c, t.section),
+            url: at(t.section),
             target: i,
             tracks: in_track(c, t.section),
+            alt_titles: Vec::new(),
+            heading: String::new(),
+            context: place_words(c, t.section, false),
         });
     }
     for (i, s) in c.sections.iter().enumerate() {
@@ -150,24 +228,92 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             kind: Kind::Section,
             title: s.title.clone(),
             body: c.pages[s.page].title.clone(),
-            section: s.title.clone(),
-            url: None,
+            section: where_of(c, i),
+            url: at(i),
             target: i,
             tracks: in_track(c, i),
+            alt_titles: Vec::new(),
+            heading: c.pages[s.page].title.clone(),
+            context: place_words(c, i, true),
         });
     }
+    let mut item_texts = std::collections::HashSet::new();
     for (i, it) in c.items.iter().enumerate() {
+        let key = normal(&it.text);
+        if link_titles.contains(&key) || !item_texts.insert(key) {
+            continue;
+        }
         docs.push(Doc {
             kind: Kind::Item,
             title: it.text.clone(),
             body: String::new(),
-            section: c.place(it.section, it.topic),
-            url: None,
+            section: match it.topic {
+                Some(t) => format!("{} › {}", where_of(c, it.section), c.topics[t].title),
+                None => where_of(c, it.section),
+            },
+            url: at(it.section),
             target: i,
             tracks: in_track(c, it.section),
+            alt_titles: Vec::new(),
+            heading: it.topic.map_or(String::new(), |t| c.topics[t].title.clone()),
+            context: place_words(c, it.section, false),
         });
     }
     docs
+}
+
+/// Bullets beside a link that describe it, at most.
+const MAX_SIBLING_ITEMS: usize = 4;
+
+fn push_text(out: &mut String, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push_str(" \n ");
+    }
+    out.push_str(s);
+}
+
+/// Lowercase words joined by single spaces: two texts that read the same compare equal.
+fn normal(s: &str) -> String {
+    text::tokens(s).join(" ")
+}
+
+/// "Module 3 › Feature Engineering" (or the page's title when it is no module's page), so two
+/// sections of the same name never look alike.
+pub fn where_of(c: &Curriculum, section: usize) -> String {
+    let s = &c.sections[section];
+    let page = &c.pages[s.page];
+    let head = match page.module {
+        Some(m) => format!("Module {}", c.modules[m].number),
+        None => page.title.clone(),
+    };
+    if head == s.title {
+        head
+    } else {
+        format!("{head} › {}", s.title)
+    }
+}
+
+/// The words that say where a section is: its title, its page's title, its track and (for a
+/// section itself) its module's number and title, so `module 3` finds the module's sections,
+/// not every link on the page.
+fn place_words(c: &Curriculum, section: usize, module: bool) -> String {
+    let s = &c.sections[section];
+    let page = &c.pages[s.page];
+    let mut out = s.title.clone();
+    // A module page's title is its module's: the module's own doc answers for it.
+    if page.module.is_none() || module {
+        push_text(&mut out, &page.title);
+    }
+    if let Some(m) = page.module.filter(|_| module) {
+        push_text(&mut out, &format!("Module {}", c.modules[m].number));
+    }
+    if let Some(t) = page.track {
+        push_text(&mut out, &c.tracks[t].label);
+    }
+    out
 }
 
 fn in_track(c: &Curriculum, section: usize) -> Vec<usize> {

@@ -177,9 +177,11 @@ fn score_into(
                 if !allowed[facts.kinds[doc] as usize] {
                     continue;
                 }
+                // The old ranking reads the shown title and the body only.
                 let (q, in_title) = match p.field() {
                     Field::Title => (qt, true),
                     Field::Body => (qb, false),
+                    Field::Alt | Field::Heading | Field::Place => continue,
                 };
                 if s.cur[doc] == 0.0 {
                     s.cur_touched.push(doc as u32);

@@ -99,6 +99,63 @@ pub fn is_stop_word(word: &str) -> bool {
     )
 }
 
+/// Function words of a question (`how do i monitor my cluster`): the ranking leaves them out when
+/// the query has other words, so the specific word decides. A superset of [`is_stop_word`].
+pub fn is_function_word(word: &str) -> bool {
+    is_stop_word(word)
+        || matches!(
+            word,
+            "about"
+                | "am"
+                | "any"
+                | "are"
+                | "be"
+                | "best"
+                | "can"
+                | "could"
+                | "did"
+                | "do"
+                | "does"
+                | "get"
+                | "good"
+                | "i"
+                | "im"
+                | "me"
+                | "my"
+                | "need"
+                | "our"
+                | "should"
+                | "so"
+                | "some"
+                | "that"
+                | "their"
+                | "there"
+                | "this"
+                | "up"
+                | "want"
+                | "was"
+                | "we"
+                | "when"
+                | "where"
+                | "which"
+                | "who"
+                | "why"
+                | "will"
+                | "would"
+                | "you"
+        )
+}
+
+/// The English (Snowball) stem of a lowercase word: `monitoring` and `monitors` -> `monitor`,
+/// `models` -> `model`. Words with digits or symbols (`c++`, `az`, `104`) and words of three
+/// letters or fewer are kept whole: stemming them only merges unrelated names.
+pub fn stem(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.len() < 4 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English).stem(word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +185,15 @@ mod tests {
         );
         check("a+b", expect![[r#"["a+", "b"]"#]]);
         check("++ ## !!", expect!["[]"]);
+    }
+
+    #[test]
+    fn stems() {
+        let st: Vec<String> = ["monitoring", "models", "engineers", "az", "c++", "docs"]
+            .iter()
+            .map(|w| stem(w).into_owned())
+            .collect();
+        expect![[r#"["monitor", "model", "engin", "az", "c++", "doc"]"#]].assert_eq(&format!("{st:?}"));
     }
 
     #[test]

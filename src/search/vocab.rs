@@ -2,34 +2,51 @@
 //! exact and prefix lookups by binary search, with postings (which docs, title or body), document
 //! frequencies, and length buckets of char masks for typo lookups.
 
-use super::text::{char_mask, MAX_TOKEN_CHARS};
+use super::text::{char_mask, stem, MAX_TOKEN_CHARS};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Where a word occurs: in a doc's title or in its body.
+/// Where a word occurs in a doc (the fields of BM25F, most telling first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// The title shown.
     Title,
+    /// The other titles a merged resource is listed under.
+    Alt,
+    /// Descriptions and the link's domain.
     Body,
+    /// The enclosing topic heading and the bullets beside it.
+    Heading,
+    /// Where it sits: section, page, module and track.
+    Place,
 }
 
-/// One occurrence list entry, packed as `doc * 2 + (body as u32)`.
+/// Number of [`Field`]s.
+pub const FIELDS: usize = 5;
+
+impl Field {
+    pub const ALL: [Field; FIELDS] = [
+        Field::Title,
+        Field::Alt,
+        Field::Body,
+        Field::Heading,
+        Field::Place,
+    ];
+}
+
+/// One occurrence list entry, packed as `doc * 8 + field`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Posting(u32);
 
 impl Posting {
     fn new(doc: u32, field: Field) -> Self {
-        Posting(doc * 2 + u32::from(field == Field::Body))
+        Posting(doc * 8 + field as u32)
     }
     pub fn doc(self) -> usize {
-        (self.0 / 2) as usize
+        (self.0 / 8) as usize
     }
     pub fn field(self) -> Field {
-        if self.0 & 1 == 0 {
-            Field::Title
-        } else {
-            Field::Body
-        }
+        Field::ALL[((self.0 & 7) as usize).min(FIELDS - 1)]
     }
 }
 
@@ -44,6 +61,8 @@ pub struct Vocab {
     post: Vec<Posting>,
     /// `by_len[n]` holds `(char_mask, word)` for every word of `n` chars.
     by_len: Vec<Vec<(u64, u32)>>,
+    /// Stem -> the words with that stem (`monitor` -> monitor, monitoring, monitors).
+    stems: HashMap<Box<str>, Vec<u32>>,
 }
 
 /// Collects postings doc by doc, then freezes into a [`Vocab`].
@@ -100,6 +119,10 @@ impl VocabBuilder {
             v.post_start.push(v.post.len() as u32);
             let n = word.chars().count().min(MAX_TOKEN_CHARS);
             v.by_len[n].push((char_mask(&word), new_id as u32));
+            v.stems
+                .entry(stem(&word).into())
+                .or_default()
+                .push(new_id as u32);
             v.words.push(word.into_boxed_str());
         }
         v
@@ -123,6 +146,11 @@ impl Vocab {
         let a = self.post_start[id as usize] as usize;
         let b = self.post_start[id as usize + 1] as usize;
         &self.post[a..b]
+    }
+
+    /// Every word with the stem of `word` (the word itself included when indexed).
+    pub fn same_stem(&self, word: &str) -> &[u32] {
+        self.stems.get(stem(word).as_ref()).map_or(&[], Vec::as_slice)
     }
 
     pub fn find(&self, word: &str) -> Option<u32> {

@@ -169,6 +169,8 @@ impl PageParser<'_> {
                         .any(|p| p.section == section && p.topic == topic);
                 if !known && r.places.len() < MAX_PLACES {
                     r.places.push(Place {
+                        title: title.to_string(),
+                        description: description.to_string(),
                         section,
                         topic,
                         origin,

@@ -151,14 +151,18 @@ pub fn generate(n: usize, seed: u64) -> Vec<Doc> {
                 (Kind::PlanPhase, title, body, None)
             }
         };
+        // Every doc sits somewhere: its section's words are its heading and place, as on a site.
         docs.push(Doc {
             kind,
             title,
             body,
+            heading: section.clone(),
+            context: format!("{section} Module {}", 1 + i % 12),
             section,
             url,
             target: i,
             tracks: Vec::new(),
+            alt_titles: Vec::new(),
         });
     }
     docs

@@ -13,6 +13,9 @@ fn doc(kind: Kind, title: &str, body: &str) -> Doc {
         url: None,
         target: 0,
         tracks: Vec::new(),
+        alt_titles: Vec::new(),
+        heading: String::new(),
+        context: String::new(),
     }
 }
 
@@ -150,9 +153,9 @@ fn exact_title_beats_prefix_beats_word() {
         "docker",
         4,
         expect![[r#"
-            4.120 resource Docker
-            3.053 resource Docker Compose Handbook
-            1.020 item Use Docker for reproducible training images
+            1.121 resource Docker
+            0.767 resource Docker Compose Handbook
+            0.519 item Use Docker for reproducible training images
         "#]],
     );
 }
@@ -163,9 +166,9 @@ fn title_beats_body() {
         "kubernetes",
         4,
         expect![[r#"
-        3.070 resource Kubernetes Basics
-        0.570 resource Kubeflow Pipelines Guide
-    "#]],
+            0.791 resource Kubernetes Basics
+            0.344 resource Kubeflow Pipelines Guide
+        "#]],
     );
 }
 
@@ -175,39 +178,39 @@ fn typos() {
         "dokcer",
         2,
         expect![[r#"
-        0.620 resource Docker
-        0.553 resource Docker Compose Handbook
-    "#]],
+            0.762 resource Docker
+            0.697 resource Docker Compose Handbook
+        "#]],
     );
     check(
         "dockr",
         2,
         expect![[r#"
-        0.620 resource Docker
-        0.553 resource Docker Compose Handbook
-    "#]],
+            0.762 resource Docker
+            0.697 resource Docker Compose Handbook
+        "#]],
     );
     check(
         "kubeflw",
         2,
         expect![[r#"
-        0.570 resource Kubeflow Community
-        0.553 resource Kubeflow Pipelines Guide
-    "#]],
+            0.726 resource Kubeflow Community
+            0.693 resource Kubeflow Pipelines Guide
+        "#]],
     );
     check(
         "terrafrom",
         1,
         expect![[r#"
-            0.553 resource Terraform Up and Running
+            0.620 resource Terraform Up and Running
         "#]],
     );
     check(
         "MONITORNG",
         2,
         expect![[r#"
-            0.553 resource Monitoring ML Models
-            0.540 module Module 3: Model Monitoring and Drift
+            0.653 resource Monitoring ML Models
+            0.563 module Module 3: Model Monitoring and Drift
         "#]],
     );
 }
@@ -218,26 +221,26 @@ fn multi_word_prefers_more_words() {
         "devops engineer",
         3,
         expect![[r#"
-            3.095 pathway DevOps Engineers
-            0.961 item Software engineering and DevOps basics
-            0.545 pathway Data Engineers
+            0.643 pathway DevOps Engineers
+            0.534 item Software engineering and DevOps basics
+            0.255 pathway Data Engineers
         "#]],
     );
     check(
         "model monitoring drift",
         3,
         expect![[r#"
-            1.080 module Module 3: Model Monitoring and Drift
-            0.917 resource Monitoring ML Models
-            0.387 section Model Deployment
+            0.669 module Module 3: Model Monitoring and Drift
+            0.587 resource Monitoring ML Models
+            0.131 section Model Deployment
         "#]],
     );
     check(
         "feature store feast",
         3,
         expect![[r#"
-            0.893 plan_phase Weeks 5-8: Feature Stores
-            0.770 resource Feast Documentation
+            0.515 plan_phase Weeks 5-8: Feature Stores
+            0.513 resource Feast Documentation
         "#]],
     );
 }
@@ -248,26 +251,26 @@ fn aliases_expand() {
         "k8s",
         3,
         expect![[r#"
-        3.070 resource Kubernetes Basics
-        3.070 resource K8s Patterns
-        0.570 resource Kubeflow Pipelines Guide
-    "#]],
+            0.791 resource Kubernetes Basics
+            0.761 resource K8s Patterns
+            0.344 resource Kubeflow Pipelines Guide
+        "#]],
     );
     check(
         "gcp",
         2,
         expect![[r#"
-            3.070 resource Google Cloud Vertex AI
-            1.020 item Get certified on AWS, Azure or GCP
+            0.741 resource Google Cloud Vertex AI
+            0.500 item Get certified on AWS, Azure or GCP
         "#]],
     );
     check(
         "iac",
         3,
         expect![[r#"
-            3.087 topic Infrastructure as Code Tools
-            0.570 resource Pulumi Tutorial
-            0.570 resource Terraform Up and Running
+            0.595 topic Infrastructure as Code Tools
+            0.451 resource Terraform Up and Running
+            0.451 resource CloudFormation Templates
         "#]],
     );
 }
@@ -278,24 +281,24 @@ fn numbers_and_short_words() {
         "month 3",
         2,
         expect![[r#"
-            3.087 plan_phase Month 3: Capstone
-            0.522 module Module 3: Model Monitoring and Drift
+            0.620 plan_phase Month 3: Capstone
+            0.235 module Module 3: Model Monitoring and Drift
         "#]],
     );
     check(
         "weeks 5",
         1,
         expect![[r#"
-        3.060 plan_phase Weeks 5-8: Feature Stores
-    "#]],
+            0.572 plan_phase Weeks 5-8: Feature Stores
+        "#]],
     );
     check(
         "ml",
         3,
         expect![[r#"
-            3.053 resource ML Pipelines in Practice
-            1.070 resource Made With ML
-            1.053 resource Monitoring ML Models
+            0.763 resource Made With ML
+            0.729 resource Monitoring ML Models
+            0.700 resource ML Pipelines in Practice
         "#]],
     );
 }
@@ -306,34 +309,34 @@ fn stop_words_plurals_and_word_boundaries() {
         "made with ml",
         2,
         expect![[r#"
-        4.120 resource Made With ML
-        0.505 resource Monitoring ML Models
-    "#]],
+            1.056 resource Made With ML
+            0.196 resource Monitoring ML Models
+        "#]],
     );
     check(
         "cloud",
         3,
         expect![[r#"
-        3.033 item Cloud cost basics
-        1.045 resource Google Cloud Vertex AI
-        0.856 resource CloudFormation Templates
-    "#]],
+            0.741 resource Google Cloud Vertex AI
+            0.583 item Cloud cost basics
+            0.374 resource K8s Patterns
+        "#]],
     );
     check(
         "pipelines",
         2,
         expect![[r#"
-        1.053 resource Kubeflow Pipelines Guide
-        1.053 resource ML Pipelines in Practice
-    "#]],
+            0.729 resource Kubeflow Pipelines Guide
+            0.700 resource ML Pipelines in Practice
+        "#]],
     );
     check(
         "pipeline",
         2,
         expect![[r#"
-        1.025 item Build a training pipeline with Airflow
-        1.003 resource Kubeflow Pipelines Guide
-    "#]],
+            0.719 resource Kubeflow Pipelines Guide
+            0.689 resource ML Pipelines in Practice
+        "#]],
     );
 }
 
@@ -357,7 +360,7 @@ fn kinds_filter() {
     let idx = fixture();
     let hits = idx.query("docker", Some(&[Kind::Item]), 5);
     expect![[r#"
-        1.020 item Use Docker for reproducible training images
+        0.519 item Use Docker for reproducible training images
     "#]]
     .assert_eq(&render(&idx, &hits));
 }
