@@ -9,6 +9,7 @@
 
 mod pipeline;
 mod reconcile;
+mod send;
 mod target;
 #[cfg(test)]
 mod tests;
@@ -17,21 +18,16 @@ pub use pipeline::{InFlight, Sending, Sent};
 pub use plan::{
     lease_guard_secs, nonce, plan_slot, reconcile_after, retry_backoff_secs, sleep_for,
 };
-pub use reconcile::READ_LIMIT;
+pub use reconcile::{MAX_PAGES, READ_LIMIT};
+pub use send::deliver;
 
 use crate::app::App;
-use crate::reminders::commands::slot_of;
-use crate::reminders::content::{reminder, Audience};
 use crate::reminders::plan;
-use crate::reminders::schedule::next_after;
-use crate::store::{After, Delivery, Lease, StoreError, Subscription, Target};
+use crate::store::{Delivery, Lease, StoreError, Subscription, Target};
 use pipeline::Pipeline;
-use plan::ts;
-use reconcile::Check;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use target::{channel_for, gone};
 
 /// Where the loop reads the time: the wall clock, or tokio's clock counted from a given unix
 /// instant (tests: `tokio::time::pause` then moves it deterministically).
@@ -245,144 +241,4 @@ pub async fn drain(app: &Arc<App>, cfg: &DeliveryConfig) -> Result<usize, StoreE
     }
     p.finish().await?;
     Ok(total)
-}
-
-/// Sends one claimed reminder. A success comes back to be marked; a gone target pauses the
-/// subscription; anything else releases the claim for a later retry. A claim with less than
-/// `guard` seconds of its lease left is not sent at all: it is left to be claimed again (and
-/// reconciled, its attempt being recorded) once the lease is over. Nor is a claim this process
-/// is already sending (claimed again after its lease ran out in the queue).
-pub async fn deliver(
-    app: &App,
-    sub: &Subscription,
-    d: &Delivery,
-    dm: Option<i64>,
-    how: &Sending,
-) -> Result<Option<Sent>, StoreError> {
-    let Some(_in_flight) = how.in_flight.enter(d.key) else {
-        return Ok(None);
-    };
-    let clock = how.clock;
-    let expiring = || clock.now() > d.lease_until - how.guard;
-    if expiring() {
-        tracing::info!(
-            subscription = sub.id,
-            "lease nearly over before the send; left for a re-claim"
-        );
-        return Ok(None);
-    }
-    let cat = app.catalog();
-    let audience = match sub.target {
-        Target::Dm => Audience::Learner,
-        Target::Channel { role_id, .. } => Audience::Group { role: role_id },
-    };
-    let mut r = reminder(
-        &cat.curriculum,
-        sub.track.as_deref(),
-        d.week,
-        sub.pathway.as_deref(),
-        d.key.due_at,
-        d.late,
-        audience,
-    );
-    if !r.complete {
-        crate::progress::lastweek::annotate(&*app.store, sub, d.week, &mut r.message).await;
-    }
-    let mut resend = false;
-    let sent = match channel_for(app, sub, dm).await {
-        Ok(channel) => match reconcile::check(app, &channel, d).await {
-            Check::Found(id) => return Ok(Some(reconciled(app, sub, d, &id, clock, r.complete))),
-            Check::Failed(e) => {
-                let retry = clock.now() + retry_backoff_secs(d.attempts);
-                tracing::warn!(error = %e, subscription = sub.id, retry,
-                    "could not reconcile an unknown outcome; retrying later");
-                app.store.release_unknown(d.key, retry).await?;
-                return Ok(None);
-            }
-            _ if expiring() => {
-                tracing::info!(
-                    subscription = sub.id,
-                    "lease nearly over after reconciling; left for a re-claim"
-                );
-                return Ok(None);
-            }
-            check => {
-                resend = matches!(check, Check::Absent);
-                app.discord
-                    .create_message(&channel, &r.message, Some(&nonce(d.key)))
-                    .await
-            }
-        },
-        Err(e) => Err(e),
-    };
-    let now = clock.now();
-    match sent {
-        Ok(message_id) => {
-            if resend {
-                app.metrics.reminders_resent.inc();
-                tracing::info!(
-                    subscription = sub.id,
-                    due_at = d.key.due_at,
-                    "resent: reconciliation found no earlier send"
-                );
-            }
-            app.metrics.reminders_sent.inc();
-            if d.late {
-                app.metrics.reminders_late.inc();
-            }
-            app.metrics
-                .reminder_delay_seconds
-                .observe((now - d.key.due_at).max(0) as f64);
-            return Ok(Some(sent_now(sub, d, &message_id, now, r.complete)));
-        }
-        Err(e) if e.is_target_gone() => {
-            let (reason, notice) = gone(&e);
-            app.store
-                .mark_failed_pause(d.key, &reason, &notice, now)
-                .await?;
-            app.metrics.reminders_failed.inc();
-            tracing::warn!(subscription = sub.id, %reason, "reminder target gone; subscription paused");
-        }
-        Err(e) => {
-            let retry = now + retry_backoff_secs(d.attempts);
-            tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
-            if e.outcome_unknown() {
-                app.store.release_unknown(d.key, retry).await?;
-            } else {
-                app.store.release(d.key, retry).await?;
-            }
-        }
-    }
-    Ok(None)
-}
-
-/// A delivery that went out, to be marked with what comes after it.
-fn sent_now(sub: &Subscription, d: &Delivery, message_id: &str, now: i64, complete: bool) -> Sent {
-    let after = match (complete, slot_of(sub)) {
-        (false, Some(slot)) => After::Advance {
-            next_due_at: next_after(&slot, ts(d.key.due_at)).as_second(),
-            week: d.week.saturating_add(1),
-        },
-        _ => After::End,
-    };
-    (d.key, message_id.parse().unwrap_or(0), now, after)
-}
-
-/// A delivery found already sent by reconciliation: counted and logged, then marked like a send.
-fn reconciled(
-    app: &App,
-    sub: &Subscription,
-    d: &Delivery,
-    message_id: &str,
-    clock: Clock,
-    complete: bool,
-) -> Sent {
-    app.metrics.reminders_reconciled.inc();
-    tracing::info!(
-        subscription = sub.id,
-        due_at = d.key.due_at,
-        message_id,
-        "reconciled: already sent, not sent again"
-    );
-    sent_now(sub, d, message_id, clock.now(), complete)
 }

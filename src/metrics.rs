@@ -42,6 +42,9 @@ pub struct Metrics {
     pub reminders_late: Counter,
     pub reminders_reconciled: Counter,
     pub reminders_resent: Counter,
+    /// Unknown outcomes held, not resent: the channel can't be read back and the nonce no longer
+    /// covers a resend.
+    pub reminders_unverifiable: Counter,
     pub reminder_delay_seconds: Histogram,
     pub search_misses: Counter,
     /// Curriculum reloads by outcome: reloaded, refused, validated, failed.
@@ -65,6 +68,7 @@ impl Default for Metrics {
         let reminders_late = Counter::default();
         let reminders_reconciled = Counter::default();
         let reminders_resent = Counter::default();
+        let reminders_unverifiable = Counter::default();
         // 1 s … ~9 h
         let reminder_delay_seconds = Histogram::new(exponential_buckets(1.0, 2.0, 16));
         let search_misses = Counter::default();
@@ -100,6 +104,12 @@ impl Default for Metrics {
             reminders_resent.clone(),
         );
         registry.register(
+            "reminders_unverifiable",
+            "Reminders with an unknown outcome held, not resent: their channel's history can't be \
+             read (no Read Message History) and the nonce memory has passed",
+            reminders_unverifiable.clone(),
+        );
+        registry.register(
             "reminder_delay_seconds",
             "Delay between a reminder's slot and its delivery",
             reminder_delay_seconds.clone(),
@@ -132,6 +142,7 @@ impl Default for Metrics {
             reminders_late,
             reminders_reconciled,
             reminders_resent,
+            reminders_unverifiable,
             reminder_delay_seconds,
             search_misses,
         }

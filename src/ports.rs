@@ -28,6 +28,9 @@ pub enum RestError {
     Unanswered(u16),
     #[error("could not reach Discord: {0}")]
     Transport(String),
+    /// Not sent at all: the call could not start before its deadline (pacing, buckets, 429s).
+    #[error("not sent: it could not start before its deadline")]
+    Late,
 }
 
 impl RestError {
@@ -58,7 +61,7 @@ impl RestError {
     /// creates anything.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            RestError::Discord { .. } => false,
+            RestError::Discord { .. } | RestError::Late => false,
             RestError::GaveUp { status, .. } => *status != 429,
             RestError::Unanswered(_) | RestError::Transport(_) => true,
         }
@@ -98,6 +101,36 @@ fn fresh_nonce() -> String {
     format!("o{nanos:x}{n:03x}")
 }
 
+/// Permission bits the bot needs in a study group's channel to post a reminder and to read it back
+/// (Discord's permissions reference).
+pub mod permission {
+    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const VIEW_CHANNEL: u64 = 1 << 10;
+    pub const SEND_MESSAGES: u64 = 1 << 11;
+    pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+    /// What a reminder channel needs: see it, post in it, read its history back (reconciliation).
+    pub const REMINDERS: [(u64, &str); 3] = [
+        (VIEW_CHANNEL, "View Channel"),
+        (SEND_MESSAGES, "Send Messages"),
+        (READ_MESSAGE_HISTORY, "Read Message History"),
+    ];
+
+    /// The names of the reminder permissions missing from `have`, in Discord's order.
+    pub fn missing_for_reminders(have: u64) -> Vec<&'static str> {
+        REMINDERS
+            .iter()
+            .filter(|(bit, _)| have & bit == 0)
+            .map(|(_, name)| *name)
+            .collect()
+    }
+
+    /// Whether the bot can read back what it posted: View Channel and Read Message History
+    /// (without the latter Discord lists nothing, and says nothing).
+    pub fn can_read_history(have: u64) -> bool {
+        have & VIEW_CHANNEL != 0 && have & READ_MESSAGE_HISTORY != 0
+    }
+}
+
 /// A message read back from a channel: enough to recognize one the bot sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedMessage {
@@ -128,6 +161,31 @@ pub trait Discord: Send + Sync {
         message: &str,
         edit: &reply::Message,
     ) -> Result<(), RestError>;
+    /// [`Discord::create_message`] that only starts before `start_by`: when pacing, a bucket or
+    /// 429s hold it until then, it gives up having sent nothing ([`RestError::Late`]). A
+    /// delivery passes its lease's end less a margin, so no create of it is still on its way
+    /// when another worker may take the claim over.
+    async fn create_message_before(
+        &self,
+        channel: &str,
+        message: &reply::Message,
+        nonce: Option<&str>,
+        start_by: tokio::time::Instant,
+    ) -> Result<String, RestError> {
+        if tokio::time::Instant::now() > start_by {
+            return Err(RestError::Late);
+        }
+        self.create_message(channel, message, nonce).await
+    }
+    /// The bot's own permissions in `channel` of `guild`, as Discord computes them: `@everyone`
+    /// and its roles, Administrator, then the channel's overwrites (`@everyone`, its roles, its
+    /// member). `None` when this Discord doesn't model permissions (in-memory fakes).
+    async fn own_permissions(&self, guild: &str, channel: &str) -> Result<Option<u64>, RestError> {
+        let _ = (guild, channel);
+        Ok(None)
+    }
+    /// Forgets cached permissions (a channel, a role or the bot's member changed).
+    fn permissions_changed(&self) {}
     /// Opens (or finds) the DM channel with `user`, returning its id.
     async fn create_dm(&self, user: &str) -> Result<String, RestError>;
     /// Up to `limit` (1..=100) messages of `channel` created after the snowflake `after`,

@@ -85,6 +85,8 @@ struct MemState {
     /// Channel id → errors for the next sends there, in order (transient failures).
     scripted: HashMap<String, VecDeque<RestError>>,
     next_id: u64,
+    /// Others' messages and the bot's deleted ones, its permissions, slow sends (`channels`).
+    more: channels::More,
 }
 
 /// An in-memory Discord behind the [`Discord`] trait.
@@ -217,10 +219,7 @@ impl Discord for MemDiscord {
                 }
             }
         }
-        s.next_id += 1;
-        // A snowflake: its timestamp part is the clock's, so `messages_after` can compare.
-        let ms = self.clock.now_ms() - DISCORD_EPOCH_MS;
-        let id = ((ms.max(0) << 22) + (s.next_id as i64 & 0x3f_ffff)).to_string();
+        let id = self.snowflake(&mut s);
         if let Some(n) = nonce {
             s.nonces
                 .insert((channel.to_string(), n.to_string()), (id.clone(), now));
@@ -272,7 +271,13 @@ impl Discord for MemDiscord {
     }
 
     async fn create_dm(&self, user: &str) -> std::result::Result<String, RestError> {
-        self.state().requests.push(format!("create_dm {user}"));
+        let mut s = self.state();
+        s.requests.push(format!("create_dm {user}"));
+        let scripted = format!("dm {user}");
+        if let Some(e) = s.scripted.get_mut(&scripted).and_then(VecDeque::pop_front) {
+            return Err(e);
+        }
+        drop(s);
         let id = user.parse::<i64>().map_err(|_| discord_error(400, 50035))?;
         Ok(dm_channel_of(id))
     }
@@ -292,27 +297,27 @@ impl Discord for MemDiscord {
         {
             return Err(e);
         }
-        let mut found: Vec<&Sent> = s
-            .sent
-            .iter()
-            .filter(|m| m.channel == channel && m.id.parse::<u64>().is_ok_and(|id| id > after))
-            .collect();
-        found.sort_by_key(|m| m.id.parse::<u64>().unwrap_or(0));
-        Ok(found
-            .into_iter()
-            .take(usize::from(limit))
-            .map(|m| PostedMessage {
-                id: m.id.clone(),
-                author_id: BOT_USER.into(),
-                custom_ids: m
-                    .message
-                    .components
-                    .iter()
-                    .flat_map(|row| &row.components)
-                    .filter_map(|c| c.custom_id.clone())
-                    .collect(),
-            })
-            .collect())
+        Ok(channels::list(&s, channel, after, limit))
+    }
+
+    async fn create_message_before(
+        &self,
+        channel: &str,
+        message: &Message,
+        nonce: Option<&str>,
+        start_by: tokio::time::Instant,
+    ) -> std::result::Result<String, RestError> {
+        self.create_before(channel, message, nonce, start_by).await
+    }
+
+    async fn own_permissions(
+        &self,
+        _guild: &str,
+        channel: &str,
+    ) -> std::result::Result<Option<u64>, RestError> {
+        let mut s = self.state();
+        s.requests.push(format!("own_permissions {channel}"));
+        Ok(s.more.permissions.get(channel).copied())
     }
 
     async fn own_user_id(&self) -> std::result::Result<String, RestError> {
@@ -333,5 +338,6 @@ async fn inhibited<T>(f: impl Future<Output = T>) -> T {
     out
 }
 
+mod channels;
 mod inhibited;
 pub use inhibited::Inhibited;

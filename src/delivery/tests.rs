@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::ports::RestError;
+use crate::reminders::plan::ts;
 use crate::reminders::schedule::{self, WeeklySlot};
 use crate::store::{NewSubscription, Schedule, Store};
 use crate::testkit::{self, discord_error, dm_channel_of, Inhibited, MemDiscord};
@@ -12,6 +13,8 @@ use jiff::civil::Weekday;
 use tokio::sync::Notify;
 
 mod faults;
+mod groups;
+mod lease;
 mod reconcile;
 
 const MIN: i64 = 60;
@@ -114,6 +117,41 @@ impl Rig {
         self.store.subscribe(&new, now).await.expect("subscribed")
     }
 
+    /// Claims everything due now for worker `local` with a two-minute lease, as a process that
+    /// then crashes would.
+    async fn claim_now(&self) -> Vec<(Subscription, Delivery)> {
+        let now = self.clock.now();
+        let lease = Lease {
+            worker: "local",
+            now,
+            until: now + 120,
+        };
+        let plan = move |s: &Subscription| plan_slot(s, now, 900);
+        self.store.claim_due_batch(&lease, 10, &plan).await.unwrap()
+    }
+
+    /// How many of the in-memory Discord's requests start with `prefix`.
+    fn count(&self, prefix: &str) -> usize {
+        let requests = self.discord.requests();
+        requests.iter().filter(|r| r.starts_with(prefix)).count()
+    }
+
+    /// Waits (paused time) until `key` is marked sent, then stops the loop.
+    async fn until_marked(&mut self, key: crate::store::DeliveryKey) -> Delivery {
+        for _ in 0..2_000 {
+            let d = self.store.delivery(key).await.unwrap();
+            if let Some(d) = d.filter(|d| d.status == crate::store::DeliveryStatus::Sent) {
+                self.stop_loop().await;
+                return d;
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+        panic!(
+            "{key:?} was not marked sent in ~3 hours: {:?}",
+            self.summary()
+        );
+    }
+
     fn summary(&self) -> Vec<(String, i64)> {
         self.discord
             .sent()
@@ -125,6 +163,14 @@ impl Rig {
 
 fn slot(day: Weekday, hour: i8, minute: i8, tz: &str) -> WeeklySlot {
     WeeklySlot::new(day, hour, minute, tz).expect("a valid slot")
+}
+
+/// The delivery of `s`'s Monday 09:00 slot.
+fn key(s: &Subscription) -> crate::store::DeliveryKey {
+    crate::store::DeliveryKey {
+        subscription_id: s.id,
+        due_at: MONDAY_9,
+    }
 }
 
 fn title(m: &crate::reply::Message) -> String {

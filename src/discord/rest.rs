@@ -4,9 +4,10 @@
 //! 429 (global ones pause every sender), retries 5xx with backoff, and maps Discord's error codes.
 
 mod buckets;
+mod perms;
 mod port;
 
-use crate::ports::{PostedMessage, RestError};
+use crate::ports::RestError;
 use crate::reply::{Message, Response};
 use buckets::Buckets;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -76,6 +77,8 @@ pub struct Rest {
     max_attempts: u32,
     /// The bot's user id, fetched once.
     me: tokio::sync::OnceCell<String>,
+    /// Guild id → its roles and the bot's roles there (`perms`).
+    roles: Mutex<std::collections::HashMap<String, perms::GuildRoles>>,
 }
 
 impl Rest {
@@ -95,6 +98,7 @@ impl Rest {
             buckets: Buckets::default(),
             max_attempts: cfg.max_attempts.max(1),
             me: tokio::sync::OnceCell::new(),
+            roles: Mutex::default(),
         })
     }
 
@@ -128,29 +132,44 @@ impl Rest {
         body: Option<Body<'_>>,
         exempt: bool,
     ) -> Result<Value, RestError> {
-        self.attempts(method, path, body, exempt, Resend::Always)
+        self.attempts(method, path, body, exempt, (Resend::Always, None))
             .await
     }
 
+    /// The call with its retries. `start_by`: each request must leave before this instant,
+    /// else the call gives up ([`RestError::Late`]) without sending it.
     async fn attempts(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<Body<'_>>,
         exempt: bool,
-        resend: Resend,
+        (resend, start_by): (Resend, Option<Instant>),
     ) -> Result<Value, RestError> {
         let url = format!("{}{path}", self.api);
         let mut backoff = Duration::from_millis(250);
         let mut last_status = 0;
         for _attempt in 0..self.max_attempts {
-            let pause = *self.paused_until.lock().await;
-            if let Some(until) = pause {
-                tokio::time::sleep_until(until).await;
-            }
-            self.buckets.acquire(&method, path).await;
-            if !exempt {
-                self.pace().await;
+            let waits = async {
+                let pause = *self.paused_until.lock().await;
+                if let Some(until) = pause {
+                    tokio::time::sleep_until(until).await;
+                }
+                self.buckets.acquire(&method, path).await;
+                if !exempt {
+                    self.pace().await;
+                }
+            };
+            let on_time = match start_by {
+                Some(t) => tokio::time::timeout_at(t, waits).await.is_ok(),
+                None => {
+                    waits.await;
+                    true
+                }
+            };
+            if !on_time {
+                tracing::info!(%path, "could not start before its deadline; not sent");
+                return Err(RestError::Late);
             }
             let mut req = self
                 .http
@@ -253,61 +272,6 @@ impl Rest {
             )
             .await?;
         id_of(&v)
-    }
-
-    pub async fn send(
-        &self,
-        channel: &str,
-        message: &Message,
-        nonce: Option<&str>,
-    ) -> Result<String, RestError> {
-        let mut body = message_json(message);
-        if let Some(n) = nonce {
-            body["nonce"] = json!(n);
-            body["enforce_nonce"] = json!(true);
-        }
-        let path = format!("/channels/{channel}/messages");
-        let body = Body::with_files(&body, &message.files);
-        // With a nonce the caller (delivery) reconciles an unknown outcome before resending:
-        // Discord's nonce memory is only "the past few minutes", so a resend is never blind.
-        let resend = match nonce {
-            Some(_) => Resend::KnownOnly,
-            None => Resend::Always,
-        };
-        let post = reqwest::Method::POST;
-        let v = self
-            .attempts(post, &path, Some(body), false, resend)
-            .await?;
-        id_of(&v)
-    }
-
-    /// Up to `limit` messages of `channel` after the snowflake `after`.
-    pub async fn messages_after(
-        &self,
-        channel: &str,
-        after: u64,
-        limit: u8,
-    ) -> Result<Vec<PostedMessage>, RestError> {
-        let limit = limit.clamp(1, 100);
-        let path = format!("/channels/{channel}/messages?after={after}&limit={limit}");
-        let v = self.call(reqwest::Method::GET, &path, None, false).await?;
-        let list = v
-            .as_array()
-            .ok_or_else(|| RestError::Transport("Discord's answer was not a list".into()))?;
-        Ok(list.iter().map(port::posted).collect())
-    }
-
-    /// The bot's user id, from `GET /users/@me` the first time.
-    pub async fn own_user_id(&self) -> Result<String, RestError> {
-        self.me
-            .get_or_try_init(|| async {
-                let v = self
-                    .call(reqwest::Method::GET, "/users/@me", None, false)
-                    .await?;
-                id_of(&v)
-            })
-            .await
-            .cloned()
     }
 
     pub async fn pin_message(&self, channel: &str, message: &str) -> Result<(), RestError> {

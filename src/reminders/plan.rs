@@ -58,6 +58,15 @@ pub fn reconcile_after(unknown_since: i64) -> u64 {
     u64::try_from(ms).map_or(0, |ms| ms << 22)
 }
 
+/// The instant (unix seconds) a snowflake was made at: the inverse of [`reconcile_after`].
+pub fn snowflake_secs(id: u64) -> i64 {
+    ((id >> 22) as i64 + DISCORD_EPOCH_MS).div_euclid(1000)
+}
+
+/// How long after an attempt a resend is still covered by Discord's nonce memory ("the past few
+/// minutes"): a delivery whose channel can't be read back is resent only this soon.
+pub const NONCE_TRUST_SECS: i64 = 120;
+
 /// How much of its lease a claim must have left for its send to start: a send that could still
 /// be in flight when the lease runs out might cross a takeover's reconciliation read and double.
 /// A third of the lease, between 1 s and 30 s.
@@ -187,6 +196,9 @@ mod tests {
             0,
             "before Discord's epoch: from the start"
         );
+        assert_eq!(snowflake_secs(after), 1_767_603_540);
+        assert_eq!(snowflake_secs(after + (999 << 22)), 1_767_603_540);
+        assert_eq!(snowflake_secs(after + (1000 << 22)), 1_767_603_541);
     }
 
     #[test]

@@ -132,14 +132,7 @@ async fn a_crash_between_send_and_mark_is_resumed_with_the_same_nonce() {
         next_due_at: MONDAY_9,
     };
     rig.store.subscribe(&resub, MONDAY_9).await.unwrap();
-    let now = rig.clock.now();
-    let lease = Lease {
-        worker: "local",
-        now,
-        until: now + 120,
-    };
-    let plan = move |s: &Subscription| plan_slot(s, now, 900);
-    let claimed = rig.store.claim_due_batch(&lease, 10, &plan).await.unwrap();
+    let claimed = rig.claim_now().await;
     let (_, d) = claimed.into_iter().next().expect("claimed");
     let first = rig
         .discord

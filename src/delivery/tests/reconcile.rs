@@ -6,7 +6,7 @@
 use super::*;
 use crate::ports::Discord;
 use crate::reminders::content::{reminder, Audience};
-use crate::store::{DeliveryKey, DeliveryStatus, Store};
+use crate::store::Store;
 
 /// Discord forgets nonces after 10 s here; retries come 30 s later.
 const NONCE_WINDOW: i64 = 10;
@@ -16,37 +16,6 @@ fn gave_up(status: u16) -> RestError {
         status,
         attempts: 6,
     }
-}
-
-fn key(s: &Subscription) -> DeliveryKey {
-    DeliveryKey {
-        subscription_id: s.id,
-        due_at: MONDAY_9,
-    }
-}
-
-fn count(rig: &Rig, prefix: &str) -> usize {
-    rig.discord
-        .requests()
-        .iter()
-        .filter(|r| r.starts_with(prefix))
-        .count()
-}
-
-/// Waits (paused time) until `key` is marked sent, then stops the loop.
-async fn until_marked(rig: &mut Rig, key: DeliveryKey) -> Delivery {
-    for _ in 0..2_000 {
-        let d = rig.store.delivery(key).await.unwrap();
-        if let Some(d) = d.filter(|d| d.status == DeliveryStatus::Sent) {
-            rig.stop_loop().await;
-            return d;
-        }
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    }
-    panic!(
-        "{key:?} was not marked sent in ~3 hours: {:?}",
-        rig.summary()
-    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -59,12 +28,12 @@ async fn a_lost_answer_is_found_in_the_channel_and_not_sent_again() {
     rig.discord
         .lose_next(&dm_channel_of(91), vec![gave_up(502)]);
     rig.start();
-    let d = until_marked(&mut rig, key(&lost)).await;
+    let d = rig.until_marked(key(&lost)).await;
     let sent = rig.discord.sent_to(&dm_channel_of(91));
     assert_eq!(sent.len(), 1, "created once, never again");
     assert_eq!(d.message_id, sent[0].id.parse().ok(), "marked with its id");
     assert_eq!(rig.discord.sent_to(&dm_channel_of(92)).len(), 1);
-    assert_eq!(count(&rig, "create_message"), 2, "no resend");
+    assert_eq!(rig.count("create_message"), 2, "no resend");
     assert_eq!(
         rig.discord
             .requests()
@@ -92,13 +61,13 @@ async fn an_unknown_outcome_not_found_is_sent_again_with_the_same_nonce() {
     rig.discord
         .fail_next(&dm_channel_of(93), vec![gave_up(502)]);
     rig.start();
-    until_marked(&mut rig, key(&s)).await;
+    rig.until_marked(key(&s)).await;
     let sent = rig.discord.sent_to(&dm_channel_of(93));
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].nonce, Some(nonce(key(&s))), "the same nonce");
     assert_eq!(sent[0].at, MONDAY_9 + 30, "after the backoff");
-    assert_eq!(count(&rig, "create_message"), 2);
-    assert_eq!(count(&rig, "messages_after"), 1);
+    assert_eq!(rig.count("create_message"), 2);
+    assert_eq!(rig.count("messages_after"), 1);
     assert_eq!(rig.app.metrics.reminders_reconciled.get(), 0);
     assert_eq!(rig.app.metrics.reminders_resent.get(), 1);
 }
@@ -112,9 +81,9 @@ async fn a_429_to_the_end_is_a_known_failure_and_is_not_read_for() {
     rig.discord
         .fail_next(&dm_channel_of(94), vec![gave_up(429)]);
     rig.start();
-    until_marked(&mut rig, key(&s)).await;
-    assert_eq!(count(&rig, "create_message"), 2);
-    assert_eq!(count(&rig, "messages_after"), 0, "nothing could exist");
+    rig.until_marked(key(&s)).await;
+    assert_eq!(rig.count("create_message"), 2);
+    assert_eq!(rig.count("messages_after"), 0, "nothing could exist");
 }
 
 #[tokio::test(start_paused = true)]
@@ -129,10 +98,10 @@ async fn a_failed_read_sends_nothing_until_a_read_answers() {
     rig.discord
         .fail_next_reads(&channel, vec![RestError::Transport("reset".into())]);
     rig.start();
-    until_marked(&mut rig, key(&s)).await;
+    rig.until_marked(key(&s)).await;
     assert_eq!(rig.discord.sent_to(&channel).len(), 1);
-    assert_eq!(count(&rig, "create_message"), 1, "never sent blind");
-    assert_eq!(count(&rig, "messages_after"), 2);
+    assert_eq!(rig.count("create_message"), 1, "never sent blind");
+    assert_eq!(rig.count("messages_after"), 2);
     assert_eq!(rig.app.metrics.reminders_reconciled.get(), 1);
 }
 
@@ -148,13 +117,7 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     // The crashed process claimed all three, recorded two attempts and sent one of them (the
     // real reminder, with its nonce).
     let now = rig.clock.now();
-    let lease = Lease {
-        worker: "local",
-        now,
-        until: now + 120,
-    };
-    let plan = move |s: &Subscription| plan_slot(s, now, 900);
-    let claimed = rig.store.claim_due_batch(&lease, 10, &plan).await.unwrap();
+    let claimed = rig.claim_now().await;
     assert_eq!(claimed.len(), 3);
     let keys = [key(&sent_before), key(&attempted)];
     assert_eq!(rig.store.mark_attempted(&keys, now).await.unwrap(), 2);
@@ -179,10 +142,10 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     // Down for a minute: Discord has forgotten the nonce.
     tokio::time::sleep(Duration::from_secs(60)).await;
     rig.start();
-    let marked = until_marked(&mut rig, key(&sent_before)).await;
+    let marked = rig.until_marked(key(&sent_before)).await;
     for s in [&attempted, &not_attempted] {
         rig.start();
-        until_marked(&mut rig, key(s)).await;
+        rig.until_marked(key(s)).await;
     }
     assert_eq!(marked.message_id, first.parse().ok());
     assert_eq!(
@@ -193,7 +156,7 @@ async fn after_a_crash_longer_than_the_nonce_memory_sent_claims_are_not_doubled(
     assert_eq!(rig.discord.sent_to(&dm_channel_of(97)).len(), 1, "not lost");
     assert_eq!(rig.discord.sent_to(&dm_channel_of(98)).len(), 1, "not lost");
     assert_eq!(
-        count(&rig, "messages_after"),
+        rig.count("messages_after"),
         2,
         "one read per attempted claim, none for the claim never attempted"
     );

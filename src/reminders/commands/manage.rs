@@ -168,6 +168,7 @@ async fn status_for_moderators(
     };
     if let Some(g) = &here {
         lines.push(format!("This channel: {}", describe(g, now)));
+        lines.extend(super::readback::held(ctx, g).await?);
     }
     if let Some(guild) = i.guild_id.as_deref().and_then(|g| g.parse::<i64>().ok()) {
         for s in ctx.store.paused_groups(guild).await? {

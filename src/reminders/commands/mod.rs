@@ -4,6 +4,7 @@
 
 pub mod access;
 mod manage;
+mod readback;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -280,6 +281,11 @@ async fn subscribe(
             found => found,
         },
     };
+    if let (Target::Channel { channel_id, .. }, Some(guild)) = (&target, new.guild_id) {
+        if let Some(why) = readback::refusal(ctx, guild, *channel_id).await {
+            return Ok(error(format!("{why} Nothing was saved.")));
+        }
+    }
     if target == Target::Dm {
         if let Err(reply) = welcome(ctx, user, &slot, next).await? {
             return Ok(reply);

@@ -192,12 +192,62 @@ impl FakeDiscord {
         self.shared.update(|s| s.deleted_channels.insert(channel));
     }
 
-    /// Sets the bot's permissions in a channel (without Manage Messages / Pin Messages, pins
-    /// answer 403 / 50013; the next interactions there carry it as `app_permissions`).
+    /// Sets the bot's permissions in a channel, as a member overwrite for the bot that the
+    /// channel lists (without Manage Messages / Pin Messages, pins answer 403 / 50013; without
+    /// Read Message History reads list nothing; the next interactions there carry it as
+    /// `app_permissions`).
     pub fn set_bot_permissions(&self, channel: impl Into<u64>, permissions: u64) {
         let channel: u64 = channel.into();
-        self.shared
-            .update(|s| s.bot_permissions.insert(channel, permissions));
+        let bot = self.shared.world.ids.bot_user;
+        self.set_overwrite(channel, bot, 1, (permissions, !permissions));
+    }
+
+    /// Sets a channel's overwrite for a role (`kind` 0) or a member (`kind` 1).
+    pub fn set_overwrite(
+        &self,
+        channel: impl Into<u64>,
+        id: u64,
+        kind: u8,
+        (allow, deny): (u64, u64),
+    ) {
+        let o = super::state::Overwrite {
+            id,
+            kind,
+            allow,
+            deny,
+        };
+        let channel: u64 = channel.into();
+        self.shared.update(|s| s.set_overwrite(channel, o));
+    }
+
+    /// Posts a message in a guild channel as `author` (a member or another bot), with these
+    /// button rows (`components`); its id.
+    pub fn post_as(
+        &self,
+        channel: impl Into<u64>,
+        author: u64,
+        content: &str,
+        components: Value,
+    ) -> u64 {
+        let channel: u64 = channel.into();
+        let shared = &self.shared;
+        shared.update(|s| {
+            let body = serde_json::json!({"content": content, "components": components});
+            let who = super::payloads::user(&shared.world, author);
+            let v = super::stored::store(shared, s, channel, (&body, &[]), who, 0, None);
+            let id = v["id"].as_str().and_then(|i| i.parse().ok()).unwrap_or(0);
+            s.channel_messages.entry(channel).or_default().push(id);
+            id
+        })
+    }
+
+    /// A moderator deletes a message.
+    pub fn delete_message(&self, message: u64) {
+        self.shared.update(|s| {
+            if let Some(m) = s.messages.get_mut(&message) {
+                m.deleted = true;
+            }
+        });
     }
 
     // ----- faults -----

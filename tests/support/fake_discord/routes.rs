@@ -34,7 +34,10 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
             plain(Reply::ok(payloads::application(world)))
         }
         ("get", "/guilds/{guild_id}/channels") => plain(match world.guild(req.id("guild_id")) {
-            Some(g) => Reply::ok(g.channels.iter().map(payloads::guild_channel).collect()),
+            Some(g) => {
+                let s = shared.read();
+                Reply::ok(g.channels.iter().map(|c| with_overwrites(&s, c)).collect())
+            }
             None => Reply::error(404, 10004, "Unknown Guild"),
         }),
         ("get", "/guilds/{guild_id}/roles") => plain(match world.guild(req.id("guild_id")) {
@@ -61,7 +64,7 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
                     Ok(None) => Reply::ok(
                         world
                             .channel(c)
-                            .map(payloads::guild_channel)
+                            .map(|c| with_overwrites(s, c))
                             .unwrap_or_default(),
                     ),
                 }
@@ -127,6 +130,13 @@ pub fn handle(shared: &Shared, req: &Request<'_>) -> Out {
         }
         _ => None,
     }
+}
+
+/// A guild channel with the overwrites it has now.
+fn with_overwrites(s: &State, c: &super::world::ChannelInfo) -> Value {
+    let mut v = payloads::guild_channel(c);
+    v["permission_overwrites"] = s.overwrites_json(c.id);
+    v
 }
 
 /// `Ok(Some(user))` for a DM channel, `Ok(None)` for a guild channel, `Err` when unknown/gone.

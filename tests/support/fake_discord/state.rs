@@ -75,6 +75,16 @@ pub struct InteractionRecord {
     pub pending_edit: bool,
 }
 
+/// A channel's permission overwrite: for a role (`kind` 0; `@everyone` has the guild's id) or a
+/// member (`kind` 1).
+#[derive(Clone, Debug)]
+pub struct Overwrite {
+    pub id: u64,
+    pub kind: u8,
+    pub allow: u64,
+    pub deny: u64,
+}
+
 /// A stored message, by id.
 #[derive(Clone, Debug)]
 pub struct StoredMessage {
@@ -139,7 +149,8 @@ pub struct State {
     pub dm_recipients: HashMap<u64, u64>,
     pub closed_dms: HashSet<u64>,
     pub deleted_channels: HashSet<u64>,
-    pub bot_permissions: HashMap<u64, u64>,
+    /// Channel → its permission overwrites (as `GET /channels/{id}` lists them).
+    pub overwrites: HashMap<u64, Vec<Overwrite>>,
     pub interactions: HashMap<u64, InteractionRecord>,
     pub tokens: HashMap<String, u64>,
     pub global_commands: Vec<Value>,
@@ -161,20 +172,59 @@ pub struct State {
 }
 
 impl State {
-    /// The bot's permissions in a channel: an override set by the test, else its roles'.
+    /// The bot's permissions in a channel, as Discord computes them: `@everyone` and its roles
+    /// (all with Administrator), then the channel's overwrites for `@everyone`, its roles, and
+    /// its member. Outside the test guild's channels: what the invite grants.
     pub fn bot_permissions(&self, world: &World, channel: u64) -> u64 {
-        if let Some(p) = self.bot_permissions.get(&channel) {
-            return *p;
-        }
         let Some(guild) = world.channel(channel).and_then(|c| world.guild(c.guild)) else {
             return perms::BOT;
         };
-        let roles = world.member_roles(guild.id, world.ids.bot_user);
-        guild
+        let bot = world.ids.bot_user;
+        let roles = world.member_roles(guild.id, bot);
+        let mut base = guild
             .roles
             .iter()
             .filter(|r| r.id == guild.id || roles.contains(&r.id))
-            .fold(0, |acc, r| acc | r.permissions)
+            .fold(0, |acc, r| acc | r.permissions);
+        if base & perms::ADMINISTRATOR != 0 {
+            return u64::MAX;
+        }
+        let ows = self.overwrites.get(&channel).map_or(&[][..], Vec::as_slice);
+        let apply = |p: u64, allow: u64, deny: u64| (p & !deny) | allow;
+        if let Some(o) = ows.iter().find(|o| o.kind == 0 && o.id == guild.id) {
+            base = apply(base, o.allow, o.deny);
+        }
+        let (allow, deny) = ows
+            .iter()
+            .filter(|o| o.kind == 0 && roles.contains(&o.id))
+            .fold((0, 0), |(a, d), o| (a | o.allow, d | o.deny));
+        base = apply(base, allow, deny);
+        if let Some(o) = ows.iter().find(|o| o.kind == 1 && o.id == bot) {
+            base = apply(base, o.allow, o.deny);
+        }
+        base
+    }
+
+    /// Sets (or replaces) the overwrite for `id` in `channel`.
+    pub fn set_overwrite(&mut self, channel: u64, o: Overwrite) {
+        let list = self.overwrites.entry(channel).or_default();
+        list.retain(|x| (x.id, x.kind) != (o.id, o.kind));
+        list.push(o);
+    }
+
+    /// A channel's overwrites as Discord lists them.
+    pub fn overwrites_json(&self, channel: u64) -> Value {
+        let list = self.overwrites.get(&channel).map_or(&[][..], Vec::as_slice);
+        list.iter()
+            .map(|o| {
+                serde_json::json!({
+                    "id": o.id.to_string(),
+                    "type": o.kind,
+                    "allow": o.allow.to_string(),
+                    "deny": o.deny.to_string(),
+                })
+            })
+            .collect()
     }
 
     pub fn violation(&mut self, text: String) {
