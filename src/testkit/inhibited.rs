@@ -96,4 +96,9 @@ through! {
     fn mark_pin_current(&self, id: i64, worker: &str, hash: &str, now: i64) -> Result<bool>;
     fn release_pin(&self, id: i64, worker: &str) -> Result<bool>;
     fn forget_pin(&self, id: i64) -> Result<bool>;
+    fn track_refs(&self) -> Result<Vec<crate::store::TrackRefs>>;
+    fn pause_track(&self, track: &str, reason: &str, notice: &str, now: i64) -> Result<u64>;
+    fn paused_for(&self, track: &str, reason: &str) -> Result<Vec<Subscription>>;
+    fn resume_paused(&self, id: i64, reason: &str, next_due_at: i64, notice: &str, now: i64) -> Result<bool>;
+    fn rename_track(&self, old: &str, new: &str, now: i64) -> Result<crate::store::TrackRefs>;
 }
