@@ -86,7 +86,14 @@ impl App {
     /// whose module changed are edited in place; see `pins`).
     pub fn swap_catalog(&self, catalog: Catalog) {
         self.replace_catalog(catalog);
-        crate::pins::spawn_refresh(self.store.clone(), self.discord.clone(), self.catalog());
+        self.refresh_pins();
+    }
+
+    /// Refreshes the living pins against the catalog served now, in the background: one refresh
+    /// at a time, the newest catalog winning (see `pins::Refresher`).
+    pub fn refresh_pins(&self) -> tokio::task::JoinHandle<Option<crate::pins::RefreshReport>> {
+        let (store, discord) = (self.store.clone(), self.discord.clone());
+        self.reload.pins.spawn(store, discord, self.catalog())
     }
 
     /// Answers one interaction, carrying out its effects, and counts it.
@@ -108,11 +115,19 @@ impl App {
                 return crate::moderation::report(&*self.store, &self.catalog(), i, unix_now())
                     .await
             }
-            Command::Curriculum { reload } => {
+            Command::Curriculum {
+                reload,
+                force,
+                rename,
+            } => {
                 let ctx = self.reload_ctx();
                 let swap = |cat| self.swap_catalog(cat);
-                return crate::moderation::curriculum(&ctx, i, *reload, || self.catalog(), swap)
-                    .await;
+                let opts = crate::moderation::Options {
+                    force: *force,
+                    rename: rename.clone(),
+                };
+                let current = || self.catalog();
+                return crate::moderation::curriculum(&ctx, i, *reload, &opts, current, swap).await;
             }
             Command::Button { custom_id } if custom_id.starts_with("cur|") => {
                 return crate::moderation::diff_button(&self.reload, i, custom_id)

@@ -306,6 +306,14 @@ pub async fn ask_with_png(
 /// SQLite file in its own temporary folder, so `ask` never competes with a running bot for its
 /// database. The folder is removed when the `App` is dropped.
 pub async fn offline_app(cat: Catalog) -> Result<Arc<App>, crate::store::StoreError> {
+    offline_app_from(cat, None).await
+}
+
+/// [`offline_app`] that can `/curriculum reload|validate` from `source` (folder, settings).
+pub async fn offline_app_from(
+    cat: Catalog,
+    source: Option<(std::path::PathBuf, crate::config::Settings)>,
+) -> Result<Arc<App>, crate::store::StoreError> {
     static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let nanos = std::time::SystemTime::now()
@@ -317,9 +325,11 @@ pub async fn offline_app(cat: Catalog) -> Result<Arc<App>, crate::store::StoreEr
     )));
     let url = format!("sqlite://{}/ask.db?mode=rwc", scratch.0.display());
     let store = crate::store::open(&url, &crate::store::OpenOptions::default()).await?;
-    Ok(Arc::new(
-        App::new(cat, Arc::new(DryRun), store).keeping(scratch),
-    ))
+    let app = App::new(cat, Arc::new(DryRun), store).keeping(scratch);
+    Ok(Arc::new(match source {
+        Some((path, settings)) => app.with_source(path, settings),
+        None => app,
+    }))
 }
 
 /// A temporary folder, removed (with what is in it) when dropped.

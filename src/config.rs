@@ -39,6 +39,9 @@ pub struct Settings {
     pub curriculum_watch: bool,
     /// Where reload results (and their diff) are posted, if set.
     pub curriculum_log_channel: Option<String>,
+    /// `CURRICULUM_ADMIN_GUILDS`: the servers whose moderators may `/curriculum reload|validate`
+    /// (comma-separated ids; default `DISCORD_GUILD_ID`); empty: any server the bot is in.
+    pub curriculum_admin_guilds: Vec<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/curriculum-bot.db?mode=rwc";
@@ -139,6 +142,18 @@ impl Settings {
             Some(v) if ["false", "0", "no", "off"].contains(&v.as_str()) => false,
             Some(v) => return Err(bad("CURRICULUM_WATCH", &v, "must be true or false")),
         };
+        let admin_guilds = match get("CURRICULUM_ADMIN_GUILDS") {
+            Some(v) => {
+                let ids: Vec<String> = v.split(',').map(|g| g.trim().to_string()).collect();
+                let snowflake = |g: &String| g.len() <= 20 && g.parse::<u64>().is_ok();
+                if !ids.iter().all(snowflake) {
+                    let why = "must be numeric Discord server ids, separated by commas";
+                    return Err(bad("CURRICULUM_ADMIN_GUILDS", &v, why));
+                }
+                ids
+            }
+            None => snowflake("DISCORD_GUILD_ID")?.into_iter().collect(),
+        };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
@@ -176,6 +191,7 @@ impl Settings {
             http_shutdown_secs: number("HTTP_SHUTDOWN_SECS", 1, 300)?.unwrap_or(20),
             curriculum_watch,
             curriculum_log_channel: snowflake("CURRICULUM_LOG_CHANNEL")?,
+            curriculum_admin_guilds: admin_guilds,
         })
     }
 }
@@ -219,6 +235,20 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_vars(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn admin_guilds_default_to_the_guild_and_are_validated() {
+        let ids = |pairs: &[(&str, &str)]| settings(pairs).unwrap().curriculum_admin_guilds;
+        assert!(ids(&[]).is_empty());
+        assert_eq!(ids(&[("DISCORD_GUILD_ID", "42")]), ["42"]);
+        let both = [
+            ("DISCORD_GUILD_ID", "42"),
+            ("CURRICULUM_ADMIN_GUILDS", "7, 8"),
+        ];
+        assert_eq!(ids(&both), ["7", "8"]);
+        let bad = settings(&[("CURRICULUM_ADMIN_GUILDS", "7,,#mods")]).unwrap_err();
+        assert_eq!(bad.key, "CURRICULUM_ADMIN_GUILDS");
     }
 
     #[test]

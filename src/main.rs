@@ -116,7 +116,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             png,
         } => {
             let (cat, _) = load::load_catalog(&settings.curriculum_path, &settings)?;
-            let app = rt.block_on(cli::offline_app(cat))?;
+            // Offline, the asker runs the bot's own files: any "server" may reload them.
+            let mut local = settings.clone();
+            local.curriculum_admin_guilds.clear();
+            let source = (settings.curriculum_path.clone(), local);
+            let app = rt.block_on(cli::offline_app_from(cat, Some(source)))?;
             let who = Asker {
                 moderator,
                 ..Asker::default()
@@ -186,7 +190,7 @@ async fn run_gateway(
             .with_source(settings.curriculum_path.clone(), settings.clone()),
     );
     assign_untracked(&app).await;
-    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
+    app.refresh_pins();
     let cfg = discord::gateway::GatewayConfig {
         token,
         api_url: settings.discord_api_url.clone(),
@@ -252,7 +256,7 @@ async fn run_endpoint(
     );
     assign_untracked(&app).await;
     let _watcher = live_curriculum(&app, settings).await?;
-    curriculum_bot::pins::spawn_refresh(app.store.clone(), app.discord.clone(), app.catalog());
+    app.refresh_pins();
     let health: endpoint::HealthCheck = Arc::new(move || {
         let store = store.clone();
         Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
@@ -298,6 +302,18 @@ async fn assign_untracked(app: &curriculum_bot::app::App) {
             "subscriptions made before tracks now follow a track"
         ),
         Err(e) => tracing::warn!(error = %e, "could not assign tracks to older subscriptions"),
+    }
+    // Subscriptions of a track that went missing while the bot was down pause; those whose
+    // track came back resume.
+    let now = curriculum_bot::app::unix_now();
+    let cat = app.catalog();
+    match curriculum_bot::reload::tracks::follow(&*app.store, &cat.curriculum, now).await {
+        Ok(f) => match f.line() {
+            Some(line) if f.missing.is_empty() => tracing::info!("{line}"),
+            Some(line) => tracing::warn!("{line}"),
+            None => {}
+        },
+        Err(e) => tracing::warn!(error = %e, "could not check the subscriptions' tracks"),
     }
 }
 

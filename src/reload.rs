@@ -1,8 +1,14 @@
 //! Reloading the curriculum from disk, for `/curriculum reload|validate` and the watcher: read it
 //! again off the async threads, diff it against what is served, and swap it in only when it has
-//! no errors (one `Arc` swap: nothing half-loaded is ever served). Reloads run one at a time. The
-//! state remembers the last diff (for paging buttons) and the version served (content hash), and
-//! records that version in the store so every replica shows which one it serves.
+//! no errors (one `Arc` swap: nothing half-loaded is ever served) and loses no track's modules or
+//! most of its resources unless forced ([`hold`]). Reloads run one at a time. Stored track slugs
+//! never change on a reload: [`tracks`] pauses what points at a missing track and resumes it
+//! when it returns (or maps it with `rename:old=new`). The state remembers each moderator's last
+//! diff (for paging buttons) and the version served (content hash), and records that version in
+//! the store so every replica shows which one it serves.
+
+pub mod hold;
+pub mod tracks;
 
 use crate::config::Settings;
 use crate::curriculum::diff::{diff, SiteDiff};
@@ -11,6 +17,7 @@ use crate::curriculum::{Diagnostic, Severity};
 use crate::metrics::Metrics;
 use crate::reply::Catalog;
 use crate::store::Store;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -26,9 +33,15 @@ pub struct ReloadState {
     /// This process: `hostname-pid-random`, fixed at start.
     pub replica: String,
     serial: tokio::sync::Mutex<()>,
-    last: Mutex<Vec<String>>,
+    /// The last diff per moderator (user id), newest last, at most [`DIFFS_KEPT`].
+    last: Mutex<VecDeque<(String, Vec<String>)>>,
     version: Mutex<Version>,
+    /// One refresh of the living pins at a time, the newest catalog winning.
+    pub pins: crate::pins::Refresher,
 }
+
+/// Moderators whose last diff is kept for paging.
+const DIFFS_KEPT: usize = 64;
 
 impl ReloadState {
     /// The state for a bot that starts serving `catalog` at `now`.
@@ -36,7 +49,8 @@ impl ReloadState {
         ReloadState {
             replica: replica_id(),
             serial: tokio::sync::Mutex::new(()),
-            last: Mutex::new(Vec::new()),
+            last: Mutex::new(VecDeque::new()),
+            pins: Default::default(),
             version: Mutex::new(Version {
                 hash: content_hash(&catalog.curriculum),
                 loaded_at: now,
@@ -49,9 +63,20 @@ impl ReloadState {
         lock(&self.version).clone()
     }
 
-    /// The last reload's or validation's diff, one change a line.
-    pub fn last_diff(&self) -> Vec<String> {
-        lock(&self.last).clone()
+    /// The last diff of a reload or validation `user` ran, one change a line.
+    pub fn last_diff(&self, user: &str) -> Vec<String> {
+        let last = lock(&self.last);
+        let mine = last.iter().rev().find(|(u, _)| u == user);
+        mine.map(|(_, d)| d.clone()).unwrap_or_default()
+    }
+
+    fn keep_diff(&self, user: &str, diff: Vec<String>) {
+        let mut last = lock(&self.last);
+        last.retain(|(u, _)| u != user);
+        if last.len() >= DIFFS_KEPT {
+            last.pop_front();
+        }
+        last.push_back((user.to_string(), diff));
     }
 }
 
@@ -87,6 +112,19 @@ pub struct ReloadCtx<'a> {
     pub metrics: &'a Metrics,
 }
 
+/// What was asked.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// Swap the curriculum in (a reload), or only compare (a validation).
+    pub swap_in: bool,
+    /// Swap it in even when it would lose a track's modules or most of its resources.
+    pub force: bool,
+    /// Map the stored slug `old` to the new track `new` (with the reload).
+    pub rename: Option<(String, String)>,
+    /// Whose diff this is (kept for their paging buttons); `None` for the watcher.
+    pub user: Option<String>,
+}
+
 /// How a reload (or a validation) went.
 #[derive(Debug)]
 pub enum Report {
@@ -94,15 +132,24 @@ pub enum Report {
     Reloaded {
         diff: SiteDiff,
         hash: String,
-        warnings: usize,
+        warnings: Vec<Diagnostic>,
+        /// What points at missing tracks (paused), and what resumed.
+        tracks: tracks::Followed,
+        /// `rename:old=new`: how many rows moved.
+        renamed: Option<crate::store::TrackRefs>,
     },
     /// Read and compared, not swapped: a validation, or a reload refused for its `errors`.
     Kept {
         diff: SiteDiff,
         errors: Vec<Diagnostic>,
+        warnings: Vec<Diagnostic>,
         refused: bool,
+        /// What would point at a missing track with this curriculum.
+        tracks: tracks::Followed,
     },
-    /// Nothing could be read (no source, a missing folder): the old curriculum stays.
+    /// Not swapped: it would lose what `losses` says (a half-written save?) and wasn't forced.
+    Held { diff: SiteDiff, losses: Vec<String> },
+    /// Nothing could be read (no source, a missing folder, a bad rename): the old curriculum stays.
     Failed(String),
 }
 
@@ -114,8 +161,10 @@ impl Report {
                 diff,
                 hash,
                 warnings,
+                ..
             } => format!(
-                "Reloaded (version {hash}, {warnings} warnings): {}",
+                "Reloaded (version {hash}, {}): {}",
+                count(warnings.len(), "warning"),
                 diff.summary()
             ),
             Report::Kept {
@@ -123,10 +172,19 @@ impl Report {
                 refused: true,
                 ..
             } => format!(
-                "Not reloaded: {} errors to fix first; still serving the old curriculum",
-                errors.len()
+                "Not reloaded: {} to fix first; still serving the old curriculum",
+                count(errors.len(), "error")
             ),
-            Report::Kept { diff, .. } => format!("Checked: {}", diff.summary()),
+            Report::Kept { diff, warnings, .. } => format!(
+                "Checked ({}): {}",
+                count(warnings.len(), "warning"),
+                diff.summary()
+            ),
+            Report::Held { losses, .. } => format!(
+                "Held: {}; `/curriculum reload force:true` applies it. Still serving the old \
+                 curriculum",
+                losses.join("; ")
+            ),
             Report::Failed(e) => format!("Not reloaded: {e}; still serving the old curriculum"),
         }
     }
@@ -139,32 +197,89 @@ impl Report {
         }
     }
 
+    /// The first `max` warnings, then "and N more".
+    pub fn warnings(&self, max: usize) -> Vec<String> {
+        let all = match self {
+            Report::Reloaded { warnings, .. } | Report::Kept { warnings, .. } => warnings,
+            _ => return Vec::new(),
+        };
+        let mut out: Vec<String> = all.iter().take(max).map(|d| d.to_string()).collect();
+        if all.len() > max {
+            out.push(format!("and {} more", all.len() - max));
+        }
+        out
+    }
+
+    /// What points at missing tracks, what paused, resumed or was renamed; `None` when nothing.
+    pub fn tracks_line(&self) -> Option<String> {
+        let (followed, renamed) = match self {
+            Report::Reloaded {
+                tracks, renamed, ..
+            } => (tracks, renamed.as_ref()),
+            Report::Kept { tracks, .. } => (tracks, None),
+            _ => return None,
+        };
+        let renamed = renamed.map(|r| {
+            format!(
+                "Now following `{}`: {}, {}, {}, {}.",
+                r.track,
+                count(r.subscriptions as usize, "subscription"),
+                count(r.members as usize, "member"),
+                count(r.channels as usize, "channel"),
+                count(r.pins as usize, "pin")
+            )
+        });
+        let lines: Vec<String> = renamed.into_iter().chain(followed.line()).collect();
+        (!lines.is_empty()).then(|| lines.join(" "))
+    }
+
+    /// Whether nothing changed (a reload or validation with an empty diff and nothing to say).
+    pub fn unchanged(&self) -> bool {
+        match self {
+            Report::Reloaded { diff, .. } | Report::Kept { diff, .. } => {
+                diff.is_empty() && self.tracks_line().is_none() && self.errors(1).is_empty()
+            }
+            _ => false,
+        }
+    }
+
+    fn diff(&self) -> Option<&SiteDiff> {
+        match self {
+            Report::Reloaded { diff, .. }
+            | Report::Kept { diff, .. }
+            | Report::Held { diff, .. } => Some(diff),
+            Report::Failed(_) => None,
+        }
+    }
+
     fn outcome(&self) -> &'static str {
         match self {
             Report::Reloaded { .. } => "reloaded",
             Report::Kept { refused: true, .. } => "refused",
             Report::Kept { .. } => "validated",
+            Report::Held { .. } => "held",
             Report::Failed(_) => "failed",
         }
     }
 }
 
-/// Reads the curriculum again and compares it with `current()`; with `swap_in`, hands it to
-/// `swap` when it has no errors. One reload at a time; the diff is kept for paging.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Reads the curriculum again and compares it with `current()`; with `req.swap_in`, hands it to
+/// `swap` when it has no errors and isn't held. One reload at a time; the diff is kept for the
+/// user's paging buttons.
 pub async fn run(
     ctx: &ReloadCtx<'_>,
-    swap_in: bool,
+    req: &Request,
     current: impl Fn() -> Arc<Catalog>,
     swap: impl FnOnce(Catalog),
 ) -> Report {
     let _one = ctx.state.serial.lock().await;
-    let report = read_and_compare(ctx, swap_in, current(), swap).await;
-    if let Report::Reloaded { .. } | Report::Kept { .. } = &report {
-        let diff = match &report {
-            Report::Reloaded { diff, .. } | Report::Kept { diff, .. } => diff.lines(),
-            Report::Failed(_) => Vec::new(),
-        };
-        *lock(&ctx.state.last) = diff;
+    let report = read_and_compare(ctx, req, &current, swap).await;
+    if let (Some(diff), Some(user)) = (report.diff(), &req.user) {
+        ctx.state.keep_diff(user, diff.lines());
     }
     ctx.metrics.curriculum_reload(report.outcome());
     if let Report::Reloaded { hash, .. } = &report {
@@ -181,42 +296,75 @@ pub async fn run(
 
 async fn read_and_compare(
     ctx: &ReloadCtx<'_>,
-    swap_in: bool,
-    current: Arc<Catalog>,
+    req: &Request,
+    current: &impl Fn() -> Arc<Catalog>,
     swap: impl FnOnce(Catalog),
 ) -> Report {
     let Some((path, settings)) = ctx.source.cloned() else {
         return Report::Failed("this instance has no curriculum folder to reload from".into());
     };
+    let served = current();
     let work = move || {
         let (cat, diags) = crate::load::load_catalog(&path, &settings)?;
-        let d = diff(&current.curriculum, &cat.curriculum);
+        let d = diff(&served.curriculum, &cat.curriculum);
+        let losses = hold::losses(&served.curriculum, &cat.curriculum);
         let hash = content_hash(&cat.curriculum);
-        Ok::<_, crate::load::LoadError>((cat, diags, d, hash))
+        Ok::<_, crate::load::LoadError>((cat, diags, d, losses, hash))
     };
-    let (cat, diags, diff, hash) = match tokio::task::spawn_blocking(work).await {
+    let (cat, diags, diff, losses, hash) = match tokio::task::spawn_blocking(work).await {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => return Report::Failed(e.to_string()),
         Err(e) => return Report::Failed(format!("the reload task failed: {e}")),
     };
-    let errors: Vec<Diagnostic> = diags
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
         .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    if swap_in && errors.is_empty() && cat.errors == 0 {
-        let warnings = cat.warnings;
-        swap(cat);
-        Report::Reloaded {
+        .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+        .partition(|d| d.severity == Severity::Error);
+    if !(req.swap_in && errors.is_empty() && cat.errors == 0) {
+        let tracks = match tracks::missing(ctx.store, &cat.curriculum).await {
+            Ok(missing) => tracks::Followed {
+                missing,
+                ..Default::default()
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "could not count what points at missing tracks");
+                Default::default()
+            }
+        };
+        return Report::Kept {
             diff,
-            hash,
-            warnings,
-        }
-    } else {
-        Report::Kept {
-            diff,
-            refused: swap_in,
+            refused: req.swap_in,
             errors,
+            warnings,
+            tracks,
+        };
+    }
+    if !losses.is_empty() && !req.force {
+        return Report::Held { diff, losses };
+    }
+    let now = unix_now();
+    // Mapped before the swap, so the pins' refresh the swap starts sees the new slug.
+    let renamed = match &req.rename {
+        Some((old, new)) => match tracks::rename(ctx.store, &cat.curriculum, old, new, now).await {
+            Ok(moved) => Some(moved),
+            Err(e) => return Report::Failed(e),
+        },
+        None => None,
+    };
+    swap(cat);
+    let tracks = match tracks::follow(ctx.store, &current().curriculum, now).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not pause or resume subscriptions of missing tracks");
+            Default::default()
         }
+    };
+    Report::Reloaded {
+        diff,
+        hash,
+        warnings,
+        tracks,
+        renamed,
     }
 }
 

@@ -2,9 +2,16 @@
 //! change. `notify` reports changes into a channel; one task `select!`s over the debounce sleep,
 //! that channel and shutdown (like the delivery loop), so a `git pull` of 60 files is one reload:
 //! it waits for [`Debounce::quiet`] without a change, at most [`Debounce::max`] after the first.
+//! Only curriculum files count ([`scope`]: not the SQLite database beside a page). Before each
+//! reload the folder is watched afresh (a folder replaced by `rm -rf` + copy, or a release
+//! symlink swapped with `ln -sfn`, is seen through its parent, which is watched too) and the
+//! files are left to settle (sizes and modification times unchanged between two looks).
+
+pub mod scope;
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
+use scope::Scope;
 use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
@@ -68,8 +75,8 @@ pub async fn debounce<F, Fut>(
 }
 
 /// Whether a file event is a change worth a reload: content written, created, removed or
-/// renamed, and not a hidden file (editor swap files, `.git`).
-fn is_change(ev: &notify::Event) -> bool {
+/// renamed, of a curriculum file, folder or the watched path itself.
+fn is_change(ev: &notify::Event, scope: &Scope) -> bool {
     let kind = matches!(
         ev.kind,
         EventKind::Create(_)
@@ -77,49 +84,114 @@ fn is_change(ev: &notify::Event) -> bool {
             | EventKind::Remove(_)
             | EventKind::Access(AccessKind::Close(AccessMode::Write))
     );
-    let visible = |p: &std::path::PathBuf| {
-        !p.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-    };
-    kind && (ev.paths.is_empty() || ev.paths.iter().any(visible))
+    kind && ev.paths.iter().any(|p| scope.concerns(p))
 }
 
-/// Watches `path` (a folder recursively; a page through its folder) and runs [`debounce`] in a
-/// task until `shutdown`. The watcher lives as long as the task.
+/// How often files are looked at while they settle.
+const SETTLE_LOOK: Duration = Duration::from_millis(250);
+
+/// Waits until two looks [`SETTLE_LOOK`] apart see the same curriculum files with the same sizes
+/// and modification times (a save written in chunks is done), at most `max`.
+pub async fn settle(scope: &Scope, max: Duration) {
+    let start = Instant::now();
+    let look = |s: Scope| async move {
+        tokio::task::spawn_blocking(move || s.snapshot())
+            .await
+            .unwrap_or_default()
+    };
+    let mut before = look(scope.clone()).await;
+    while start.elapsed() < max {
+        tokio::time::sleep(SETTLE_LOOK).await;
+        let now = look(scope.clone()).await;
+        if now == before {
+            return;
+        }
+        tracing::debug!("curriculum files still changing; waiting for them to settle");
+        before = now;
+    }
+    tracing::warn!("curriculum files still changing after {max:?}; reloading anyway");
+}
+
+/// The watches: the folder recursively (or a page's folder) and the folder's parent, to see the
+/// folder itself replaced. Arming again after a replacement watches the new folder; a folder
+/// that can't be watched (gone for now) is logged loudly and retried at the next change.
+struct Watches {
+    watcher: notify::RecommendedWatcher,
+    scope: Scope,
+    armed: bool,
+}
+
+impl Watches {
+    fn arm(&mut self) {
+        if self.scope.page {
+            return;
+        }
+        if self.armed {
+            let _ = self.watcher.unwatch(&self.scope.root);
+        }
+        self.armed = match self
+            .watcher
+            .watch(&self.scope.root, RecursiveMode::Recursive)
+        {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(path = %self.scope.root.display(), error = %e,
+                    "the curriculum folder can't be watched right now (replaced or removed?): \
+                     changes inside it are not seen until it is back; its parent is still \
+                     watched and the watch is set up again at its next change");
+                false
+            }
+        };
+    }
+}
+
+/// Watches `path` (a folder recursively, and its parent; a page through its folder) and runs
+/// [`debounce`] in a task until `shutdown`; each reload first re-arms the watch and lets the
+/// files settle. The watcher lives as long as the task.
 pub fn spawn<F, Fut>(
     path: &Path,
     d: Debounce,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    reload: F,
+    mut reload: F,
 ) -> Result<tokio::task::JoinHandle<()>, notify::Error>
 where
     F: FnMut() -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send,
+    Fut: Future<Output = ()> + Send + 'static,
 {
     // One pending signal is enough: the loop only needs to know that something changed.
     let (tx, rx) = mpsc::channel(1);
-    let mut watcher =
+    let scope = Scope::new(path);
+    let seen = scope.clone();
+    let watcher =
         notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
-            Ok(ev) if is_change(&ev) => {
+            Ok(ev) if is_change(&ev, &seen) => {
                 let _ = tx.try_send(());
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "curriculum watcher"),
         })?;
-    let (target, mode) = if path.is_dir() {
-        (path.to_path_buf(), RecursiveMode::Recursive)
-    } else {
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        (
-            parent.unwrap_or(Path::new(".")).to_path_buf(),
-            RecursiveMode::NonRecursive,
-        )
+    let mut w = Watches {
+        watcher,
+        scope: scope.clone(),
+        armed: false,
     };
-    watcher.watch(&target, mode)?;
-    tracing::info!(path = %target.display(), "watching the curriculum for changes");
+    w.watcher
+        .watch(&scope.parent(), RecursiveMode::NonRecursive)?;
+    if !scope.page {
+        w.watcher.watch(&scope.root, RecursiveMode::Recursive)?;
+        w.armed = true;
+    }
+    tracing::info!(path = %scope.root.display(), "watching the curriculum for changes");
     Ok(tokio::spawn(async move {
-        let _watcher = watcher;
-        debounce(rx, d, shutdown, reload).await;
+        debounce(rx, d, shutdown, move || {
+            w.arm();
+            let (scope, reload) = (w.scope.clone(), reload());
+            async move {
+                settle(&scope, d.max).await;
+                reload.await;
+            }
+        })
+        .await;
     }))
 }
 

@@ -1,7 +1,9 @@
 //! Living pins end to end: `/pin` through `App::handle`, the real REST client against the fake
 //! Discord (which validates every request against the OpenAPI spec and keeps pinned state), and a
-//! real store. A reload edits changed cards in place; a removed module's pin says so; a deleted
-//! pin is forgotten; two replicas edit each pin once.
+//! real store. A reload edits changed cards in place; a removed module's pin says so and gets
+//! its card back when the module returns; a deleted pin is forgotten; two replicas edit each pin
+//! once. Issue 17's reload scenarios (rename, half-written save, quick reloads) are in
+//! `reload_tracks.rs`.
 
 #[path = "pins/kit.rs"]
 mod kit;
@@ -118,8 +120,11 @@ async fn pin_list_shows_outdated_pins_and_needs_manage_messages() {
     assert!(refused.contains("Manage Messages"), "{refused}");
 }
 
+/// Regression (issue 17): a removed module's pin said so and was forgotten, so when the module
+/// came back (the second half of a save) the pin stayed a notice. Now it stays tracked and gets
+/// its card back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
+async fn a_removed_modules_pin_says_so_stays_tracked_and_comes_back() {
     let w = world().await;
     let id = pin(&w.app, &w.fake, 4).await;
     let kept = pin(&w.app, &w.fake, 1).await;
@@ -135,12 +140,25 @@ async fn a_removed_modules_pin_says_so_and_is_no_longer_tracked() {
     assert_eq!(now["embeds"], serde_json::json!([]), "the old card is gone");
     assert_eq!(now["attachments"], serde_json::json!([]), "and its picture");
     assert_eq!(now["pinned"], true);
-    let tracked = tracked(&w).await;
-    let ids: Vec<i64> = tracked.iter().map(|p| p.message_id).collect();
-    assert_eq!(ids, vec![kept as i64]);
-    // Not tracked: the next refresh leaves it alone.
-    refresh(&w, &without_module(load(&w.data), 4)).await;
+    let ids: Vec<i64> = tracked(&w).await.iter().map(|p| p.message_id).collect();
+    assert_eq!(ids, vec![id as i64, kept as i64], "both still tracked");
+    w.app.replace_catalog(without_module(load(&w.data), 4));
+    let listed = run(&w.app, "/pin list", &moderator(&w.fake)).await;
+    assert!(listed.contains("module or track is missing"), "{listed}");
+    assert_eq!(listed.matches("✅ current").count(), 1, "{listed}");
+    w.app.replace_catalog(load(&w.data));
+    // The notice is current: the next refresh with the module still gone edits nothing.
+    let again = refresh(&w, &without_module(load(&w.data), 4)).await;
+    assert_eq!((again.current, again.edited, again.removed), (2, 0, 0));
     assert_eq!(edits(&w.fake), 2);
+    // The module returns: both cards are edited back to the served one.
+    let back = refresh(&w, &load(&w.data)).await;
+    assert_eq!((back.edited, back.removed), (2, 0));
+    let restored = message(&w.fake, id);
+    assert_eq!(duration(&restored), "6-8 weeks");
+    assert_eq!(restored["pinned"], true);
+    picture(&w, &restored);
+    wait_current(&w, id, 4).await;
     w.fake.assert_no_violations();
 }
 

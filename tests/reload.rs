@@ -156,7 +156,14 @@ async fn reload_reports_the_diff_and_swaps_in_the_new_version() {
     );
     let validated = bot.ask("/curriculum validate").await;
     assert!(
-        text(&validated).starts_with("Checked: data-engineering: ~1 module."),
+        text(&validated).starts_with("Checked (1 warning): data-engineering: ~1 module."),
+        "{}",
+        text(&validated)
+    );
+    // Issue 15 §4: the warning is named, not only counted.
+    assert!(
+        text(&validated).contains("Warnings:\n• `")
+            && text(&validated).contains("track 'community' has no overview"),
         "{}",
         text(&validated)
     );
@@ -221,7 +228,7 @@ async fn a_reload_with_an_error_keeps_the_old_curriculum_and_names_the_line() {
     let r = bot.ask("/curriculum reload").await;
     let shown = text(&r);
     assert!(
-        shown.starts_with("Not reloaded: 1 errors to fix first"),
+        shown.starts_with("Not reloaded: 1 error to fix first"),
         "{shown}"
     );
     assert!(
@@ -263,7 +270,7 @@ async fn the_full_diff_is_paged_with_buttons() {
     assert!(matches!(second, Response::Update(_)));
     let shown = text(&second);
     assert!(shown.contains("(page 2 of 2)"), "{shown}");
-    let lines = bot.app.reload.last_diff();
+    let lines = bot.app.reload.last_diff("100000000000000001");
     assert_eq!(lines.len(), 20);
     assert!(
         shown.contains(&reply::message::escape(&lines[19])),

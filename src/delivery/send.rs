@@ -8,7 +8,7 @@ use super::{nonce, retry_backoff_secs, Clock, Sending, Sent};
 use crate::app::App;
 use crate::ports::RestError;
 use crate::reminders::commands::slot_of;
-use crate::reminders::content::{reminder, Audience};
+use crate::reminders::content::{missing_track, missing_track_pause, reminder, Audience};
 use crate::reminders::plan::{ts, NONCE_TRUST_SECS};
 use crate::reminders::schedule::next_after;
 use crate::store::{After, Delivery, StoreError, Subscription, Target};
@@ -41,6 +41,19 @@ pub async fn deliver(
         return Ok(None);
     }
     let cat = app.catalog();
+    if let Some(slug) = missing_track(&cat.curriculum, sub.track.as_deref()) {
+        // Renamed or removed since the last reload looked: paused, never sent another track's.
+        let (reason, notice) = missing_track_pause(slug);
+        app.store
+            .mark_failed_pause(d.key, &reason, &notice, clock.now())
+            .await?;
+        tracing::warn!(
+            subscription = sub.id,
+            track = slug,
+            "its track is missing; paused"
+        );
+        return Ok(None);
+    }
     let (audience, guild) = match sub.target {
         Target::Dm => (Audience::Learner, None),
         Target::Channel { role_id, .. } => (Audience::Group { role: role_id }, sub.guild_id),

@@ -33,7 +33,9 @@ pub async fn list(store: &dyn Store, catalog: &Catalog, i: &Interaction) -> Outc
                     .to_string()
             }
             Some(_) => "🔄 outdated: updated after the next reload".to_string(),
-            None => "⚠️ its module was removed".to_string(),
+            None => "⚠️ its module or track is missing: the card says so, and comes back when it \
+                     returns"
+                .to_string(),
         };
         lines.push(format!(
             "• Module {} (`{}`) — https://discord.com/channels/{}/{}/{} — {state}",

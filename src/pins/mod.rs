@@ -1,12 +1,13 @@
 //! Living pins (issue 10): every module card `/pin` posts is recorded with the content hash of
 //! its card and roadmap picture; after a reload (and at start-up) [`refresh_pins`] edits each
 //! pin whose card changed in place (`PATCH`, so it stays pinned, re-uploading the picture),
-//! tells a pin whose module was removed so and stops tracking it, and forgets pins whose message
-//! or channel is gone (10008, 10003, 50001). Pictures are drawn off the async runtime.
+//! tells a pin whose module or track is missing so and keeps tracking it (the card returns with
+//! its module), and forgets pins whose message or channel is gone (10008, 10003, 50001). Pictures are drawn off the async runtime.
 //! Edits go through the `Discord` port (the paced REST client) and are claimed in the store with
 //! a lease, so with several replicas each pin is edited once. `/pin list` is [`list::list`].
 
 pub mod list;
+mod serial;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +20,7 @@ use crate::reply::pincard::{self, pin_card, PinCard};
 use crate::reply::{Catalog, Message};
 use crate::store::{Lease, NewPin, Pin, Store, StoreError};
 use futures_util::StreamExt;
-use std::sync::Arc;
+pub use serial::Refresher;
 
 /// Pins looked at (and claimed) per round.
 const BATCH: u32 = 100;
@@ -33,7 +34,8 @@ const LEASE_SECS: i64 = 600;
 pub struct RefreshReport {
     /// Pins edited to show their module's new card.
     pub edited: u64,
-    /// Pins whose module was removed: edited to say so and no longer tracked.
+    /// Pins whose module or track is missing: edited to say so, still tracked (the card comes
+    /// back when it returns).
     pub removed: u64,
     /// Pins whose message or channel is gone: no longer tracked.
     pub forgotten: u64,
@@ -50,20 +52,32 @@ pub fn current_card(catalog: &Catalog, pin: &Pin) -> Option<PinCard> {
     pin_card(catalog, &pin.track, pin.module)
 }
 
-/// What a pin whose module was removed is edited to.
+/// What a pin should show: its module's current card, or (its module or track is missing) the
+/// notice saying so, which stays tracked and is replaced by the card when the module returns.
+pub fn wanted(catalog: &Catalog, pin: &Pin) -> PinCard {
+    current_card(catalog, pin).unwrap_or_else(|| PinCard {
+        message: removed_notice(catalog, pin),
+        svg: None,
+    })
+}
+
+/// What a pin whose module (or whole track) is missing is edited to.
 pub fn removed_notice(catalog: &Catalog, pin: &Pin) -> Message {
     let c = &catalog.curriculum;
-    let track = c.tracks.iter().find(|t| t.slug == pin.track);
-    let name = track.map_or_else(
-        || format!("`{}`", pin.track),
-        |t| format!("**{}**", t.label),
-    );
-    Message::text(format!(
-        "📌 This card showed Module {} of {name}, which is no longer in the curriculum. \
-         Moderators can unpin it, or `/pin module` another one.",
-        pin.module
-    ))
-    .within_limits()
+    let text = match c.tracks.iter().find(|t| t.slug == pin.track) {
+        Some(t) => format!(
+            "📌 This card showed Module {} of **{}**, which is no longer in the curriculum. \
+             It comes back here by itself if the module returns; moderators can unpin it, or \
+             `/pin module` another one.",
+            pin.module, t.label
+        ),
+        None => format!(
+            "📌 This card showed Module {} of the track `{}`, which is not in the curriculum right \
+             now (renamed or removed). It comes back here by itself when the track returns.",
+            pin.module, pin.track
+        ),
+    };
+    Message::text(text).within_limits()
 }
 
 /// How a card went up.
@@ -188,7 +202,7 @@ pub async fn refresh_pins(
         after = last.id;
         let stale: Vec<i64> = page
             .iter()
-            .filter(|p| current_card(catalog, p).is_none_or(|c| !c.shown_by(&p.hash)))
+            .filter(|p| !wanted(catalog, p).shown_by(&p.hash))
             .map(|p| p.id)
             .collect();
         report.current += (page.len() - stale.len()) as u64;
@@ -245,41 +259,32 @@ async fn refresh_one(
     replica: &str,
     pin: &Pin,
 ) -> Result<Outcome, StoreError> {
-    let card = current_card(catalog, pin);
-    if card.as_ref().is_some_and(|c| c.shown_by(&pin.hash)) {
+    let card = wanted(catalog, pin);
+    if card.shown_by(&pin.hash) {
         // Another replica edited it between our look and our claim.
         store.release_pin(pin.id, replica).await?;
         return Ok(Outcome::Current);
     }
+    let missing = current_card(catalog, pin).is_none();
     let (channel, message) = (pin.channel_id.to_string(), pin.message_id.to_string());
-    // The card with its picture (drawn once per SVG and catalog), or the removal notice.
-    let (edited, hash) = match &card {
-        Some(card) => edit_card(discord, &channel, &message, card, catalog).await,
-        None => {
-            let notice = removed_notice(catalog, pin);
-            (
-                discord.edit_message(&channel, &message, &notice).await,
-                None,
-            )
-        }
-    };
-    Ok(match (edited, hash) {
-        (Ok(()), Some(hash)) => {
+    // The card with its picture (drawn once per SVG and catalog), or the notice.
+    let (edited, hash) = edit_card(discord, &channel, &message, &card, catalog).await;
+    Ok(match edited {
+        Ok(()) => {
             store
                 .mark_pin_current(pin.id, replica, &hash, unix_now())
                 .await?;
-            Outcome::Edited
+            match missing {
+                true => Outcome::Removed,
+                false => Outcome::Edited,
+            }
         }
-        (Ok(()), None) => {
-            store.forget_pin(pin.id).await?;
-            Outcome::Removed
-        }
-        (Err(e), _) if is_gone(&e) => {
+        Err(e) if is_gone(&e) => {
             tracing::info!(pin = pin.id, error = %e, "a living pin is gone: no longer tracked");
             store.forget_pin(pin.id).await?;
             Outcome::Forgotten
         }
-        (Err(e), _) => {
+        Err(e) => {
             tracing::warn!(pin = pin.id, error = %e, "could not edit a living pin; next refresh");
             store.release_pin(pin.id, replica).await?;
             Outcome::Failed
@@ -295,10 +300,10 @@ async fn edit_card(
     message: &str,
     card: &PinCard,
     catalog: &Catalog,
-) -> (Result<(), RestError>, Option<String>) {
+) -> (Result<(), RestError>, String) {
     let send = |m: Message| async move { discord.edit_message(channel, message, &m).await };
     let (edited, shown, _) = send_card(card, catalog, send).await;
-    (edited, Some(shown.hash()))
+    (edited, shown.hash())
 }
 
 /// This process's replica id for pin claims (unique per process).
@@ -309,27 +314,6 @@ pub fn replica_id() -> &'static str {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         format!("pins-{}-{nanos:x}", std::process::id())
-    })
-}
-
-/// Refreshes the pins in the background (after a successful reload, at start-up) and logs what
-/// it did. Call it with the catalog just swapped in.
-pub fn spawn_refresh(
-    store: Arc<dyn Store>,
-    discord: Arc<dyn Discord>,
-    catalog: Arc<Catalog>,
-) -> tokio::task::JoinHandle<Option<RefreshReport>> {
-    tokio::spawn(async move {
-        match refresh_pins(&*store, &*discord, &catalog, replica_id()).await {
-            Ok(r) => {
-                tracing::info!(?r, "living pins refreshed");
-                Some(r)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not refresh the living pins");
-                None
-            }
-        }
     })
 }
 

@@ -29,6 +29,26 @@ pub fn track_of(c: &Curriculum, slug: Option<&str>) -> Option<usize> {
         .or((!c.tracks.is_empty()).then_some(0))
 }
 
+/// The slug of a subscription's track when the site no longer has it (renamed or removed): its
+/// reminders pause until it returns (never the first track's, never the completion message).
+pub fn missing_track<'a>(c: &Curriculum, slug: Option<&'a str>) -> Option<&'a str> {
+    slug.filter(|s| c.track_by_name(s).is_none())
+}
+
+/// Why a subscription of the missing track `slug` is paused (`reason`, recognised when the track
+/// returns) and what its owner is told at their next command (`notice`).
+pub fn missing_track_pause(slug: &str) -> (String, String) {
+    let slug = slug.replace('`', "'");
+    (
+        format!("its track `{slug}` is not in the curriculum right now"),
+        format!(
+            "Your weekly reminders are paused: your track `{slug}` is not in the curriculum right \
+             now (renamed or removed). They resume by themselves, at the week you reached, when it \
+             is back."
+        ),
+    )
+}
+
 /// The last week of the first track's learning path (see [`last_week_of`]).
 pub fn last_week(c: &Curriculum) -> u32 {
     last_week_of(c, track_of(c, None))

@@ -45,9 +45,12 @@ pub enum Command {
     PinList,
     /// Moderators: what members searched for and did not find.
     Report,
-    /// Moderators: reload or validate the curriculum from disk.
+    /// Moderators: reload or validate the curriculum from disk; a reload may be forced past a
+    /// hold and map a missing track's slug to a new one (`rename:old=new`).
     Curriculum {
         reload: bool,
+        force: bool,
+        rename: Option<String>,
     },
     /// Autocomplete for `option` of `command`, with what has been typed so far.
     Complete {
@@ -156,9 +159,22 @@ pub fn parse(i: &Interaction) -> Result<Command, CommandError> {
         "report" => Command::Report,
         "curriculum" => {
             let sub = opts.first().map(|o| o.name.as_str()).unwrap_or("");
+            let sub_opts = opts.first().map(|o| o.options.as_slice()).unwrap_or(&[]);
+            let force = option(sub_opts, "force").is_some_and(|o| {
+                matches!(&o.value, Some(Value::Bool(true)))
+                    || matches!(&o.value, Some(Value::String(s)) if s.trim() == "true")
+            });
             match sub {
-                "reload" => Command::Curriculum { reload: true },
-                "validate" => Command::Curriculum { reload: false },
+                "reload" => Command::Curriculum {
+                    reload: true,
+                    force,
+                    rename: text(sub_opts, "rename", false)?,
+                },
+                "validate" => Command::Curriculum {
+                    reload: false,
+                    force: false,
+                    rename: None,
+                },
                 other => {
                     return Err(CommandError::Unknown(format!(
                         "curriculum {}",

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 pub const SUB_COMMAND: u8 = 1;
 pub const STRING: u8 = 3;
 pub const INTEGER: u8 = 4;
+pub const BOOLEAN: u8 = 5;
 pub const CHANNEL: u8 = 7;
 pub const ROLE: u8 = 8;
 
@@ -122,7 +123,11 @@ pub fn definitions(_c: &Curriculum) -> Vec<Value> {
         json!({ "name": "curriculum", "description": "Reload or validate the curriculum (moderators)",
                 "default_member_permissions": manage_guild, "contexts": [0],
                 "options": [
-                    { "type": SUB_COMMAND, "name": "reload", "description": "Reload the curriculum from disk" },
+                    { "type": SUB_COMMAND, "name": "reload", "description": "Reload the curriculum from disk",
+                      "options": [
+                        opt(BOOLEAN, "force", "Apply it even if a track would lose its modules or most resources", false),
+                        opt(STRING, "rename", "Map a missing track to a new one: old-slug=new-slug", false)
+                      ] },
                     { "type": SUB_COMMAND, "name": "validate", "description": "Check the curriculum for problems" }
                 ] }),
     ]

@@ -14,6 +14,7 @@ pub(in crate::store) mod prelude {
         self, validate_hash, validate_pin, NewPin, Pin, PinRow,
     };
     pub(in crate::store) use super::super::sql;
+    pub(in crate::store) use super::super::track_refs;
     pub(in crate::store) use super::super::types::{
         limit_i64, normalize_query, validate, validate_label, validate_track, week_i32,
         DeliveryRow, MissRow, SubRow,
@@ -35,6 +36,7 @@ macro_rules! impl_store {
         $crate::store::imp::inherent::impl_inherent!($ty, $db);
         $crate::store::pins::impl_pins!($ty);
         $crate::store::checkins::impl_checkins!($ty);
+        $crate::store::track_refs::impl_track_refs!($ty);
 
         #[async_trait::async_trait]
         impl Store for $ty {
@@ -505,6 +507,41 @@ macro_rules! impl_store {
             }
             async fn forget_pin(&self, id: i64) -> R<bool> {
                 self.update(sqlx::query(pins::FORGET_PIN).bind(id)).await
+            }
+
+            async fn track_refs(&self) -> R<Vec<track_refs::TrackRefs>> {
+                self.track_refs_in().await
+            }
+            async fn pause_track(
+                &self,
+                track: &str,
+                reason: &str,
+                notice: &str,
+                now: i64,
+            ) -> R<u64> {
+                self.pause_track_in(track, reason, notice, now).await
+            }
+            async fn paused_for(&self, track: &str, reason: &str) -> R<Vec<Subscription>> {
+                self.paused_for_in(track, reason).await
+            }
+            async fn resume_paused(
+                &self,
+                id: i64,
+                reason: &str,
+                next_due_at: i64,
+                notice: &str,
+                now: i64,
+            ) -> R<bool> {
+                self.resume_paused_in(id, reason, next_due_at, notice, now)
+                    .await
+            }
+            async fn rename_track(
+                &self,
+                old: &str,
+                new: &str,
+                now: i64,
+            ) -> R<track_refs::TrackRefs> {
+                self.rename_track_in(old, new, now).await
             }
         }
     };

@@ -39,6 +39,7 @@ mod pins;
 mod postgres;
 mod sql;
 mod sqlite;
+mod track_refs;
 mod types;
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub use error::StoreError;
 pub use pins::{NewPin, Pin, MAX_HASH_CHARS};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use track_refs::TrackRefs;
 pub use types::{
     normalize_query, After, ChannelTrack, CurriculumVersion, Delivery, DeliveryKey, DeliveryStatus,
     Lease, NewSubscription, Schedule, SearchMiss, Slot, Subscription, Target, MAX_MISSES_PER_GUILD,
@@ -285,4 +287,25 @@ pub trait Store: Send + Sync {
     async fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
     /// What `/report` shows about progress in `guild` (with direct-message subscriptions).
     async fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<ProgressRows>;
+    // ---- tracks that went missing (see `track_refs` and `reload::tracks`) ----
+    /// How many subscriptions, members, channels and pins point at each track slug in use.
+    async fn track_refs(&self) -> Result<Vec<TrackRefs>>;
+    /// Pauses (as the bot) the running subscriptions of `track`, with `reason` and a pending
+    /// `notice` for their owners; returns how many.
+    async fn pause_track(&self, track: &str, reason: &str, notice: &str, now: i64) -> Result<u64>;
+    /// The subscriptions of `track` the bot paused with `reason`.
+    async fn paused_for(&self, track: &str, reason: &str) -> Result<Vec<Subscription>>;
+    /// Resumes one of those (only while still paused by the bot with `reason`), next due at
+    /// `next_due_at`, leaving `notice` for its owner.
+    async fn resume_paused(
+        &self,
+        id: i64,
+        reason: &str,
+        next_due_at: i64,
+        notice: &str,
+        now: i64,
+    ) -> Result<bool>;
+    /// Every subscription, member's and channel's choice and pin of track `old` now follows
+    /// `new` (one transaction); returns how many moved.
+    async fn rename_track(&self, old: &str, new: &str, now: i64) -> Result<TrackRefs>;
 }

@@ -104,4 +104,9 @@ through! {
     fn forget_checkins(&self, user_id: i64) -> Result<u64>;
     fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
     fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<crate::store::ProgressRows>;
+    fn track_refs(&self) -> Result<Vec<crate::store::TrackRefs>>;
+    fn pause_track(&self, track: &str, reason: &str, notice: &str, now: i64) -> Result<u64>;
+    fn paused_for(&self, track: &str, reason: &str) -> Result<Vec<Subscription>>;
+    fn resume_paused(&self, id: i64, reason: &str, next_due_at: i64, notice: &str, now: i64) -> Result<bool>;
+    fn rename_track(&self, old: &str, new: &str, now: i64) -> Result<crate::store::TrackRefs>;
 }
