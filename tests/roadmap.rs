@@ -5,7 +5,7 @@
 use curriculum_bot::config::Settings;
 use curriculum_bot::load::load_catalog;
 use curriculum_bot::reply::{roadmap as reply_roadmap, Catalog};
-use curriculum_bot::roadmap::{png, svg, Bar, RoadmapInput};
+use curriculum_bot::roadmap::{font, png, svg, Bar, RoadmapInput};
 use expect_test::expect;
 use resvg::tiny_skia::Pixmap;
 
@@ -85,56 +85,57 @@ fn seed_adapter_runs_modules_back_to_back() {
 #[test]
 fn seed_svg_without_marker() {
     expect![[r##"
-        <svg xmlns="http://www.w3.org/2000/svg" width="1200" height="316" viewBox="0 0 1200 316" font-family="DejaVu Sans">
+        <svg xmlns="http://www.w3.org/2000/svg" width="1200" height="376" viewBox="0 0 1200 376" font-family="DejaVu Sans">
         <defs><linearGradient id="fade0"><stop offset="0" stop-color="#2563eb"/><stop offset="1" stop-color="#2563eb" stop-opacity="0"/></linearGradient><linearGradient id="fade1"><stop offset="0" stop-color="#0d9488"/><stop offset="1" stop-color="#0d9488" stop-opacity="0"/></linearGradient><linearGradient id="fade2"><stop offset="0" stop-color="#7c3aed"/><stop offset="1" stop-color="#7c3aed" stop-opacity="0"/></linearGradient><linearGradient id="fade3"><stop offset="0" stop-color="#d97706"/><stop offset="1" stop-color="#d97706" stop-opacity="0"/></linearGradient><linearGradient id="fade4"><stop offset="0" stop-color="#db2777"/><stop offset="1" stop-color="#db2777" stop-opacity="0"/></linearGradient></defs>
-        <rect width="1200" height="316" fill="#ffffff"/>
-        <clipPath id="c0"><rect x="24.0" y="8.0" width="952.0" height="40.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">MLOps Engineering — roadmap</text>
-        <line x1="320.0" y1="56.0" x2="320.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="320.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">1</text>
-        <line x1="355.7" y1="56.0" x2="355.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="355.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">3</text>
-        <line x1="391.3" y1="56.0" x2="391.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="391.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">5</text>
-        <line x1="427.0" y1="56.0" x2="427.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="427.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">7</text>
-        <line x1="462.7" y1="56.0" x2="462.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="462.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">9</text>
-        <line x1="498.3" y1="56.0" x2="498.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="498.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">11</text>
-        <line x1="534.0" y1="56.0" x2="534.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="534.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">13</text>
-        <line x1="569.7" y1="56.0" x2="569.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="569.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">15</text>
-        <line x1="605.3" y1="56.0" x2="605.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="605.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">17</text>
-        <line x1="641.0" y1="56.0" x2="641.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="641.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">19</text>
-        <line x1="676.7" y1="56.0" x2="676.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="676.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">21</text>
-        <line x1="712.3" y1="56.0" x2="712.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="712.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">23</text>
-        <line x1="748.0" y1="56.0" x2="748.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="748.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">25</text>
-        <line x1="783.7" y1="56.0" x2="783.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="783.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">27</text>
-        <line x1="819.3" y1="56.0" x2="819.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="819.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">29</text>
-        <line x1="855.0" y1="56.0" x2="855.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="855.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">31</text>
-        <line x1="890.7" y1="56.0" x2="890.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="890.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">33</text>
-        <line x1="926.3" y1="56.0" x2="926.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="926.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">35</text>
-        <line x1="962.0" y1="56.0" x2="962.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="962.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">37</text>
-        <line x1="997.7" y1="56.0" x2="997.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="997.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">39</text>
-        <line x1="1033.3" y1="56.0" x2="1033.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="1033.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">41</text>
-        <line x1="1069.0" y1="56.0" x2="1069.0" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="1069.0" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">43</text>
-        <line x1="1104.7" y1="56.0" x2="1104.7" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="1104.7" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">45</text>
-        <line x1="1140.3" y1="56.0" x2="1140.3" y2="280.0" stroke="#e5e7eb" stroke-width="1"/><text x="1140.3" y="296.0" font-size="12" fill="#6b7280" text-anchor="middle">47</text>
-        <clipPath id="c1"><rect x="24.0" y="280.0" width="276.0" height="20.0"/></clipPath><text x="24.0" y="294.2" font-size="12" fill="#6b7280" clip-path="url(#c1)">week</text>
-        <clipPath id="c2"><rect x="24.0" y="56.0" width="276.0" height="24.0"/></clipPath><text x="24.0" y="72.5" font-size="13" fill="#6b7280" clip-path="url(#c2)">Action plan</text>
+        <rect width="1200" height="376" fill="#ffffff"/>
+        <clipPath id="c0"><rect x="24.0" y="6.0" width="952.0" height="44.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">MLOps Engineering — roadmap</text>
+        <line x1="320.0" y1="56.0" x2="320.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="320.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">1</text>
+        <line x1="355.7" y1="56.0" x2="355.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="355.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">3</text>
+        <line x1="391.3" y1="56.0" x2="391.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="391.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">5</text>
+        <line x1="427.0" y1="56.0" x2="427.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="427.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">7</text>
+        <line x1="462.7" y1="56.0" x2="462.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="462.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">9</text>
+        <line x1="498.3" y1="56.0" x2="498.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="498.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">11</text>
+        <line x1="534.0" y1="56.0" x2="534.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="534.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">13</text>
+        <line x1="569.7" y1="56.0" x2="569.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="569.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">15</text>
+        <line x1="605.3" y1="56.0" x2="605.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="605.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">17</text>
+        <line x1="641.0" y1="56.0" x2="641.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="641.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">19</text>
+        <line x1="676.7" y1="56.0" x2="676.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="676.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">21</text>
+        <line x1="712.3" y1="56.0" x2="712.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="712.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">23</text>
+        <line x1="748.0" y1="56.0" x2="748.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="748.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">25</text>
+        <line x1="783.7" y1="56.0" x2="783.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="783.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">27</text>
+        <line x1="819.3" y1="56.0" x2="819.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="819.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">29</text>
+        <line x1="855.0" y1="56.0" x2="855.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="855.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">31</text>
+        <line x1="890.7" y1="56.0" x2="890.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="890.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">33</text>
+        <line x1="926.3" y1="56.0" x2="926.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="926.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">35</text>
+        <line x1="962.0" y1="56.0" x2="962.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="962.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">37</text>
+        <line x1="997.7" y1="56.0" x2="997.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="997.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">39</text>
+        <line x1="1033.3" y1="56.0" x2="1033.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="1033.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">41</text>
+        <line x1="1069.0" y1="56.0" x2="1069.0" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="1069.0" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">43</text>
+        <line x1="1104.7" y1="56.0" x2="1104.7" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="1104.7" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">45</text>
+        <line x1="1140.3" y1="56.0" x2="1140.3" y2="340.0" stroke="#e5e7eb" stroke-width="1"/><text x="1140.3" y="356.0" font-size="12" fill="#6b7280" text-anchor="middle">47</text>
+        <clipPath id="c1"><rect x="24.0" y="338.0" width="276.0" height="24.0"/></clipPath><text x="24.0" y="354.9" font-size="14" fill="#6b7280" clip-path="url(#c1)">week</text>
+        <clipPath id="c2"><rect x="24.0" y="54.0" width="276.0" height="28.0"/></clipPath><text x="24.0" y="72.9" font-size="14" fill="#6b7280" clip-path="url(#c2)">Action plan</text>
         <rect x="321.0" y="56.0" width="15.8" height="24.0" rx="4" fill="#dbe7ff"/>
-        <rect x="338.8" y="56.0" width="51.5" height="24.0" rx="4" fill="#dbe7ff"/>
-        <clipPath id="c4"><rect x="342.8" y="56.0" width="43.5" height="24.0"/></clipPath><text x="342.8" y="72.2" font-size="12" fill="#1f2933" clip-path="url(#c4)">Core…</text>
-        <rect x="392.3" y="56.0" width="158.5" height="24.0" rx="4" fill="#dbe7ff"/>
-        <clipPath id="c5"><rect x="396.3" y="56.0" width="150.5" height="24.0"/></clipPath><text x="396.3" y="72.2" font-size="12" fill="#1f2933" clip-path="url(#c5)">Advanced Implement…</text>
-        <clipPath id="c6"><rect x="24.0" y="96.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="113.9" font-size="14" fill="#1f2933" clip-path="url(#c6)">1. MLOps Fundamentals</text>
-        <rect x="321.0" y="96.0" width="140.7" height="26.0" rx="5" fill="#2563eb"/>
-        <clipPath id="c7"><rect x="326.0" y="96.0" width="130.7" height="26.0"/></clipPath><text x="326.0" y="113.2" font-size="12" fill="#ffffff" clip-path="url(#c7)">weeks 1–8</text>
-        <clipPath id="c8"><rect x="24.0" y="130.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="147.9" font-size="14" fill="#1f2933" clip-path="url(#c8)">2. ML Pipelines</text>
-        <rect x="463.7" y="130.0" width="176.3" height="26.0" rx="5" fill="#0d9488"/>
-        <clipPath id="c9"><rect x="468.7" y="130.0" width="166.3" height="26.0"/></clipPath><text x="468.7" y="147.2" font-size="12" fill="#ffffff" clip-path="url(#c9)">weeks 9–18</text>
-        <clipPath id="c10"><rect x="24.0" y="164.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="181.9" font-size="14" fill="#1f2933" clip-path="url(#c10)">3. Model Deployment</text>
-        <rect x="642.0" y="164.0" width="176.3" height="26.0" rx="5" fill="#7c3aed"/>
-        <clipPath id="c11"><rect x="647.0" y="164.0" width="166.3" height="26.0"/></clipPath><text x="647.0" y="181.2" font-size="12" fill="#ffffff" clip-path="url(#c11)">weeks 19–28</text>
-        <clipPath id="c12"><rect x="24.0" y="198.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="215.9" font-size="14" fill="#1f2933" clip-path="url(#c12)">4. Monitoring and Observabili…</text>
-        <rect x="820.3" y="198.0" width="140.7" height="26.0" rx="5" fill="#d97706"/>
-        <clipPath id="c13"><rect x="825.3" y="198.0" width="130.7" height="26.0"/></clipPath><text x="825.3" y="215.2" font-size="12" fill="#ffffff" clip-path="url(#c13)">weeks 29–36</text>
-        <clipPath id="c14"><rect x="24.0" y="232.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="249.9" font-size="14" fill="#1f2933" clip-path="url(#c14)">5. Infrastructure Automation</text>
-        <rect x="963.0" y="232.0" width="212.0" height="26.0" rx="5" fill="#db2777"/>
-        <clipPath id="c15"><rect x="968.0" y="232.0" width="202.0" height="26.0"/></clipPath><text x="968.0" y="249.2" font-size="12" fill="#ffffff" clip-path="url(#c15)">weeks 37–48</text>
+        <clipPath id="c3"><rect x="342.8" y="53.0" width="833.2" height="30.0"/></clipPath><text x="342.8" y="72.2" font-size="12" fill="#1f2933" clip-path="url(#c3)">Environment Setup and Exploration</text>
+        <rect x="338.8" y="86.0" width="51.5" height="24.0" rx="4" fill="#dbe7ff"/>
+        <clipPath id="c4"><rect x="396.3" y="83.0" width="779.7" height="30.0"/></clipPath><text x="396.3" y="102.2" font-size="12" fill="#1f2933" clip-path="url(#c4)">Core Skills Development</text>
+        <rect x="392.3" y="116.0" width="158.5" height="24.0" rx="4" fill="#dbe7ff"/>
+        <clipPath id="c5"><rect x="396.3" y="113.0" width="150.5" height="30.0"/></clipPath><text x="396.3" y="131.8" font-size="11" fill="#1f2933" clip-path="url(#c5)">Advanced Implementation</text>
+        <clipPath id="c6"><rect x="24.0" y="151.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="173.9" font-size="14" fill="#1f2933" clip-path="url(#c6)">1. MLOps Fundamentals</text>
+        <rect x="321.0" y="156.0" width="140.7" height="26.0" rx="5" fill="#2563eb"/>
+        <clipPath id="c7"><rect x="325.0" y="154.0" width="132.7" height="30.0"/></clipPath><text x="325.0" y="173.2" font-size="12" fill="#ffffff" clip-path="url(#c7)">weeks 1–8</text>
+        <clipPath id="c8"><rect x="24.0" y="185.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="207.9" font-size="14" fill="#1f2933" clip-path="url(#c8)">2. ML Pipelines</text>
+        <rect x="463.7" y="190.0" width="176.3" height="26.0" rx="5" fill="#0d9488"/>
+        <clipPath id="c9"><rect x="467.7" y="188.0" width="168.3" height="30.0"/></clipPath><text x="467.7" y="207.2" font-size="12" fill="#ffffff" clip-path="url(#c9)">weeks 9–18</text>
+        <clipPath id="c10"><rect x="24.0" y="219.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="241.9" font-size="14" fill="#1f2933" clip-path="url(#c10)">3. Model Deployment</text>
+        <rect x="642.0" y="224.0" width="176.3" height="26.0" rx="5" fill="#7c3aed"/>
+        <clipPath id="c11"><rect x="646.0" y="222.0" width="168.3" height="30.0"/></clipPath><text x="646.0" y="241.2" font-size="12" fill="#ffffff" clip-path="url(#c11)">weeks 19–28</text>
+        <clipPath id="c12"><rect x="24.0" y="253.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="275.9" font-size="14" fill="#1f2933" clip-path="url(#c12)">4. Monitoring and Observability</text>
+        <rect x="820.3" y="258.0" width="140.7" height="26.0" rx="5" fill="#d97706"/>
+        <clipPath id="c13"><rect x="824.3" y="256.0" width="132.7" height="30.0"/></clipPath><text x="824.3" y="275.2" font-size="12" fill="#ffffff" clip-path="url(#c13)">weeks 29–36</text>
+        <clipPath id="c14"><rect x="24.0" y="287.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="309.9" font-size="14" fill="#1f2933" clip-path="url(#c14)">5. Infrastructure Automation</text>
+        <rect x="963.0" y="292.0" width="212.0" height="26.0" rx="5" fill="#db2777"/>
+        <clipPath id="c15"><rect x="967.0" y="290.0" width="204.0" height="30.0"/></clipPath><text x="967.0" y="309.2" font-size="12" fill="#ffffff" clip-path="url(#c15)">weeks 37–48</text>
         </svg>
     "##]].assert_eq(&svg::build(&seed(None)));
 }
@@ -146,8 +147,8 @@ fn seed_svg_with_marker() {
     let added: Vec<&str> = with.lines().filter(|l| !without.contains(l)).collect();
     expect![[r##"
         [
-            "<line x1=\"436\" y1=\"56.0\" x2=\"436\" y2=\"276.0\" stroke=\"#e5484d\" stroke-width=\"4\"/><circle cx=\"436\" cy=\"56.0\" r=\"6\" fill=\"#e5484d\"/>",
-            "<clipPath id=\"c16\"><rect x=\"976.0\" y=\"8.0\" width=\"200.0\" height=\"40.0\"/></clipPath><text x=\"976.0\" y=\"32.9\" font-size=\"14\" fill=\"#e5484d\" clip-path=\"url(#c16)\">● You are in week 7</text>",
+            "<line x1=\"436\" y1=\"56.0\" x2=\"436\" y2=\"336.0\" stroke=\"#e5484d\" stroke-width=\"4\"/><circle cx=\"436\" cy=\"56.0\" r=\"6\" fill=\"#e5484d\"/>",
+            "<clipPath id=\"c16\"><rect x=\"976.0\" y=\"6.0\" width=\"200.0\" height=\"44.0\"/></clipPath><text x=\"976.0\" y=\"32.9\" font-size=\"14\" fill=\"#e5484d\" clip-path=\"url(#c16)\">● You are in week 7</text>",
         ]
     "##]].assert_debug_eq(&added);
 }
@@ -159,7 +160,7 @@ fn open_ended_module_fades_and_long_labels_are_cut() {
         <svg xmlns="http://www.w3.org/2000/svg" width="1200" height="214" viewBox="0 0 1200 214" font-family="DejaVu Sans">
         <defs><linearGradient id="fade0"><stop offset="0" stop-color="#2563eb"/><stop offset="1" stop-color="#2563eb" stop-opacity="0"/></linearGradient><linearGradient id="fade1"><stop offset="0" stop-color="#0d9488"/><stop offset="1" stop-color="#0d9488" stop-opacity="0"/></linearGradient><linearGradient id="fade2"><stop offset="0" stop-color="#7c3aed"/><stop offset="1" stop-color="#7c3aed" stop-opacity="0"/></linearGradient><linearGradient id="fade3"><stop offset="0" stop-color="#d97706"/><stop offset="1" stop-color="#d97706" stop-opacity="0"/></linearGradient><linearGradient id="fade4"><stop offset="0" stop-color="#db2777"/><stop offset="1" stop-color="#db2777" stop-opacity="0"/></linearGradient></defs>
         <rect width="1200" height="214" fill="#ffffff"/>
-        <clipPath id="c0"><rect x="24.0" y="8.0" width="952.0" height="40.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">Edge cases &amp; &lt;escapes&gt;</text>
+        <clipPath id="c0"><rect x="24.0" y="6.0" width="952.0" height="44.0"/></clipPath><text x="24.0" y="35.7" font-size="22" fill="#1f2933" clip-path="url(#c0)">Edge cases &amp; &lt;escapes&gt;</text>
         <line x1="320.0" y1="56.0" x2="320.0" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="320.0" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">1</text>
         <line x1="391.3" y1="56.0" x2="391.3" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="391.3" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">2</text>
         <line x1="462.7" y1="56.0" x2="462.7" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="462.7" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">3</text>
@@ -172,16 +173,16 @@ fn open_ended_module_fades_and_long_labels_are_cut() {
         <line x1="962.0" y1="56.0" x2="962.0" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="962.0" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">10</text>
         <line x1="1033.3" y1="56.0" x2="1033.3" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="1033.3" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">11</text>
         <line x1="1104.7" y1="56.0" x2="1104.7" y2="178.0" stroke="#e5e7eb" stroke-width="1"/><text x="1104.7" y="194.0" font-size="12" fill="#6b7280" text-anchor="middle">12</text>
-        <clipPath id="c1"><rect x="24.0" y="178.0" width="276.0" height="20.0"/></clipPath><text x="24.0" y="192.2" font-size="12" fill="#6b7280" clip-path="url(#c1)">week</text>
-        <clipPath id="c2"><rect x="24.0" y="56.0" width="276.0" height="24.0"/></clipPath><text x="24.0" y="72.5" font-size="13" fill="#6b7280" clip-path="url(#c2)">Action plan</text>
+        <clipPath id="c1"><rect x="24.0" y="176.0" width="276.0" height="24.0"/></clipPath><text x="24.0" y="192.9" font-size="14" fill="#6b7280" clip-path="url(#c1)">week</text>
+        <clipPath id="c2"><rect x="24.0" y="54.0" width="276.0" height="28.0"/></clipPath><text x="24.0" y="72.9" font-size="14" fill="#6b7280" clip-path="url(#c2)">Action plan</text>
         <rect x="321.0" y="56.0" width="69.3" height="24.0" rx="4" fill="#dbe7ff"/>
-        <clipPath id="c3"><rect x="325.0" y="56.0" width="61.3" height="24.0"/></clipPath><text x="325.0" y="72.2" font-size="12" fill="#1f2933" clip-path="url(#c3)">Week 1</text>
-        <clipPath id="c4"><rect x="24.0" y="96.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="113.9" font-size="14" fill="#1f2933" clip-path="url(#c4)">Kubernetes Operators, Service…</text>
+        <clipPath id="c3"><rect x="325.0" y="53.0" width="61.3" height="30.0"/></clipPath><text x="325.0" y="72.2" font-size="12" fill="#1f2933" clip-path="url(#c3)">Week 1</text>
+        <clipPath id="c4"><rect x="24.0" y="91.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="106.4" font-size="13" fill="#1f2933" clip-path="url(#c4)"><tspan x="24.0" y="106.4">Kubernetes Operators, Service Meshes</tspan><tspan x="24.0" y="120.7">and Everything Else You Will Ever Need</tspan></text>
         <rect x="321.0" y="96.0" width="426.0" height="26.0" rx="5" fill="#2563eb"/>
-        <clipPath id="c5"><rect x="326.0" y="96.0" width="416.0" height="26.0"/></clipPath><text x="326.0" y="113.2" font-size="12" fill="#ffffff" clip-path="url(#c5)">weeks 1–6</text>
-        <clipPath id="c6"><rect x="24.0" y="130.0" width="276.0" height="26.0"/></clipPath><text x="24.0" y="147.9" font-size="14" fill="#1f2933" clip-path="url(#c6)">Career Development</text>
+        <clipPath id="c5"><rect x="325.0" y="94.0" width="418.0" height="30.0"/></clipPath><text x="325.0" y="113.2" font-size="12" fill="#ffffff" clip-path="url(#c5)">weeks 1–6</text>
+        <clipPath id="c6"><rect x="24.0" y="125.0" width="276.0" height="36.0"/></clipPath><text x="24.0" y="147.9" font-size="14" fill="#1f2933" clip-path="url(#c6)">Career Development</text>
         <rect x="749.0" y="130.0" width="426.0" height="26.0" rx="5" fill="url(#fade1)"/>
-        <clipPath id="c7"><rect x="754.0" y="130.0" width="416.0" height="26.0"/></clipPath><text x="754.0" y="147.2" font-size="12" fill="#ffffff" clip-path="url(#c7)">week 7, ongoing</text>
+        <clipPath id="c7"><rect x="753.0" y="128.0" width="418.0" height="30.0"/></clipPath><text x="753.0" y="147.2" font-size="12" fill="#ffffff" clip-path="url(#c7)">week 7, ongoing</text>
         </svg>
     "##]].assert_eq(&svg::build(&bar(long, 7, None)));
 }
@@ -236,10 +237,7 @@ fn labels_are_escaped_and_fitted() {
     assert_eq!(svg::fit("short", 200.0, 12.0).as_deref(), Some("short"));
     let cut = svg::fit(&"x".repeat(100), 100.0, 12.0).unwrap();
     assert!(cut.ends_with('…'));
-    assert!(
-        cut.chars().count() as f64 * 12.0 * svg::GLYPH_EM <= 100.0,
-        "{cut}"
-    );
+    assert!(font::width(&cut, 12.0) <= 100.0, "{cut}");
     assert_eq!(svg::fit("anything", 5.0, 12.0), None);
 }
 

@@ -1,7 +1,9 @@
 //! What `curriculum-bot check` reports beyond parse errors: broken relative links (one diagnostic
 //! per target, with a count), modules whose page is missing, tracks without an overview, modules
-//! without a duration, and a note per group of same-title resources. Linear in the input.
+//! without a duration, tracks whose modules run past twenty years (an error), and a note per
+//! group of same-title resources. Linear in the input.
 
+use super::lines::MAX_TRACK_WEEKS;
 use super::links::join_path;
 use super::model::*;
 use super::{Diagnostic, Parsed, Severity};
@@ -139,9 +141,31 @@ impl Parsed {
             }
         }
         out.extend(super::site::duplicates(c, &self.origin_prefix));
+        out.extend(c.tracks.iter().filter_map(|t| too_long(c, t)));
         out.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));
         out
     }
+}
+
+/// The error for a track whose modules, back to back, run past week [`MAX_TRACK_WEEKS`]: named by
+/// the module line that crosses it.
+fn too_long(c: &Curriculum, t: &super::Track) -> Option<Diagnostic> {
+    let mut end = 0u32;
+    for m in t.modules.iter().map(|&m| &c.modules[m]) {
+        end = end.saturating_add(m.weeks.map_or(0, |w| w.max));
+        if end > MAX_TRACK_WEEKS {
+            return Some(Diagnostic {
+                origin: m.origin.clone(),
+                severity: Severity::Error,
+                message: format!(
+                    "module {} `{}` ends track `{}`'s modules at week {end}, past week \
+                     {MAX_TRACK_WEEKS} (twenty years): a typo?",
+                    m.number, m.title, t.slug
+                ),
+            });
+        }
+    }
+    None
 }
 
 fn warning(origin: &Origin, message: String) -> Diagnostic {

@@ -3,6 +3,11 @@
 
 use super::model::Span;
 
+/// The longest a module may last: ten years. Anything longer is a typo, and an error.
+pub const MAX_MODULE_WEEKS: u32 = 520;
+/// The longest a track's modules together, or its plan, may run: twenty years.
+pub const MAX_TRACK_WEEKS: u32 = 1040;
+
 /// A module line, `Module 2: ML Pipelines (8-10 weeks) - Automated training…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleLine {
@@ -108,17 +113,41 @@ fn parse_weeks(inside: &str) -> Result<Option<Span>, String> {
     {
         let m = parse_span(num).ok_or_else(bad)?;
         let weeks = |n: u32| month_end_week(n).max(1);
-        return Ok(Some(Span {
-            min: weeks(m.min),
-            max: weeks(m.max),
-        }));
+        return bounded(
+            t,
+            Span {
+                min: weeks(m.min),
+                max: weeks(m.max),
+            },
+        );
     }
     let num = lower
         .strip_suffix("weeks")
         .or_else(|| lower.strip_suffix("week"))
         .or_else(|| lower.strip_suffix("wks"))
         .ok_or_else(bad)?;
-    parse_span(num).map(Some).ok_or_else(bad)
+    bounded(t, parse_span(num).ok_or_else(bad)?)
+}
+
+/// `span` when a module may last that long, else the error naming the duration `(t)`.
+fn bounded(t: &str, span: Span) -> Result<Option<Span>, String> {
+    match span.max > MAX_MODULE_WEEKS {
+        true => Err(format!(
+            "module duration `({t})` is over {MAX_MODULE_WEEKS} weeks (ten years): a typo?"
+        )),
+        false => Ok(Some(span)),
+    }
+}
+
+/// The error for a plan phase running past week [`MAX_TRACK_WEEKS`], named by its heading.
+pub fn phase_error(weeks: Span, heading: &str) -> Option<String> {
+    (weeks.max > MAX_TRACK_WEEKS).then(|| {
+        format!(
+            "plan phase `{heading}` runs to week {}, past week {MAX_TRACK_WEEKS} (twenty years): \
+             a typo?",
+            weeks.max
+        )
+    })
 }
 
 /// A pathway line: `Software Engineers: 12-16 months focused on …`.
@@ -299,5 +328,34 @@ mod tests {
         check("Weekly standups are useful", expect!["none"]);
         check("Modules: 4-2 months", expect!["none"]);
         check("Module 99999999999: overflow", expect!["none"]);
+        check(
+            "Module 1: Forever (4294967295 weeks)",
+            expect![[
+                r#"ModuleLine { number: 1, title: "Forever", weeks: Err("module duration `(4294967295 weeks)` is over 520 weeks (ten years): a typo?"), open_ended: false, focus: "" }"#
+            ]],
+        );
+        check(
+            "Module 2: Long (121 months)",
+            expect![[
+                r#"ModuleLine { number: 2, title: "Long", weeks: Err("module duration `(121 months)` is over 520 weeks (ten years): a typo?"), open_ended: false, focus: "" }"#
+            ]],
+        );
+        check(
+            "Module 3: Ten years (520 weeks)",
+            expect![[
+                r#"ModuleLine { number: 3, title: "Ten years", weeks: Ok(Some(Span { min: 520, max: 520 })), open_ended: false, focus: "" }"#
+            ]],
+        );
+        let (weeks, _) = parse_phase_heading("Weeks 1-4294967295: Forever").unwrap();
+        expect![[r#"
+            Some(
+                "plan phase `Weeks 1-4294967295: Forever` runs to week 4294967295, past week 1040 (twenty years): a typo?",
+            )
+        "#]]
+            .assert_debug_eq(&phase_error(weeks, "Weeks 1-4294967295: Forever"));
+        let (weeks, _) = parse_phase_heading("Month 99999: Forever").unwrap();
+        assert!(phase_error(weeks, "").is_some());
+        let (weeks, _) = parse_phase_heading("Weeks 1-1040: Long").unwrap();
+        assert_eq!(phase_error(weeks, ""), None);
     }
 }

@@ -4,8 +4,11 @@
 //! model); [`from_track`] is the one adapter from a track of the site; [`png`] rasterises
 //! the SVG with resvg and the bundled font (CPU only, no I/O).
 
+pub mod font;
+pub mod layout;
 pub mod png;
 pub mod svg;
+pub mod text;
 
 use crate::curriculum::Curriculum;
 

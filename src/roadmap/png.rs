@@ -4,18 +4,25 @@
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, OnceLock};
 
-/// DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`).
-pub static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub use super::font::FONT;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("the roadmap SVG is invalid: {0}")]
     Svg(String),
-    #[error("a {0}×{1} picture can't be allocated")]
+    #[error("a {0}×{1} picture is too large to draw")]
     Size(u32, u32),
     #[error("PNG encoding failed: {0}")]
     Encode(String),
+    #[error("the picture would be {0} bytes, over Discord's upload limit of {MAX_PNG_BYTES}")]
+    TooLarge(usize),
 }
+
+/// Discord's upload limit for a file (10 MiB): no PNG this module makes is larger.
+pub const MAX_PNG_BYTES: usize = 10 * 1024 * 1024;
+
+/// The most pixels a picture may have (a roadmap has at most 1200 × [`super::svg::MAX_HEIGHT`]).
+pub const MAX_PIXELS: u64 = 4_000_000;
 
 /// The font database, built once: only the bundled font, as every family.
 fn fonts() -> Arc<usvg::fontdb::Database> {
@@ -41,16 +48,23 @@ pub fn render(svg: &str) -> Result<tiny_skia::Pixmap, RenderError> {
     let tree = usvg::Tree::from_str(svg, &opts).map_err(|e| RenderError::Svg(e.to_string()))?;
     let size = tree.size().to_int_size();
     let (w, h) = (size.width(), size.height());
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(RenderError::Size(w, h));
+    }
     let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or(RenderError::Size(w, h))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     Ok(pixmap)
 }
 
-/// Rasterises `svg` and encodes it as PNG.
+/// Rasterises `svg` and encodes it as PNG, never larger than [`MAX_PNG_BYTES`].
 pub fn png(svg: &str) -> Result<Vec<u8>, RenderError> {
-    render(svg)?
+    let png = render(svg)?
         .encode_png()
-        .map_err(|e| RenderError::Encode(e.to_string()))
+        .map_err(|e| RenderError::Encode(e.to_string()))?;
+    match png.len() > MAX_PNG_BYTES {
+        true => Err(RenderError::TooLarge(png.len())),
+        false => Ok(png),
+    }
 }
 
 /// The roadmap of `input` as PNG bytes.

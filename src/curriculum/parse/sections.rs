@@ -2,8 +2,9 @@
 //! topic; the section and topic that the text below belongs to.
 
 use super::{is_resource_label, PageParser, Role};
-use crate::curriculum::lines::parse_phase_heading;
+use crate::curriculum::lines::{parse_phase_heading, phase_error};
 use crate::curriculum::model::*;
+use crate::curriculum::Severity;
 use pulldown_cmark::HeadingLevel;
 
 impl PageParser<'_> {
@@ -60,7 +61,16 @@ impl PageParser<'_> {
         let section = self.current_section(line);
         let idx = self.c.topics.len();
         let origin = self.origin(line);
-        if let Some((weeks, phase_title)) = parse_phase_heading(&title) {
+        let phase = parse_phase_heading(&title);
+        // A phase past twenty years is an error and no phase (its weeks would run forever).
+        let phase = phase.filter(|(weeks, _)| match phase_error(*weeks, &title) {
+            Some(msg) => {
+                self.diag(line, Severity::Error, msg);
+                false
+            }
+            None => true,
+        });
+        if let Some((weeks, phase_title)) = phase {
             self.c.plan.push(PlanPhase {
                 heading: title.clone(),
                 title: phase_title,
