@@ -3,6 +3,7 @@
 //! modules joined to the pages they link (`build.rs`: `layout` before parsing, `finish` after).
 
 mod build;
+pub mod owners;
 pub(super) use build::{finish, layout};
 
 use super::model::*;
