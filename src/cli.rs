@@ -58,7 +58,8 @@ pub fn check_as(
     let tracks = track_summaries(c);
     let summary = crate::curriculum::summary(c);
     if format == CheckFormat::Json {
-        let report = format::json_report(&diags, &tracks, &summary, !errors);
+        let mut report = format::json_report(&diags, &tracks, &summary, !errors);
+        report["modules"] = crate::curriculum::site::owners::report(c);
         writeln!(out, "{report}")?;
         return Ok(code);
     }

@@ -134,13 +134,15 @@ fn lookups() {
         "/module monitoring",
         expect![[r#"
 
-        ## Module 4: Monitoring and Observability
-           This module has no page of its own yet.
-           Duration:
-             6-8 weeks
-           Focus:
-             ML system monitoring
-    "#]],
+            ## Module 4: Monitoring and Observability
+               https://chasingcloudcareers.com/docs/mlops-engineering/getting-started
+               No page of its own yet; the overview says:
+               > Module 4: Monitoring and Observability (6-8 weeks) - ML system monitoring
+               Duration:
+                 6-8 weeks
+               Focus:
+                 ML system monitoring
+        "#]],
     );
     check(
         "/module 99",

@@ -123,6 +123,7 @@ impl Parsed {
                 ));
             }
         }
+        out.extend(super::site::owners::diagnostics(c, &self.origin_prefix));
         // A lone page or folder of resources needs no overview; a track of a site does.
         for t in c.tracks.iter().filter(|_| c.tracks.len() > 1) {
             if t.overview.is_none() {

@@ -1,6 +1,7 @@
 //! PURE. The curriculum model and its Markdown parser: pages in, a typed [`Curriculum`] and
 //! `file:line` diagnostics out. No I/O here: the caller reads the files (see `crate::load`).
 
+pub mod anchor;
 mod check;
 pub mod diff;
 mod frontmatter;

@@ -176,12 +176,24 @@ pub struct Module {
     pub page_path: Option<String>,
     /// That page, when it is in the curriculum: its `##` sections are the module's content.
     pub page: Option<usize>,
+    /// Which rule gave the module its page (`None`: no page).
+    pub page_rule: Option<PageRule>,
     /// The module's page's sections (empty when the page is missing).
     pub sections: Vec<usize>,
     /// Index into `Curriculum::tracks`.
     pub track: usize,
     pub section: usize,
     pub origin: Origin,
+}
+
+/// How a module found its page: the link on its line, a page titled like it, or the page
+/// numbered like it among its track's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageRule {
+    Link,
+    Title,
+    Number,
 }
 
 /// `Software Engineers: 12-16 months focused on ML concepts and data engineering`.

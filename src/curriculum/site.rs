@@ -5,6 +5,7 @@
 mod build;
 mod category;
 mod dupes;
+pub mod owners;
 pub(super) use build::{finish, layout};
 pub use category::unusable as unusable_category;
 pub(super) use dupes::duplicates;

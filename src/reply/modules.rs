@@ -125,12 +125,12 @@ pub fn weeks_text(m: &Module) -> String {
     }
 }
 
-/// A module's best resources: those its page lists, in page order; for a module without a
-/// page, resources whose title mentions the module's distinctive words.
+/// A module's resources: those its page lists, in page order; for a module without a page,
+/// the resource its line names and resources of its own track (never another's) whose title
+/// mentions the module's distinctive words.
 pub fn resources(cat: &Catalog, m: &Module) -> Vec<usize> {
     let c = &cat.curriculum;
     if !m.sections.is_empty() {
-        // In the order the module's page lists them.
         let mut res = c.resources_in(&m.sections);
         res.sort_by_key(|&r| {
             c.resource_places(r)
@@ -157,7 +157,11 @@ pub fn resources(cat: &Catalog, m: &Module) -> Vec<usize> {
             n * 5 <= c.resources.len()
         })
         .collect();
-    for h in cat.index.query(&m.title, Some(&[Kind::Resource]), 10) {
+    let own = |d: &crate::search::Doc| d.tracks.contains(&m.track);
+    for h in cat
+        .index
+        .query_where(&m.title, Some(&[Kind::Resource]), 10, own)
+    {
         let r = cat.index.docs()[h.doc].target;
         let text =
             format!("{} {}", c.resources[r].title, c.resources[r].description).to_lowercase();
@@ -166,6 +170,29 @@ pub fn resources(cat: &Catalog, m: &Module) -> Vec<usize> {
         }
     }
     res
+}
+
+/// Where to read about a module: its page, else its link, else its track's overview.
+pub fn read_url<'a>(c: &'a Curriculum, m: &'a Module) -> Option<&'a str> {
+    page_url(c, m).or_else(|| {
+        let o = c.tracks.get(m.track)?.overview?;
+        c.pages[o].url.as_deref()
+    })
+}
+
+/// The module's line as the overview writes it: `Module 4: Career Growth (ongoing) - focus`.
+pub fn overview_line(m: &Module) -> String {
+    let focus = if m.focus.is_empty() {
+        String::new()
+    } else {
+        format!(" - {}", m.focus)
+    };
+    format!(
+        "Module {}: {} ({}){focus}",
+        m.number,
+        m.title,
+        weeks_text(m)
+    )
 }
 
 /// The custom_id of a module card's paging button.
@@ -236,16 +263,19 @@ pub fn card(cat: &Catalog, m: usize, page: usize) -> Message {
             inline: false,
         });
     }
-    let url = page_url(c, m).map(str::to_owned);
+    let url = read_url(c, m).map(str::to_owned);
     let mut description = Vec::new();
     if c.tracks.len() > 1 {
         description.push(format!("Track: **{}**", c.tracks[m.track].label));
     }
     // With a URL the title links the module's page.
-    match (&url, &m.page_path) {
+    match (page_url(c, m), &m.page_path) {
         (Some(_), _) => {}
         (None, Some(p)) => description.push(format!("Module page: `{}`", p.replace('`', "'"))),
-        (None, None) => description.push("This module has no page of its own yet.".into()),
+        (None, None) => description.push(format!(
+            "No page of its own yet; the overview says:\n> {}",
+            overview_line(m)
+        )),
     }
     let mut msg = Message::embed(Embed {
         title: Some(format!("Module {}: {}", m.number, m.title)),

@@ -99,6 +99,7 @@ impl PageParser<'_> {
             link: None,
             page_path,
             page: None,
+            page_rule: None,
             sections: Vec::new(),
             track: 0,
             section,

@@ -235,7 +235,7 @@ pub(in crate::curriculum) fn finish(c: &mut Curriculum, opts: &ParseOptions) {
 }
 
 /// Each module's page: from a relative link on its own line, else from a resource titled
-/// `Module N: …` in the same track.
+/// `Module N: …` in the same track, else by title or number (`owners.rs`).
 fn join_module_pages(c: &mut Curriculum) {
     let mut by_number: HashMap<(usize, u32), usize> = HashMap::new();
     for (i, r) in c.resources.iter().enumerate() {
@@ -253,7 +253,6 @@ fn join_module_pages(c: &mut Curriculum) {
         .enumerate()
         .map(|(i, p)| (p.path.as_str(), i))
         .collect();
-    let mut pages = Vec::new();
     for m in c.modules.iter_mut() {
         m.link = by_number.get(&(m.track, m.number)).copied();
         if m.page_path.is_none() {
@@ -264,8 +263,10 @@ fn join_module_pages(c: &mut Curriculum) {
             }
         }
         m.page = m.page_path.as_deref().and_then(|p| by_path.get(p).copied());
-        pages.push(m.page);
+        m.page_rule = m.page.map(|_| PageRule::Link);
     }
+    super::owners::assign(c);
+    let pages: Vec<Option<usize>> = c.modules.iter().map(|m| m.page).collect();
     let mut sections_of: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, s) in c.sections.iter().enumerate() {
         sections_of.entry(s.page).or_default().push(i);

@@ -1,0 +1,150 @@
+//! The multi-track fixture (tests/sites/multi: four tracks whose overviews link only some module
+//! pages, a track without modules that points elsewhere, one URL listed in three tracks under
+//! three titles, a banner line on every page, titles reused across pages): every module owns its
+//! page, `check` says which rule matched, and replies answer from the asked track.
+//! `UPDATE_EXPECT=1 cargo test --test multi_site` updates the snapshots.
+
+mod multi_kit;
+
+use curriculum_bot::cli::{self, CheckFormat};
+use curriculum_bot::curriculum::route::{number_prefix, stem, strip_number_prefix};
+use expect_test::expect;
+use multi_kit::*;
+
+/// `check`'s report: one warning per module without a page and per numbered page no module
+/// owns, and in JSON the rule that gave each module its page.
+#[test]
+fn every_module_owns_its_page_and_check_says_how() {
+    let c = catalog().curriculum;
+    let rows: Vec<String> = c
+        .modules
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}: {} <- {}",
+                c.tracks[m.track].slug,
+                m.number,
+                m.title,
+                m.page.map_or("(no page)".to_string(), |p| format!(
+                    "{} by {:?}",
+                    c.pages[p].path,
+                    m.page_rule.unwrap()
+                )),
+            )
+        })
+        .collect();
+    expect![[r#"
+        mlops-engineering 1: Experiment Tracking <- 01-mlops-engineering/01-experiment-tracking.md by Title
+        mlops-engineering 2: Pipelines and Orchestration <- 01-mlops-engineering/02-pipelines-orchestration.md by Title
+        mlops-engineering 3: Monitoring and Observability <- 01-mlops-engineering/03-model-watch.md by Number
+        mlops-engineering 4: Serving at Scale <- (no page)
+        devops 1: Networking Basics <- 02-devops/networking.md by Title
+        devops 2: Containers <- 02-devops/docker.md by Link
+        devops 3: Cluster Operations <- 02-devops/kubernetes.md by Number
+        data-science 1: Statistics <- 03-data-science/01-statistics.md by Link
+        data-science 2: Modelling <- 03-data-science/02-modelling.md by Link"#]]
+    .assert_eq(&rows.join("\n"));
+
+    let mut out = Vec::new();
+    cli::check_as(&docs(), &settings(), CheckFormat::Json, &mut out).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rules: Vec<String> = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{} {} {}", m["track"], m["number"], m["rule"]))
+        .collect();
+    assert_eq!(rules[2], r#""mlops-engineering" 3 "number""#, "{rules:?}");
+    assert_eq!(rules[3], r#""mlops-engineering" 4 null"#, "{rules:?}");
+    let warnings: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "warning")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    expect![[r#"
+        module 4 `Serving at Scale` has no page: its line links none, and no page of track `mlops-engineering` is titled like it or numbered 4
+        page `Extra Labs` is numbered 4 but no module of track `devops` owns it
+        track `ai-research` has no overview: no page lists its modules, pathways or plan"#]]
+    .assert_eq(&warnings.join("\n"));
+}
+
+/// Fails when a module of the fixture has no page although a page of its track is named or
+/// numbered like it and owned by no module (checked from the files, not through the loader's
+/// own matching).
+#[test]
+fn no_module_is_left_without_a_matching_page() {
+    let c = catalog().curriculum;
+    let words = |s: &str| -> String {
+        s.to_lowercase()
+            .split(|ch: char| !ch.is_alphanumeric())
+            .filter(|w| !w.is_empty() && *w != "and")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let owned: Vec<usize> = c.modules.iter().filter_map(|m| m.page).collect();
+    for m in c.modules.iter().filter(|m| m.page.is_none()) {
+        let dir = docs().join(&c.tracks[m.track].dir);
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".md") && !name.ends_with(".mdx") {
+                continue;
+            }
+            let path = format!("{}/{name}", c.tracks[m.track].dir);
+            let p = c.pages.iter().position(|p| p.path == path).unwrap();
+            let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+            let heading = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or("");
+            let matches = words(strip_number_prefix(stem(&name))) == words(&m.title)
+                || words(heading) == words(&m.title)
+                || number_prefix(stem(&name)) == Some(u64::from(m.number));
+            assert!(
+                owned.contains(&p) || !matches,
+                "module {} `{}` has no page but `{path}` matches it",
+                m.number,
+                m.title
+            );
+        }
+    }
+    assert!(c.modules.iter().filter(|m| m.page.is_some()).count() >= 8);
+}
+
+/// A module without a page shows its overview line and links the overview; it never lists
+/// another track's resources.
+#[test]
+fn a_module_without_a_page_borrows_nothing() {
+    expect![[r#"
+
+        ## Module 4: Serving at Scale
+           https://multi.example.net/learn/mlops-engineering/overview
+           Track: **MLOps Engineering**
+           No page of its own yet; the overview says:
+           > Module 4: Serving at Scale (ongoing) - Keep models fast under load
+           Duration:
+             ongoing
+           Focus:
+             Keep models fast under load
+    "#]]
+    .assert_eq(&ask(NONE, "/module 4 track:mlops-engineering"));
+    expect![[r#"
+
+        ## Module 3: Monitoring and Observability
+           https://multi.example.net/learn/mlops-engineering/model-watch
+           Track: **MLOps Engineering**
+           Duration:
+             6-8 weeks
+           Focus:
+             Drift, alerts and dashboards
+           What it covers:
+             • Drift Detection
+             • CI/CD & Alerts
+             • Community
+           Resources:
+             • [Drift in Practice](https://drift.example.com/practice)
+             • [Alerting Handbook](https://alerts.example.com/handbook)
+    "#]]
+    .assert_eq(&ask(NONE, "/module 3 track:mlops-engineering"));
+}
