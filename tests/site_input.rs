@@ -397,3 +397,24 @@ fn routing_follows_docusaurus() {
     );
     assert!(of(&p, Severity::Error).is_empty(), "{:?}", p.check());
 }
+
+/// Item 6: `CURRICULUM_BASE_URL` gets the same check as a URL read from the config.
+#[test]
+fn the_base_url_setting_is_checked_the_same_way() {
+    let try_url = |u: &str| {
+        let u = u.to_string();
+        curriculum_bot::config::Settings::from_vars(move |k| match k {
+            "CURRICULUM_BASE_URL" => Some(u.clone()),
+            _ => None,
+        })
+    };
+    for bad in [
+        "javascript:alert(1)",
+        "https://x.example.org/my docs",
+        "https://",
+    ] {
+        let e = try_url(bad).err().expect(bad);
+        assert_eq!(e.key, "CURRICULUM_BASE_URL", "{bad}");
+    }
+    assert!(try_url("https://x.example.org/docs/").is_ok());
+}
