@@ -291,3 +291,55 @@ fn load_aliases(path: &Path) -> (Aliases, Vec<Diagnostic>) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that keeps growing while it is read: it serves `total` bytes, counting them.
+    struct Growing {
+        served: u64,
+        total: u64,
+    }
+
+    impl Read for Growing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = (buf.len() as u64).min(self.total - self.served) as usize;
+            buf[..n].fill(b'a');
+            self.served += n as u64;
+            Ok(n)
+        }
+    }
+
+    /// Issue 18: the limit holds while reading, whatever the file's size was when it was opened;
+    /// no more than `limit + 1` bytes are ever pulled from it.
+    #[test]
+    fn the_size_limit_holds_for_a_file_that_grows_while_read() {
+        let limit = 4096;
+        let mut f = Growing {
+            served: 0,
+            total: 1000 * limit,
+        };
+        assert!(read_bounded(&mut f, limit).unwrap().is_none());
+        assert_eq!(f.served, limit + 1, "read past the limit");
+        let mut small = Growing {
+            served: 0,
+            total: limit,
+        };
+        assert_eq!(
+            read_bounded(&mut small, limit).unwrap().unwrap().len() as u64,
+            limit
+        );
+    }
+
+    /// `/proc` files report a size of 0 whatever they hold: the limit is enforced on the bytes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_whose_metadata_says_zero_is_still_limited() {
+        let maps = Path::new("/proc/self/maps");
+        assert_eq!(std::fs::metadata(maps).unwrap().len(), 0);
+        let e = read_text(maps, 64, "page").unwrap_err();
+        assert!(e.contains("more than the 64 bytes"), "{e}");
+        assert!(read_text(maps, MAX_SMALL_FILE, "page").is_ok());
+    }
+}

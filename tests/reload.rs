@@ -319,7 +319,7 @@ async fn the_watcher_reloads_once_for_60_files_and_posts_the_diff() {
     .unwrap();
     for n in 1..60 {
         std::fs::write(
-            dir.join(format!("{n:02}-page.md")),
+            dir.join(format!("{n:02}-page-{n}.md")),
             format!("# Page {n}\n\n## Notes\n- a line\n"),
         )
         .unwrap();

@@ -65,7 +65,7 @@ pub(super) fn apply_config(root: &Path, opts: &mut ParseOptions, diags: &mut Vec
         match cfg.docs_url() {
             Ok(url) => opts.base_url = url,
             Err(e) => warn(format!(
-                "the docs URL it gives {e}; links stay relative (set CURRICULUM_BASE_URL)"
+                "the docs URL {e}; links stay relative (set CURRICULUM_BASE_URL)"
             )),
         }
     }

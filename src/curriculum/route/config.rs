@@ -38,7 +38,13 @@ impl SiteConfig {
         } else {
             format!("{url}/{}", parts.join("/"))
         };
-        check_http_url(&full).map(|()| Some(full))
+        match check_http_url(&full) {
+            Ok(()) => Ok(Some(full)),
+            Err(e) => {
+                let shown: String = full.chars().take(100).collect();
+                Err(format!("`{shown}` {e}"))
+            }
+        }
     }
 }
 
