@@ -79,7 +79,7 @@ pub async fn curriculum(
         .as_deref()
         .map(crate::reload::tracks::parse_rename)
     {
-        Some(Err(e)) => return reply::handle::error(reply::message::escape(&e)),
+        Some(Err(e)) => return reply::handle::error(e),
         Some(Ok(pair)) => Some(pair),
         None => None,
     };
@@ -97,8 +97,7 @@ pub async fn curriculum(
     );
     if let Report::Failed(e) = &report {
         return reply::handle::error(format!(
-            "Not reloaded: {}. Still serving the old curriculum.",
-            reply::message::escape(e)
+            "Not reloaded: {e}. Still serving the old curriculum."
         ));
     }
     let text = explain(&report);

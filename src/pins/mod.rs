@@ -41,7 +41,7 @@ pub struct RefreshReport {
     pub forgotten: u64,
     /// Pins already showing the current card.
     pub current: u64,
-    /// Pins another replica holds (it edits them).
+    /// Pins another replica holds (it edits them), or left to a newer catalog's refresh.
     pub skipped: u64,
     /// Edits that failed for now (5xx, transport); the next refresh tries again.
     pub failed: u64,
@@ -193,6 +193,18 @@ pub async fn refresh_pins(
     catalog: &Catalog,
     replica: &str,
 ) -> Result<RefreshReport, StoreError> {
+    refresh_pins_until(store, discord, catalog, replica, &|| false).await
+}
+
+/// [`refresh_pins`] that stops early (leaving the pins it hasn't started for the next refresh,
+/// counted as skipped) once `superseded` says a newer catalog's refresh is waiting.
+pub async fn refresh_pins_until(
+    store: &dyn Store,
+    discord: &dyn Discord,
+    catalog: &Catalog,
+    replica: &str,
+    superseded: &(dyn Fn() -> bool + Sync),
+) -> Result<RefreshReport, StoreError> {
     let mut report = RefreshReport::default();
     let mut after = 0;
     loop {
@@ -219,11 +231,20 @@ pub async fn refresh_pins(
         // A few edits in flight, so REST latency doesn't eat the budget (the client paces).
         let mut edits = Vec::with_capacity(claimed.len());
         for pin in &claimed {
-            edits.push(refresh_one(store, discord, catalog, replica, pin));
+            edits.push(async move {
+                if superseded() {
+                    store.release_pin(pin.id, replica).await?;
+                    return Ok(Outcome::Skipped);
+                }
+                refresh_one(store, discord, catalog, replica, pin).await
+            });
         }
         let mut done = futures_util::stream::iter(edits).buffer_unordered(IN_FLIGHT);
         while let Some(outcome) = done.next().await {
             report.count(outcome?);
+        }
+        if superseded() {
+            break;
         }
     }
     Ok(report)
@@ -236,6 +257,7 @@ enum Outcome {
     Forgotten,
     Current,
     Failed,
+    Skipped,
 }
 
 impl RefreshReport {
@@ -246,6 +268,7 @@ impl RefreshReport {
             Outcome::Forgotten => &mut self.forgotten,
             Outcome::Current => &mut self.current,
             Outcome::Failed => &mut self.failed,
+            Outcome::Skipped => &mut self.skipped,
         };
         *n += 1;
     }

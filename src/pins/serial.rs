@@ -3,9 +3,11 @@
 //! catalog's edits landed last. Each request records its catalog as the newest and queues on one
 //! lock (first come, first served); a request that finds a newer one recorded when its turn comes
 //! steps aside, since that newer one runs after it and re-checks every pin against the newest
-//! catalog, including those an earlier, racing refresh just edited.
+//! catalog, including those an earlier, racing refresh just edited. A running refresh stops
+//! starting edits as soon as a newer request is recorded (the rate limit is better spent on
+//! the newest cards).
 
-use super::{refresh_pins, replica_id, RefreshReport};
+use super::{refresh_pins_until, replica_id, RefreshReport};
 use crate::ports::Discord;
 use crate::reply::Catalog;
 use crate::store::Store;
@@ -44,7 +46,11 @@ impl Refresher {
             let _one = inner.serial.lock().await;
             let (latest, catalog) = lock(&inner.newest).clone();
             let catalog = catalog.filter(|_| latest == number)?;
-            match refresh_pins(&*store, &*discord, &catalog, replica_id()).await {
+            // A newer request stops this one between edits: it re-checks every pin anyway.
+            let newer = || lock(&inner.newest).0 != number;
+            let refreshed =
+                refresh_pins_until(&*store, &*discord, &catalog, replica_id(), &newer).await;
+            match refreshed {
                 Ok(r) => {
                     tracing::info!(?r, "living pins refreshed");
                     Some(r)

@@ -118,28 +118,37 @@ pub async fn rename(
     now: i64,
 ) -> Result<TrackRefs, String> {
     let Some(t) = c.track_by_name(new) else {
-        return Err(format!("there is no track `{new}` to map `{old}` to"));
+        return Err(format!(
+            "there is no track {} to map {} to",
+            code(new),
+            code(old)
+        ));
     };
     if c.track_by_name(old).is_some() {
         return Err(format!(
-            "`{old}` is still a track of the curriculum: nothing to map"
+            "{} is still a track of the curriculum: nothing to map",
+            code(old)
         ));
     }
     let slug = &c.tracks[t].slug;
     store
         .rename_track(old, slug, now)
         .await
-        .map_err(|e| format!("mapping `{old}` to `{slug}` failed: {e}"))
+        .map_err(|e| format!("mapping {} to {} failed: {e}", code(old), code(slug)))
 }
 
 /// `old=new` of a `rename:` option.
 pub fn parse_rename(text: &str) -> Result<(String, String), String> {
-    let (old, new) = text
-        .split_once('=')
-        .ok_or_else(|| format!("`rename` is `old=new` (two track slugs), not `{text}`"))?;
+    let wrong = || {
+        format!(
+            "`rename` is `old=new` (two track slugs), not {}",
+            code(text)
+        )
+    };
+    let (old, new) = text.split_once('=').ok_or_else(wrong)?;
     let (old, new) = (old.trim(), new.trim());
     if old.is_empty() || new.is_empty() {
-        return Err("`rename` is `old=new`: both slugs are needed".into());
+        return Err(wrong());
     }
     Ok((old.to_string(), new.to_string()))
 }
