@@ -165,7 +165,17 @@ impl App {
         };
         let cat = self.catalog();
         let ctx = self.track_context(i).await;
-        let mut out = reply::answer(&cat, i, &cmd, &ctx);
+        let mut out = match cmd {
+            // The picture is drawn off the async threads, within a time budget.
+            Command::Roadmap { .. } => {
+                let (c, i) = (cat.clone(), i.clone());
+                let drawn = crate::drawing::off_runtime(move || reply::answer(&c, &i, &cmd, &ctx));
+                drawn.await.unwrap_or_else(|e| {
+                    reply::handle::error(format!("I couldn't draw the roadmap: {e}. Try again."))
+                })
+            }
+            cmd => reply::answer(&cat, i, &cmd, &ctx),
+        };
         for effect in std::mem::take(&mut out.effects) {
             if let Some(failure) = self.apply(effect).await {
                 return failure;

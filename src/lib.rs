@@ -21,6 +21,7 @@
 //! - [`delivery`]: the delivery loop (claim, reconcile unknown outcomes, send with a nonce, mark);
 //!   above `app` and `reminders`, below `main`.
 //! - [`pins`]: living pins, edited in place after a reload.
+//! - [`drawing`]: pictures drawn on the blocking pool, a few at a time, within a time budget.
 //! - [`reload`]: one reload at a time, diffed and swapped whole; [`watch`]: `CURRICULUM_WATCH`.
 //! - [`store`] storage behind one trait: SQLite (default, single instance) or PostgreSQL.
 
@@ -30,6 +31,7 @@ pub mod config;
 pub mod curriculum;
 pub mod delivery;
 pub mod discord;
+pub mod drawing;
 pub mod load;
 pub mod metrics;
 pub mod moderation;

@@ -219,3 +219,123 @@ fn the_adapter_never_overflows() {
     );
     assert!(f64::from(svg::size(&input).1) <= svg::MAX_HEIGHT.ceil());
 }
+
+/// A Discord that accepts everything (reload and `/roadmap` post nothing through it).
+struct Quiet;
+
+#[async_trait::async_trait]
+impl Discord for Quiet {
+    async fn create_message(
+        &self,
+        _: &str,
+        _: &reply::Message,
+        _: Option<&str>,
+    ) -> Result<String, RestError> {
+        Ok("1".into())
+    }
+    async fn pin(&self, _: &str, _: &str) -> Result<(), RestError> {
+        Ok(())
+    }
+    async fn create_dm(&self, _: &str) -> Result<String, RestError> {
+        Ok("2".into())
+    }
+    async fn messages_after(
+        &self,
+        _: &str,
+        _: u64,
+        _: u8,
+    ) -> Result<Vec<PostedMessage>, RestError> {
+        Ok(Vec::new())
+    }
+    async fn own_user_id(&self) -> Result<String, RestError> {
+        Ok("100000000000000097".into())
+    }
+    async fn edit_message(&self, _: &str, _: &str, _: &reply::Message) -> Result<(), RestError> {
+        Ok(())
+    }
+}
+
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The bot over a one-track folder whose overview is `text`, reloadable from it.
+async fn bot(name: &str, text: &str) -> (App, Scratch) {
+    let dir = std::env::temp_dir().join(format!("roadmap-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let docs = dir.join("hostile-track");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("index.md"), text).unwrap();
+    let settings = Settings::from_vars(|k| match k {
+        "ALIASES_PATH" => Some("/nonexistent/aliases.txt".into()),
+        _ => None,
+    })
+    .unwrap();
+    let (cat, _) = load_catalog(&docs, &settings).unwrap();
+    let url = format!("sqlite://{}/bot.db?mode=rwc", dir.display());
+    let store = curriculum_bot::store::open(&url, &Default::default())
+        .await
+        .unwrap();
+    let app = App::new(cat, Arc::new(Quiet), store).with_source(docs, settings);
+    (app, Scratch(dir))
+}
+
+async fn ask(app: &App, line: &str) -> Response {
+    let defs = reply::registry::definitions(&app.catalog().curriculum);
+    let who = ask::Asker {
+        moderator: true,
+        ..ask::Asker::default()
+    };
+    let i = ask::interaction(line, &defs, &who).unwrap();
+    app.handle(&i).await.response
+}
+
+fn content(r: &Response) -> String {
+    r.message()
+        .and_then(|m| m.content.clone())
+        .unwrap_or_default()
+}
+
+/// `/roadmap` answers with one bounded picture.
+async fn bounded_roadmap(app: &App, name: &str) {
+    let r = ask(app, "/roadmap").await;
+    let files = r.files();
+    assert_eq!(files.len(), 1, "{name}: {r:?}");
+    assert!(files[0].bytes.len() <= png::MAX_PNG_BYTES);
+    let p = decode(&files[0].bytes);
+    assert!(f64::from(p.height()) <= svg::MAX_HEIGHT.ceil(), "{name}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_refuses_a_huge_duration_and_roadmap_stays_bounded() {
+    let good = overview(&["2 weeks", "3 weeks"], &["Week 1: Start"]);
+    for (n, (name, text, line)) in hostile().into_iter().enumerate() {
+        let (app, _dir) = bot(&format!("reload{n}"), &good).await;
+        let before = app.reload.version();
+        let docs = app.source.as_ref().map(|s| s.0.clone()).unwrap();
+        std::fs::write(docs.join("index.md"), &text).unwrap();
+        let reply = content(&ask(&app, "/curriculum reload").await);
+        assert!(
+            reply.contains(&format!("index.md:{line}")),
+            "{name}: {reply}"
+        );
+        assert_eq!(
+            app.reload.version(),
+            before,
+            "{name}: the old curriculum stays"
+        );
+        bounded_roadmap(&app, name).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_curriculum_at_start_up_still_answers_roadmap() {
+    for (n, (name, text, _)) in hostile().into_iter().enumerate() {
+        let (app, _dir) = bot(&format!("start{n}"), &text).await;
+        bounded_roadmap(&app, name).await;
+    }
+}

@@ -197,7 +197,7 @@ pub fn parse_phase_heading(text: &str) -> Option<(Span, String)> {
     let title = title.trim_start_matches([':', ' ']).trim();
     let weeks = if unit_weeks {
         Span {
-            min: month_end_week(span.min - 1) + 1,
+            min: month_end_week(span.min.saturating_sub(1)) + 1,
             max: month_end_week(span.max),
         }
     } else {
@@ -355,6 +355,10 @@ mod tests {
             .assert_debug_eq(&phase_error(weeks, "Weeks 1-4294967295: Forever"));
         let (weeks, _) = parse_phase_heading("Month 99999: Forever").unwrap();
         assert!(phase_error(weeks, "").is_some());
+        check(
+            "Month 0-3: From the start",
+            expect![[r#"phase (Span { min: 1, max: 13 }, "From the start")"#]],
+        );
         let (weeks, _) = parse_phase_heading("Weeks 1-1040: Long").unwrap();
         assert_eq!(phase_error(weeks, ""), None);
     }

@@ -144,10 +144,18 @@ async fn render(card: &PinCard, catalog: &Catalog) -> Message {
         Some(known) => known,
         None => {
             let text = svg.clone();
-            let drawn = tokio::task::spawn_blocking(move || pincard::draw(&text));
-            let drawn = drawn.await.ok().flatten();
-            catalog.pictures.remember(svg, drawn.clone());
-            drawn
+            // Off the async threads within a time budget; a picture not drawn in time is not
+            // remembered as undrawable.
+            match crate::drawing::off_runtime(move || pincard::draw(&text)).await {
+                Ok(drawn) => {
+                    catalog.pictures.remember(svg, drawn.clone());
+                    drawn
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a pinned card's picture was not drawn");
+                    None
+                }
+            }
         }
     };
     card.with_png(png)
