@@ -137,12 +137,28 @@ fn a_second_instance_on_one_sqlite_database_refuses_to_start() {
             .unwrap()
     };
     let mut first = start();
+    // Until the first instance holds the lock (seen by trying to take it here; each try that
+    // wins is released at once).
+    let lock = dir.join("bot.db-lock");
     let t = std::time::Instant::now();
-    while !dir.join("bot.db").exists() && t.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    let held = loop {
+        let taken = std::fs::File::open(&lock).map(|f| f.try_lock());
+        if let Ok(Err(std::fs::TryLockError::WouldBlock)) = taken {
+            break true;
+        }
+        if t.elapsed().as_secs() >= 60 {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(held, "the first instance took the lock");
+    let mut second = start();
+    let t = std::time::Instant::now();
+    while second.try_wait().unwrap().is_none() && t.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let second = start().wait_with_output().unwrap();
+    let _ = second.kill();
+    let second = second.wait_with_output().unwrap();
     let _ = first.kill();
     let _ = first.wait();
     let err = String::from_utf8_lossy(&second.stderr);

@@ -111,17 +111,16 @@ async fn sigkill_mid_fan_out_and_restart_after_the_nonce_window_exactly_once() {
         if after > before && after < SUBSCRIBERS as usize {
             killed_mid_run += 1;
         }
-        // Down for longer than Discord's (the fake's) nonce memory.
+        // Down for longer than Discord's (the fake's) nonce memory: a time condition, not a
+        // synchronisation.
         tokio::time::sleep(NONCE_WINDOW + Duration::from_millis(300)).await;
     }
     let mut last = run(&fake);
     let start = Instant::now();
     fake.wait_total_messages(SUBSCRIBERS as usize, Duration::from_secs(120))
         .await;
-    // Let the last marks land (and anything doubled arrive) before counting.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    last.kill().unwrap();
-    last.wait().unwrap();
+    // Stop the last worker gracefully and wait for it to exit: nothing it sent can arrive later.
+    stop_gracefully(&mut last);
     assert_exactly_once(&fake, FIRST_USER);
     let (reconciled, resent) = harness::reconciled_and_resent(&logs);
     let posts = fake.requests_to("POST /channels/*/messages").len();
@@ -200,7 +199,6 @@ async fn twenty_lost_answers_among_2000_sends_exactly_once() {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
     stop.notify_one();
     worker.await.unwrap();
     let faulted = fake
@@ -236,4 +234,19 @@ async fn twenty_lost_answers_among_2000_sends_exactly_once() {
     app.store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     fake.assert_no_violations();
+}
+
+/// SIGTERM, then waits (at most a minute) for the process to exit; SIGKILL after that.
+fn stop_gracefully(child: &mut std::process::Child) {
+    // SAFETY: `kill` with a pid we spawned and a valid signal number.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.wait();
 }

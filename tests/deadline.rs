@@ -107,7 +107,8 @@ async fn rest_failing_ends_at_the_work_deadline_with_a_clear_message() {
     let took = start.elapsed();
     eprintln!("gateway /remind subscribe with REST down: finished after {took:?}");
     assert_eq!(content(&reply), SLOW);
-    assert!(took < Duration::from_secs(7), "{took:?}");
+    // The 4 s work deadline, not the ~16 s of retries; generous for a loaded machine.
+    assert!(took < Duration::from_secs(12), "{took:?}");
     assert!(fake.dm_messages(member.user).is_empty());
     fake.assert_no_violations();
 }

@@ -90,7 +90,7 @@ async fn autocomplete_answers_within_the_deadline() {
         .await;
     let cb = fake.wait_callback(id, T).await.expect("answered");
     assert_eq!(cb.kind(), 8);
-    assert!(cb.latency < Duration::from_secs(3), "{:?}", cb.latency);
+    // In time: the fake accepts a callback only within Discord's 3 s (else 10062).
     let choices = cb.body["data"]["choices"].as_array().unwrap();
     assert!(choices
         .iter()

@@ -158,14 +158,41 @@ async fn the_loop_wakes_on_notify_and_stops_on_shutdown() {
     let task = tokio::spawn(delivery::run(bot.app.clone(), cfg, async move {
         stopped.notified().await
     }));
-    tokio::time::sleep(Duration::from_millis(300)).await; // idle: asleep for up to an hour
+    // A first reminder goes out and is marked: the loop then goes to sleep for up to an hour.
+    let early = fake.ids().moderator;
+    dm_subscriber(&bot, early, 1).await;
+    bot.app.wake_delivery();
+    let marked = async {
+        while bot
+            .app
+            .store
+            .get_dm(early as i64)
+            .await
+            .unwrap()
+            .unwrap()
+            .week
+            < 2
+        {
+            let dm = fake.dm_channel(early).unwrap_or(0);
+            fake.wait_messages(dm, 1, Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), marked)
+        .await
+        .expect("the first reminder is sent and marked");
     let user = fake.ids().member;
     dm_subscriber(&bot, user, 1).await;
     bot.app.wake_delivery();
-    let woken = std::time::Instant::now();
-    while fake.dm_messages(user).is_empty() && woken.elapsed() < Duration::from_secs(5) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let dm = async {
+        while fake.dm_channel(user).is_none() {
+            fake.wait_messages(0u64, 1, Duration::from_millis(100)).await;
+        }
+        fake.wait_messages(fake.dm_channel(user).unwrap(), 1, Duration::from_secs(30))
+            .await
+    };
+    tokio::time::timeout(Duration::from_secs(30), dm)
+        .await
+        .expect("woken");
     assert_eq!(
         fake.dm_messages(user).len(),
         1,

@@ -78,10 +78,8 @@ async fn idle_sockets_beyond_the_cap_are_closed_and_a_ping_still_gets_through() 
     for _ in 0..12 {
         idle.push(TcpStream::connect(s.addr).await.unwrap());
     }
-    let start = Instant::now();
-    assert_eq!(ping(s.addr, Duration::from_secs(5)).await, Some(200));
-    let took = start.elapsed();
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    // Bounded by the ping's own timeout: idle sockets beyond the cap never hold it for long.
+    assert_eq!(ping(s.addr, LONG / 2).await, Some(200));
     for conn in &mut idle {
         assert_eq!(
             outcome(conn, Duration::from_secs(3)).await.as_deref(),
@@ -116,10 +114,11 @@ async fn a_slow_header_connection_is_dropped() {
         .await
         .unwrap();
     let start = Instant::now();
-    let got = outcome(&mut conn, Duration::from_secs(3)).await;
+    let got = outcome(&mut conn, LONG / 2).await;
     assert!(got.is_some(), "still open after {:?}", start.elapsed());
     assert!(!got.unwrap().starts_with("HTTP/1.1 2"));
-    assert!(start.elapsed() < Duration::from_secs(2));
+    // Dropped by the header timeout, long before the request timeout (LONG).
+    assert!(start.elapsed() < LONG / 2, "{:?}", start.elapsed());
 }
 
 #[tokio::test]
@@ -148,10 +147,11 @@ async fn shutdown_finishes_within_its_deadline_despite_open_connections() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let start = Instant::now();
     s.stop.take().unwrap().send(()).unwrap();
-    let done = tokio::time::timeout(Duration::from_secs(5), &mut s.task).await;
+    let done = tokio::time::timeout(LONG / 2, &mut s.task).await;
     let took = start.elapsed();
     assert!(matches!(done, Ok(Ok(Ok(())))), "{done:?}");
-    assert!(took < Duration::from_millis(1500), "{took:?}");
+    // The shutdown deadline (300 ms), not the connections' timeouts (LONG), ends it.
+    assert!(took < LONG / 4, "{took:?}");
     assert!(outcome(&mut idle, Duration::from_secs(1)).await.is_some());
     assert!(outcome(&mut slow, Duration::from_secs(1)).await.is_some());
 }
@@ -220,7 +220,7 @@ async fn the_binary_exits_within_the_deadline_after_sigterm_with_a_client_holdin
         if let Some(st) = child.try_wait().unwrap() {
             break Some(st);
         }
-        if start.elapsed() > Duration::from_secs(10) {
+        if start.elapsed() > Duration::from_secs(40) {
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -233,7 +233,8 @@ async fn the_binary_exits_within_the_deadline_after_sigterm_with_a_client_holdin
         status.is_some_and(|s| s.success()),
         "{status:?} after {took:?}"
     );
-    assert!(took < Duration::from_secs(4), "{took:?}");
+    // HTTP_SHUTDOWN_SECS (1 s) ends it, not HTTP_TIMEOUT_SECS (60 s).
+    assert!(took < Duration::from_secs(30), "{took:?}");
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Our REST client against the fake Discord: a global 429 pauses every sender (so only the first
 //! request hits it), a route's bucket is never run dry (no 429 storm), per-route 429s and 5xx are
-//! retried, a lost answer is an unknown outcome, and error codes come back typed.
+//! retried, a lost answer is an unknown outcome, a create that can't start before its deadline
+//! gives up unsent, and error codes come back typed.
 
 mod support;
 
 use curriculum_bot::discord::rest::{Rest, RestConfig};
-use curriculum_bot::ports::CANNOT_DM;
+use curriculum_bot::ports::{RestError, CANNOT_DM};
 use curriculum_bot::reply::Message;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -84,6 +85,34 @@ async fn a_create_with_a_nonce_is_never_resent_blindly() {
     rest.send(&channel, &Message::text("retried"), None)
         .await
         .expect("retried");
+    fake.assert_no_violations();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_held_past_its_start_deadline_gives_up_unsent() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let rest = client(&fake, 50);
+    let channel = fake.channel_id().to_string();
+    // A 429 holds the route for 2 s; the create had to start within 1 s.
+    fake.inject("POST /channels/*/messages", Fault::rate_limited(2.0), 1);
+    let start_by = tokio::time::Instant::now() + Duration::from_secs(1);
+    let err = rest
+        .send_before(
+            &channel,
+            &Message::text("late"),
+            Some("n-2"),
+            Some(start_by),
+        )
+        .await
+        .expect_err("too late to start");
+    assert!(matches!(err, RestError::Late), "{err:?}");
+    assert!(!err.outcome_unknown(), "nothing was created");
+    assert_eq!(
+        fake.requests_to("POST /channels/*/messages").len(),
+        1,
+        "the 429 only"
+    );
+    assert_eq!(fake.message_count(fake.channel_id()), 0);
     fake.assert_no_violations();
 }
 

@@ -161,7 +161,7 @@ impl Rest {
                 }
             };
             let on_time = match start_by {
-                Some(t) => tokio::time::timeout_at(t, waits).await.is_ok(),
+                Some(t) => tokio::time::timeout_at(t, waits).await.is_ok() && Instant::now() <= t,
                 None => {
                     waits.await;
                     true
@@ -208,6 +208,10 @@ impl Rest {
                     *self.paused_until.lock().await = Some(Instant::now() + wait);
                 } else {
                     self.buckets.exhaust(&method, path, wait);
+                }
+                if start_by.is_some_and(|t| Instant::now() + wait > t) {
+                    tracing::info!(%path, "held past its deadline by a 429; not sent");
+                    return Err(RestError::Late);
                 }
                 tokio::time::sleep(wait).await;
                 continue;

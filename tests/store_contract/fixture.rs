@@ -16,6 +16,7 @@ use sqlx::Connection;
 /// `TEST_DATABASE_URL`, counting skips (one note per run of this binary says how many).
 #[path = "../support/postgres.rs"]
 mod postgres;
+pub use postgres::skipped_without;
 
 /// The reference instant of the tests; times print relative to it.
 pub const T0: i64 = 1_700_000_000;

@@ -3,6 +3,8 @@
 //! `note: PostgreSQL tests skipped: 14 (TEST_DATABASE_URL is not set)`. Every PostgreSQL test
 //! gets its URL from [`database_url`], so none can skip silently. Also compiled into the
 //! store contract (`tests/store_contract/fixture.rs`), which does not use the fake Discord.
+//! Another missing prerequisite (`flock(1)`) is counted and reported the same way
+//! ([`skipped_without`]).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,15 +16,32 @@ pub fn database_url() -> Option<String> {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
-            if SKIPPED.fetch_add(1, Ordering::SeqCst) == 0 {
-                // libtest captures what a passing test prints, so the note is written at exit.
-                // SAFETY: C's `atexit` is thread-safe and `report` is a plain function that
-                // neither panics nor captures anything.
-                unsafe { atexit(report) };
-            }
+            SKIPPED.fetch_add(1, Ordering::SeqCst);
+            report_at_exit();
             None
         }
     }
+}
+
+/// Other prerequisites a test (or part of one) skipped without, e.g. `flock(1)`: counted and
+/// reported at exit like the PostgreSQL skips.
+static OTHER: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// Counts a skip for want of `what`; the binary reports it as it exits.
+#[allow(dead_code)] // not every test binary that compiles this module uses it
+pub fn skipped_without(what: &'static str) {
+    OTHER.lock().unwrap_or_else(|p| p.into_inner()).push(what);
+    report_at_exit();
+}
+
+fn report_at_exit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // libtest captures what a passing test prints, so the note is written at exit.
+    // SAFETY: C's `atexit` is thread-safe and `report` is a plain function that neither panics
+    // nor captures anything.
+    ONCE.call_once(|| unsafe {
+        atexit(report);
+    });
 }
 
 extern "C" {
@@ -31,10 +50,17 @@ extern "C" {
 
 extern "C" fn report() {
     let skipped = SKIPPED.load(Ordering::SeqCst);
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "note: PostgreSQL tests skipped: {skipped} (TEST_DATABASE_URL is not set)"
-    );
+    let mut err = std::io::stderr().lock();
+    if skipped > 0 {
+        let _ = writeln!(
+            err,
+            "note: PostgreSQL tests skipped: {skipped} (TEST_DATABASE_URL is not set)"
+        );
+    }
+    let other = OTHER.lock().map(|v| v.clone()).unwrap_or_default();
+    for what in &other {
+        let _ = writeln!(err, "note: test part skipped: 1 (no {what})");
+    }
 }
 
 /// A schema of its own on the test database, so tests (and their child processes) never see
