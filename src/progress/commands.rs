@@ -54,8 +54,11 @@ pub async fn handle(ctx: &ProgressCtx<'_>, i: &Interaction, cmd: &Command, now: 
 }
 
 /// The plan week a subscription is in now.
-fn current(s: &Subscription) -> u32 {
-    math::current_week(s.week, s.next_due_at, s.created_at)
+async fn current(store: &dyn Store, s: &Subscription) -> Result<u32, StoreError> {
+    Ok(math::current_week(
+        s.week,
+        store.last_sent_week(s.id).await?,
+    ))
 }
 
 /// The module number the timeline puts `week` in.
@@ -152,7 +155,10 @@ async fn done_button(
         }
         None => None,
     };
-    let week = delivered.unwrap_or_else(|| current(&s));
+    let week = match delivered {
+        Some(w) => w,
+        None => current(ctx.store, &s).await?,
+    };
     let new = record(ctx, &s, user, week, now).await?;
     if new && group {
         if let (Some(channel), Some(message)) = (here, clicked(i)) {
@@ -231,7 +237,7 @@ async fn done_now(ctx: &ProgressCtx<'_>, i: &Interaction, now: i64) -> Result<Ou
     let Some(user) = access::user_of(i) else {
         return Ok(error("I can't tell who you are."));
     };
-    let week = current(&s);
+    let week = current(ctx.store, &s).await?;
     let new = record(ctx, &s, user, week, now).await?;
     Ok(ok(text::checked_in(week, new)))
 }
@@ -245,7 +251,7 @@ async fn me(ctx: &ProgressCtx<'_>, i: &Interaction, now: i64) -> Result<Outcome,
         return Ok(error("I can't tell who you are."));
     };
     let weeks = ctx.store.checkin_weeks(s.id, user).await?;
-    let current = current(&s);
+    let current = current(ctx.store, &s).await?;
     let learner = text::Learner {
         track: s.track.as_deref(),
         pathway: s.pathway.as_deref(),
@@ -284,7 +290,7 @@ async fn group(
     if !(moderator || in_group(i, &s)) {
         return Ok(error(NONE));
     }
-    let current = current(&s);
+    let current = current(ctx.store, &s).await?;
     let first = current.saturating_sub(text::GROUP_WEEKS - 1).max(1);
     let counts = ctx.store.week_checkin_counts(s.id, first, current).await?;
     let this_week = ctx.store.week_checkins(s.id, current).await?;

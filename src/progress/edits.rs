@@ -132,3 +132,6 @@ fn line_edit(base: &Message, users: &[i64]) -> Message {
     }
     .within_limits()
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,15 +3,13 @@
 
 use super::rows::WEEK_SECS;
 
-/// The plan week a subscription is in: the week of the latest reminder sent. `week` is the week
-/// the next reminder is about, so once a reminder has gone out (the next slot is a week or more
-/// after the subscription was made) it is `week - 1`; before the first one, `week` itself.
-pub fn current_week(week: u32, next_due_at: i64, created_at: i64) -> u32 {
-    let sent_one = next_due_at.saturating_sub(WEEK_SECS) >= created_at;
-    if sent_one {
-        week.saturating_sub(1).max(1)
-    } else {
-        week.max(1)
+/// The plan week a subscription is in: the week of the latest reminder sent (`last_sent`) while
+/// the next one (`week`) follows it; before the first reminder, or after the member set another
+/// week or subscribed again, the week the next reminder is about.
+pub fn current_week(week: u32, last_sent: Option<u32>) -> u32 {
+    match last_sent {
+        Some(w) if w.saturating_add(1) == week => w.max(1),
+        _ => week.max(1),
     }
 }
 
@@ -62,11 +60,11 @@ mod tests {
 
     #[test]
     fn current_week_is_the_last_reminder_sent() {
-        // Made at T, first slot two days later: nothing sent yet, the start week.
-        assert_eq!(current_week(5, T + 2 * 86_400, T), 5);
-        // The first reminder went out (week 5), the next is about week 6.
-        assert_eq!(current_week(6, T + 9 * 86_400, T), 5);
-        assert_eq!(current_week(1, T + 3 * WEEK_SECS, T), 1, "never below 1");
+        assert_eq!(current_week(5, None), 5, "nothing sent yet: the start week");
+        assert_eq!(current_week(6, Some(5)), 5, "week 5 went out, 6 is next");
+        assert_eq!(current_week(9, Some(5)), 9, "the member set week 9 since");
+        assert_eq!(current_week(3, Some(7)), 3, "subscribed again at week 3");
+        assert_eq!(current_week(0, None), 1, "never below 1");
     }
 
     #[test]

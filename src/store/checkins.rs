@@ -90,6 +90,9 @@ pub(crate) const MEMBERS: &str =
     "SELECT COUNT(DISTINCT user_id) FROM checkins WHERE subscription_id = $1";
 /// Served by `checkins_by_user`.
 pub(crate) const FORGET: &str = "DELETE FROM checkins WHERE user_id = $1";
+/// Served by the deliveries' primary key.
+pub(crate) const LAST_SENT_WEEK: &str = "SELECT week FROM deliveries WHERE subscription_id = $1 \
+     AND status = 'sent' ORDER BY due_at DESC LIMIT 1";
 pub(crate) const RECORD_UNSUBSCRIBE: &str = "INSERT INTO unsubscribes (guild_id, kind, track, \
      week, at) VALUES ($1, $2, $3, $4, $5)";
 
@@ -172,16 +175,21 @@ macro_rules! impl_checkins {
                 Ok(q.execute(&self.write).await?.rows_affected())
             }
 
+            async fn last_sent_week_in(&self, sub: i64) -> R<Option<u32>> {
+                let w: Option<i32> = sqlx::query_scalar(checkins::LAST_SENT_WEEK)
+                    .bind(sub)
+                    .fetch_optional(&self.read)
+                    .await?;
+                Ok(w.map(|w| checkins::week(w.into())))
+            }
+
             async fn record_unsubscribe_in(&self, s: &Subscription, now: i64) -> R<()> {
+                let last = self.last_sent_week_in(s.id).await?;
                 sqlx::query(checkins::RECORD_UNSUBSCRIBE)
                     .bind(s.guild_id.unwrap_or(0))
                     .bind(checkins::kind(s))
                     .bind(s.track.as_deref())
-                    .bind(week_i32(crate::progress::math::current_week(
-                        s.week,
-                        s.next_due_at,
-                        s.created_at,
-                    ))?)
+                    .bind(week_i32(crate::progress::math::current_week(s.week, last))?)
                     .bind(now)
                     .execute(&self.write)
                     .await?;

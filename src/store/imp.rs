@@ -61,6 +61,9 @@ macro_rules! impl_store {
             async fn forget_checkins(&self, user: i64) -> R<u64> {
                 self.forget_checkins_in(user).await
             }
+            async fn last_sent_week(&self, sub: i64) -> R<Option<u32>> {
+                self.last_sent_week_in(sub).await
+            }
             async fn record_unsubscribe(&self, s: &Subscription, now: i64) -> R<()> {
                 self.record_unsubscribe_in(s, now).await
             }

@@ -283,7 +283,10 @@ pub trait Store: Send + Sync {
     async fn checkin_members(&self, subscription_id: i64) -> Result<u64>;
     /// Deletes every check-in of `user_id`; returns how many there were.
     async fn forget_checkins(&self, user_id: i64) -> Result<u64>;
-    /// Counts an unsubscribe (track, kind, plan week) for `/report`'s "where learners stop".
+    /// The plan week of the latest reminder sent for `subscription_id`.
+    async fn last_sent_week(&self, subscription_id: i64) -> Result<Option<u32>>;
+    /// Counts an unsubscribe (track, kind, plan week) for `/report`'s "where learners stop";
+    /// call it before deleting the subscription (its deliveries say the week it stopped at).
     async fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
     /// What `/report` shows about progress in `guild` (with direct-message subscriptions).
     async fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<ProgressRows>;

@@ -102,6 +102,7 @@ through! {
     fn week_checkin_counts(&self, subscription_id: i64, first: u32, last: u32) -> Result<Vec<(u32, u64)>>;
     fn checkin_members(&self, subscription_id: i64) -> Result<u64>;
     fn forget_checkins(&self, user_id: i64) -> Result<u64>;
+    fn last_sent_week(&self, subscription_id: i64) -> Result<Option<u32>>;
     fn record_unsubscribe(&self, s: &Subscription, now: i64) -> Result<()>;
     fn progress_rows(&self, guild: Option<i64>, now: i64) -> Result<crate::store::ProgressRows>;
     fn track_refs(&self) -> Result<Vec<crate::store::TrackRefs>>;

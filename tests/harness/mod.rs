@@ -96,15 +96,7 @@ pub async fn start_catalog(
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
-    let rest = Arc::new(
-        Rest::new(&RestConfig {
-            base_url: fake.base_url().to_string(),
-            token: fake.token().to_string(),
-            global_per_second: 45,
-            max_attempts: 6,
-        })
-        .expect("rest client"),
-    );
+    let rest = rest_client(fake);
     let dir = std::env::temp_dir().join(format!(
         "cb-e2e-{}-{}",
         std::process::id(),
@@ -117,6 +109,32 @@ pub async fn start_catalog(
     let store = curriculum_bot::store::open(&url, &Default::default())
         .await
         .expect("store");
+    start_on(fake, guild, shards, deadlines, catalog, store, rest)
+}
+
+/// The bot's REST client, on the fake.
+pub fn rest_client(fake: &FakeDiscord) -> Arc<Rest> {
+    Arc::new(
+        Rest::new(&RestConfig {
+            base_url: fake.base_url().to_string(),
+            token: fake.token().to_string(),
+            global_per_second: 45,
+            max_attempts: 6,
+        })
+        .expect("rest client"),
+    )
+}
+
+/// Starts the bot on `store` (e.g. the database of a bot that was stopped: a restart).
+pub fn start_on(
+    fake: &FakeDiscord,
+    guild: Option<u64>,
+    shards: Option<(u32, u32, u32)>,
+    deadlines: curriculum_bot::discord::deadline::Deadlines,
+    catalog: curriculum_bot::reply::Catalog,
+    store: Arc<dyn curriculum_bot::store::Store>,
+    rest: Arc<Rest>,
+) -> Bot {
     let app = Arc::new(App::new(catalog, rest.clone(), store));
     let cfg = GatewayConfig {
         token: fake.token().to_string(),

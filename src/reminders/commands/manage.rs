@@ -222,10 +222,10 @@ async fn unsubscribe(
     s: &Subscription,
     now: i64,
 ) -> Result<Outcome, StoreError> {
-    if ctx.store.unsubscribe(s.id).await? {
-        if let Err(e) = ctx.store.record_unsubscribe(s, now).await {
-            tracing::warn!(error = %e, "could not count an unsubscribe");
-        }
+    // Counted first: the deliveries go with the subscription and tell the week it stopped at.
+    if let Err(e) = ctx.store.record_unsubscribe(s, now).await {
+        tracing::warn!(error = %e, "could not count an unsubscribe");
     }
+    ctx.store.unsubscribe(s.id).await?;
     Ok(crate::progress::commands::unsubscribed(s))
 }

@@ -105,6 +105,21 @@ impl FakeDiscord {
         }
     }
 
+    /// Waits until message `id` (as it is now, edits included) satisfies `ready`; returns it.
+    pub async fn wait_message_where(
+        &self,
+        id: u64,
+        timeout: Duration,
+        ready: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        self.shared
+            .wait_for(timeout, |s| {
+                let m = s.messages.get(&id)?;
+                ready(&m.value).then(|| m.value.clone())
+            })
+            .await
+    }
+
     /// Waits until `channel` has at least `n` created messages; returns them.
     pub async fn wait_messages(
         &self,

@@ -65,6 +65,9 @@ pub struct Ids {
     pub moderator_role: u64,
     /// `Study Group`: a mentionable role with no extra permissions.
     pub study_role: u64,
+    /// Two learners holding the Study Group role.
+    pub alice: u64,
+    pub carol: u64,
 }
 
 impl Ids {
@@ -80,6 +83,8 @@ impl Ids {
             study: BASE + 302,
             moderator_role: BASE + 401,
             study_role: BASE + 402,
+            alice: BASE + 204,
+            carol: BASE + 205,
         }
     }
 }
@@ -175,6 +180,8 @@ impl World {
                 user(ids.owner, "club-owner", vec![]),
                 user(ids.member, "learner", vec![]),
                 user(ids.moderator, "moderator", vec![ids.moderator_role]),
+                user(ids.alice, "alice", vec![ids.study_role]),
+                user(ids.carol, "carol", vec![ids.study_role]),
             ],
         };
         let mut guilds = vec![main];
