@@ -57,7 +57,7 @@ fn lookups() {
     check(
         "/resource k8s",
         expect![[r#"
-            Resources for “k8s” — 2 matches
+            Resources for “k8s” — 5 matches
 
             ## Kubernetes for ML Workloads
                https://kubernetes.io/docs/concepts/workloads/
@@ -68,45 +68,77 @@ fn lookups() {
                https://github.com/kubeflow/examples
                ML on Kubernetes
                *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+
+            ## Helm Documentation
+               https://helm.sh/docs/
+               Kubernetes package manager
+               *Essential Tools and Technologies › Container and Orchestration Platforms*
+
+            ## Kubeflow Documentation
+               https://www.kubeflow.org/docs/
+               ML workflows on Kubernetes
+               *Professional Development Resources › MLOps Tools and Platforms*
+
+            ## Kubeflow Community
+               https://www.kubeflow.org/docs/about/community/
+               K8s ML community
+               *Community and Professional Networks › MLOps Communities and Events*
         "#]],
     );
     check(
         "/resource production ml systems",
         expect![[r#"
-        Resources for “production ml systems” — 2 matches
+            Resources for “production ml systems” — 11 matches, page 1 of 3
 
-        ## Production ML Systems
-           https://developers.google.com/machine-learning/guides/rules-of-ml
-           Google's ML engineering rules
-           *Success Metrics and Career Progression › Technical Competency Milestones*
-           — Also listed: Production ML Systems (Getting Started Action Plan)
+            ## Production ML Systems
+               https://github.com/eugeneyan/applied-ml
+               Real-world ML applications
+               *Getting Started Action Plan › Month 2-3: Advanced Implementation*
+               — Also listed: Production ML Systems (Success Metrics and Career Progression)
 
-        ## Production ML Systems
-           https://github.com/eugeneyan/applied-ml
-           Real-world ML applications
-           *Getting Started Action Plan › Month 2-3: Advanced Implementation*
-           — Also listed: Production ML Systems (Success Metrics and Career Progression)
-    "#]],
+            ## Production ML Systems
+               https://developers.google.com/machine-learning/guides/rules-of-ml
+               Google's ML engineering rules
+               *Success Metrics and Career Progression › Technical Competency Milestones*
+               — Also listed: Production ML Systems (Getting Started Action Plan)
+
+            ## Full Stack Deep Learning
+               https://fullstackdeeplearning.com/
+               Production ML systems
+               *Learning Path Structure › Personalized Learning Pathways*
+
+            ## ML at Scale - Uber
+               https://eng.uber.com/michelangelo-machine-learning-platform/
+               Production ML platform
+               *Industry Applications and Use Cases › MLOps in Different Industries*
+
+            ## Azure Machine Learning Documentation
+               https://docs.microsoft.com/en-us/azure/machine-learning/
+               Azure ML services
+               *Professional Development Resources › Cloud ML Platforms*
+
+            (Previous) [Next]
+        "#]],
     );
     check(
         "/search kubeflw",
         expect![[r#"
 
-        ## Search: kubeflw
-           [Kubeflow Documentation](https://www.kubeflow.org/docs/) · resource · *Professional Development Resources › MLOps Tools and Platforms*
-           [Kubeflow Community](https://www.kubeflow.org/docs/about/community/) · resource · *Community and Professional Networks › MLOps Communities and Events*
-           **Kubeflow for ML workflows on Kubernetes** · item · *Professional Development Resources › MLOps Tools and Platforms*
-    "#]],
+            ## Search: kubeflw
+               [Kubeflow Documentation](https://www.kubeflow.org/docs/) · resource · *Professional Development Resources › MLOps Tools and Platforms*
+               [Kubeflow Community](https://www.kubeflow.org/docs/about/community/) · resource · *Community and Professional Networks › MLOps Communities and Events*
+               [Kubeflow for ML workflows on Kubernetes](https://chasingcloudcareers.com/docs/mlops-engineering/getting-started#professional-development-resources) · item · *Getting Started with MLOps Engineering › Professional Development Resources › MLOps Tools and Platforms*
+        "#]],
     );
     check(
         "/search dokcer",
         expect![[r#"
 
-        ## Search: dokcer
-           [Docker for ML](https://docs.docker.com/get-started/) · resource · *Essential Tools and Technologies › Container and Orchestration Platforms*
-           [Docker ML Tutorial](https://docs.docker.com/language/python/) · resource · *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
-           **Docker for ML model containerization** · item · *Essential Tools and Technologies › Container and Orchestration Platforms*
-    "#]],
+            ## Search: dokcer
+               [Docker for ML](https://docs.docker.com/get-started/) · resource · *Essential Tools and Technologies › Container and Orchestration Platforms*
+               [Docker ML Tutorial](https://docs.docker.com/language/python/) · resource · *Getting Started Action Plan › Weeks 2-4: Core Skills Development*
+               [Docker for ML model containerization](https://chasingcloudcareers.com/docs/mlops-engineering/getting-started#essential-tools-and-technologies) · item · *Getting Started with MLOps Engineering › Essential Tools and Technologies › Container and Orchestration Platforms*
+        "#]],
     );
     check(
         "/search zzqqxv",

@@ -4,6 +4,7 @@
 //! [`Curriculum`]. A [`Hit`] points back at its doc by position.
 
 mod abbrev;
+mod bullets;
 pub mod aliases;
 pub mod anchor;
 pub mod index;
@@ -67,9 +68,10 @@ pub struct Doc {
     pub tracks: Vec<usize>,
     /// Other titles it is listed under (a merged resource), matched almost like the title.
     pub alt_titles: Vec<String>,
-    /// The enclosing topic heading(s) and the bullets beside it, matched below the title.
+    /// The enclosing topic heading, the bullets beside it that describe it and the section
+    /// title, matched below the title.
     pub heading: String,
-    /// Where it sits: section, page, module and track names, matched least.
+    /// Where it sits (section, page, module and track names), matched least.
     pub context: String,
 }
 
@@ -99,12 +101,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             .as_deref()
             .map(|u| anchor::with_anchor(u, &anchors[section]))
     };
-    let mut topic_items: Vec<Vec<usize>> = vec![Vec::new(); c.topics.len()];
-    for (i, it) in c.items.iter().enumerate() {
-        if let Some(t) = it.topic {
-            topic_items[t].push(i);
-        }
-    }
+    let bullets = bullets::Bullets::new(c);
     let mut docs = Vec::new();
     let mut link_titles = std::collections::HashSet::new();
     for (i, r) in c.resources.iter().enumerate() {
@@ -123,7 +120,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             }
             if let Some(t) = p.topic {
                 push_text(&mut heading, &c.topics[t].title);
-                for &it in topic_items[t].iter().take(MAX_SIBLING_ITEMS) {
+                for it in bullets.of_link(t, &p.title) {
                     push_text(&mut heading, &c.items[it].text);
                 }
                 // A title many links share ("Official Documentation") is only read with its
@@ -207,7 +204,7 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
     }
     for (i, t) in c.topics.iter().enumerate() {
         let mut body = String::new();
-        for &it in topic_items[i].iter().take(MAX_SIBLING_ITEMS) {
+        for it in bullets.of_topic(i) {
             push_text(&mut body, &c.items[it].text);
         }
         docs.push(Doc {
@@ -261,9 +258,6 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
     }
     docs
 }
-
-/// Bullets beside a link that describe it, at most.
-const MAX_SIBLING_ITEMS: usize = 4;
 
 fn push_text(out: &mut String, s: &str) {
     if s.is_empty() {

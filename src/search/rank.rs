@@ -12,7 +12,7 @@ use super::Kind;
 
 /// Field weights: the title first, other titles almost as much, the topic heading above the
 /// description, the place (section, page, module, track) least.
-const WEIGHT: [f32; FIELDS] = [3.0, 2.5, 1.0, 1.2, 0.5];
+const WEIGHT: [f32; FIELDS] = [3.0, 2.5, 1.0, 1.2, 0.25];
 /// Length normalisation per field (0 = none).
 const B: [f32; FIELDS] = [0.5, 0.5, 0.75, 0.5, 0.3];
 const K1: f32 = 1.2;
