@@ -395,6 +395,12 @@ fn routing_follows_docusaurus() {
             .all(|l| !l.contains("hidden") && !l.contains("quiet")),
         "{links:?}"
     );
+    let secret = c
+        .pages
+        .iter()
+        .position(|p| p.path.ends_with("secret.md"))
+        .unwrap();
+    assert!(c.tracks.iter().all(|t| !t.pages.contains(&secret)));
     assert!(of(&p, Severity::Error).is_empty(), "{:?}", p.check());
 }
 
