@@ -134,7 +134,9 @@ pub fn parse(pages: &[SourcePage], opts: &ParseOptions) -> Parsed {
         let src = &pages[i];
         let fm = &layout.front[i];
         let page = out.curriculum.pages.len();
+        // An unlisted page is in no track's or the site's list (Docusaurus: not in the sidebar).
         match track {
+            _ if fm.unlisted => {}
             Some(t) => out.curriculum.tracks[t].pages.push(page),
             None => out.curriculum.site_pages.push(page),
         }
