@@ -416,3 +416,48 @@ async fn only_the_admin_guilds_may_reload() {
     let done = text(&bot.ask("/curriculum validate").await);
     assert!(done.starts_with("Checked ("), "{done}");
 }
+
+/// Regression: `/pin list` with 40 pins was cut mid-line at 2,000 characters; now it is paged
+/// with `pin|list|N` buttons, every pin on a page, whole.
+#[tokio::test]
+async fn pin_list_of_40_pins_is_paged() {
+    let bot = bot("pinlist").await;
+    let slug = bot.app.catalog().curriculum.tracks[0].slug.clone();
+    for n in 0..40 {
+        let pin = curriculum_bot::store::NewPin {
+            guild_id: 100000000000000002,
+            channel_id: 100000000000000003,
+            message_id: 200000000000000000 + n,
+            track: &slug,
+            module: 1,
+            hash: "abc",
+        };
+        bot.app.store.record_pin(&pin, 1).await.unwrap();
+    }
+    let first = bot.ask("/pin list").await;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut page = first;
+    let mut clicks = 0;
+    loop {
+        let shown = text(&page);
+        assert!(shown.chars().count() <= 2000);
+        assert!(shown.starts_with("**Living pins** (40) — page "), "{shown}");
+        for l in shown.lines().skip(1) {
+            assert!(
+                l.starts_with("• Module 1 (") && l.ends_with("after the next reload"),
+                "{l}"
+            );
+            seen.insert(l.to_string());
+        }
+        let buttons = &page.message().unwrap().components[0].components;
+        let next = &buttons[1];
+        if next.disabled == Some(true) {
+            break;
+        }
+        page = bot.click(next.custom_id.as_deref().unwrap()).await;
+        assert!(matches!(page, Response::Update(_)));
+        clicks += 1;
+    }
+    assert_eq!(seen.len(), 40, "every pin listed once");
+    assert!(clicks >= 2);
+}
