@@ -135,6 +135,10 @@ impl App {
             Command::PinList => {
                 return crate::pins::list::list(&*self.store, &self.catalog(), i).await
             }
+            Command::Button { custom_id } if custom_id.starts_with("pin|list|") => {
+                let cat = self.catalog();
+                return crate::pins::list::button(&*self.store, &cat, i, custom_id).await;
+            }
             Command::Remind { .. } => {
                 let out = self.remind(i, &cmd).await;
                 return self.with_notices(i, out).await;

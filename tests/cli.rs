@@ -248,3 +248,16 @@ fn serve_refuses_an_unusable_curriculum_at_start_up() {
         "{err}"
     );
 }
+
+/// Issue 15 §4: `/curriculum validate|reload` work offline in `ask --moderator`, name their
+/// warnings and say "no changes" once.
+#[test]
+fn ask_moderator_validates_and_reloads_offline() {
+    for line in ["/curriculum validate", "/curriculum reload"] {
+        let o = bot(&["ask", "--moderator", line]);
+        let s = stdout(&o);
+        assert_eq!(o.status.code(), Some(0), "{s}");
+        assert_eq!(s.matches("no changes").count(), 1, "{s}");
+        assert!(s.contains("Warnings:\n• `data/curriculum/"), "{s}");
+    }
+}

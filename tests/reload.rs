@@ -79,6 +79,11 @@ struct Bot {
 }
 
 async fn bot(name: &str) -> Bot {
+    bot_with(name, &[]).await
+}
+
+/// [`bot`] with extra settings.
+async fn bot_with(name: &str, vars: &[(&str, &str)]) -> Bot {
     let dir = std::env::temp_dir().join(format!("reload-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(
@@ -89,7 +94,10 @@ async fn bot(name: &str) -> Bot {
     let docs = dir.join("docs");
     let settings = Settings::from_vars(|k| match k {
         "ALIASES_PATH" => Some("/nonexistent/aliases.txt".into()),
-        _ => None,
+        _ => vars
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| v.to_string()),
     })
     .unwrap();
     let (cat, _) = load_catalog(&docs, &settings).unwrap();
@@ -109,21 +117,22 @@ async fn bot(name: &str) -> Bot {
 
 impl Bot {
     async fn ask(&self, line: &str) -> Response {
+        self.ask_as(MODERATOR, line).await
+    }
+
+    async fn ask_as(&self, user: &str, line: &str) -> Response {
         let defs = reply::registry::definitions(&self.app.catalog().curriculum);
-        let who = ask::Asker {
-            moderator: true,
-            ..ask::Asker::default()
-        };
-        let i = ask::interaction(line, &defs, &who).unwrap();
+        let i = ask::interaction(line, &defs, &moderator(user)).unwrap();
         self.app.handle(&i).await.response
     }
 
     async fn click(&self, custom_id: &str) -> Response {
+        self.click_as(MODERATOR, custom_id).await
+    }
+
+    async fn click_as(&self, user: &str, custom_id: &str) -> Response {
         let defs = reply::registry::definitions(&self.app.catalog().curriculum);
-        let who = ask::Asker {
-            moderator: true,
-            ..ask::Asker::default()
-        };
+        let who = moderator(user);
         let mut v = serde_json::to_value(ask::interaction("/help", &defs, &who).unwrap()).unwrap();
         v["type"] = 3.into();
         v["data"] = serde_json::json!({ "custom_id": custom_id, "component_type": 2 });
@@ -136,6 +145,17 @@ impl Bot {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains(from));
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+/// The moderator `ask` plays by default.
+const MODERATOR: &str = "100000000000000001";
+
+fn moderator(user: &str) -> ask::Asker {
+    ask::Asker {
+        moderator: true,
+        user_id: user.into(),
+        ..ask::Asker::default()
     }
 }
 
@@ -348,4 +368,96 @@ async fn the_watcher_reloads_once_for_60_files_and_posts_the_diff() {
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert_eq!(posts[0].0, "123");
     assert!(posts[0].1.contains("pulled: new track"), "{}", posts[0].1);
+}
+
+/// Regression: the diff behind the paging buttons was one global "last diff": another
+/// moderator's validation replaced it under the first one's buttons.
+#[tokio::test]
+async fn each_moderator_pages_their_own_diff() {
+    let bot = bot("per-user").await;
+    for t in 0..20 {
+        let d = bot.docs.join(format!("{:02}-extra-{t}", 10 + t));
+        std::fs::create_dir_all(&d).unwrap();
+        let overview = format!("# Extra {t}\n\n## Modules\n- Module 1: Start (1 week) - Go\n");
+        std::fs::write(d.join("overview.md"), overview).unwrap();
+    }
+    let first = bot.ask("/curriculum reload").await;
+    assert!(text(&first).contains("(page 1 of 2)"), "{}", text(&first));
+    let other = "100000000000000009";
+    let theirs = text(&bot.ask_as(other, "/curriculum validate").await);
+    // "no changes" said once, not again under the headline.
+    assert_eq!(
+        theirs.to_lowercase().matches("no changes").count(),
+        1,
+        "{theirs}"
+    );
+    let mine = text(&bot.click("cur|page|1").await);
+    assert!(mine.contains("(page 2 of 2)"), "{mine}");
+    assert_eq!(
+        text(&bot.click_as(other, "cur|page|1").await),
+        "No changes."
+    );
+}
+
+/// The curriculum is shared by every server the bot is in: only `CURRICULUM_ADMIN_GUILDS`
+/// (default `DISCORD_GUILD_ID`) may reload or validate it.
+#[tokio::test]
+async fn only_the_admin_guilds_may_reload() {
+    let bot = bot_with("admin", &[("DISCORD_GUILD_ID", "100000000000000077")]).await;
+    let refused = text(&bot.ask("/curriculum reload").await);
+    assert!(refused.contains("CURRICULUM_ADMIN_GUILDS"), "{refused}");
+    assert_eq!(bot.app.metrics.reloads("reloaded"), 0);
+    // `ask` plays in guild …002: listed, it may.
+    let listed = [(
+        "CURRICULUM_ADMIN_GUILDS",
+        "100000000000000077,100000000000000002",
+    )];
+    let bot = bot_with("admin-listed", &listed).await;
+    let done = text(&bot.ask("/curriculum validate").await);
+    assert!(done.starts_with("Checked ("), "{done}");
+}
+
+/// Regression: `/pin list` with 40 pins was cut mid-line at 2,000 characters; now it is paged
+/// with `pin|list|N` buttons, every pin on a page, whole.
+#[tokio::test]
+async fn pin_list_of_40_pins_is_paged() {
+    let bot = bot("pinlist").await;
+    let slug = bot.app.catalog().curriculum.tracks[0].slug.clone();
+    for n in 0..40 {
+        let pin = curriculum_bot::store::NewPin {
+            guild_id: 100000000000000002,
+            channel_id: 100000000000000003,
+            message_id: 200000000000000000 + n,
+            track: &slug,
+            module: 1,
+            hash: "abc",
+        };
+        bot.app.store.record_pin(&pin, 1).await.unwrap();
+    }
+    let first = bot.ask("/pin list").await;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut page = first;
+    let mut clicks = 0;
+    loop {
+        let shown = text(&page);
+        assert!(shown.chars().count() <= 2000);
+        assert!(shown.starts_with("**Living pins** (40) — page "), "{shown}");
+        for l in shown.lines().skip(1) {
+            assert!(
+                l.starts_with("• Module 1 (") && l.ends_with("after the next reload"),
+                "{l}"
+            );
+            seen.insert(l.to_string());
+        }
+        let buttons = &page.message().unwrap().components[0].components;
+        let next = &buttons[1];
+        if next.disabled == Some(true) {
+            break;
+        }
+        page = bot.click(next.custom_id.as_deref().unwrap()).await;
+        assert!(matches!(page, Response::Update(_)));
+        clicks += 1;
+    }
+    assert_eq!(seen.len(), 40, "every pin listed once");
+    assert!(clicks >= 2);
 }
