@@ -10,7 +10,7 @@ use curriculum_bot::config::Settings;
 use curriculum_bot::curriculum::{parse, ParseOptions, Severity, SourcePage};
 use curriculum_bot::load::load_catalog;
 use curriculum_bot::ports::{Discord, PostedMessage, RestError};
-use curriculum_bot::reply::{self, ask, roadmap as reply_roadmap, Catalog, Response};
+use curriculum_bot::reply::{self, ask, pincard, roadmap as reply_roadmap, Catalog, Response};
 use curriculum_bot::roadmap::{from_track, png, svg, Bar, RoadmapInput};
 use curriculum_bot::search::Aliases;
 use resvg::tiny_skia::Pixmap;
@@ -89,6 +89,11 @@ fn check_names_the_line_and_the_picture_is_bounded() {
         );
         let cat = Catalog::new(parsed, &Aliases::default());
         assert!(cat.errors > 0, "{name}");
+        // A living pin of this track (redrawn at every start-up) gets a bounded picture too.
+        let slug = cat.curriculum.tracks[0].slug.clone();
+        let card = pincard::pin_card(&cat, &slug, 1).expect("module 1's card");
+        let drawn = pincard::draw(card.svg.as_deref().expect("a picture")).expect("drawn");
+        assert!(drawn.len() <= png::MAX_PNG_BYTES, "{name}");
         let out = reply_roadmap::answer(&cat, 0, Some(u32::MAX));
         let files = out.response.files();
         assert_eq!(files.len(), 1, "{name}: a picture");

@@ -199,3 +199,29 @@ fn svg_label_layout() {
         <text x="24.0" y="210.8" font-size="11" fill="#1f2933" clip-path="url(#c10)">UnbreakableUnbreakableUnbreakableUnbreak…</text>
         <text x="603.2" y="211.2" font-size="12" fill="#ffffff" clip-path="url(#c11)">weeks 14–40</text>"##]].assert_eq(&labels(&layout));
 }
+
+#[test]
+fn many_short_phases_all_show_with_their_labels() {
+    // Ten one-week phases with long names: more lanes than fit if every label stood whole beside
+    // its bar, so lanes follow the bars and labels take the room between neighbours.
+    let phases: Vec<Bar> = (1..=10)
+        .map(|w| bar(&format!("Week {w}: Hands-on practice and review"), w, w))
+        .collect();
+    let layout = input(vec![bar("1. Everything", 1, 40)], phases);
+    let text = svg::build(&layout);
+    assert!(!text.contains("not shown"), "every phase drawn");
+    let shown = texts(&text);
+    for w in 1..=10 {
+        let head = format!("Week {w}");
+        assert!(
+            shown.iter().any(|s| s.starts_with(&head)),
+            "{head}: {shown:#?}"
+        );
+    }
+    let (_, h) = svg::size(&layout);
+    assert!(f64::from(h) <= svg::MAX_HEIGHT);
+    if let Some(dir) = std::env::var_os("ROADMAP_PNG_DIR").map(std::path::PathBuf::from) {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("short-phases.png"), png::png(&text).unwrap()).unwrap();
+    }
+}

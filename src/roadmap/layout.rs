@@ -1,7 +1,8 @@
 //! PURE. Where everything of a roadmap goes: rows, phase lanes, week ticks, and each bar's label
 //! inside its bar or, when it doesn't fit there, beside it (lanes leave room for it). Bounded
-//! whatever the input: at most [`MAX_ROWS`] rows, [`MAX_LANES`] lanes and [`MAX_TICKS`] ticks,
-//! so the picture's size has a ceiling ([`MAX_HEIGHT`]); week arithmetic never wraps.
+//! whatever the input: at most [`MAX_ROWS`] rows, [`MAX_LANES`] lanes of [`MAX_PHASES`] phases
+//! and [`MAX_TICKS`] ticks, so the picture's size has a ceiling ([`MAX_HEIGHT`]); week
+//! arithmetic never wraps.
 
 use super::font::width;
 use super::text::{fit_box, Fitted, Style};
@@ -22,6 +23,8 @@ pub const GAP: f64 = 10.0;
 pub const MAX_ROWS: usize = 40;
 /// Lanes of plan phases, at most; phases that find no room are counted, not drawn.
 pub const MAX_LANES: usize = 6;
+/// Plan phases looked at, at most; the rest are counted as not shown.
+pub const MAX_PHASES: usize = 60;
 /// Week ticks, at most.
 pub const MAX_TICKS: u64 = 24;
 /// The tallest picture there can be.
@@ -108,26 +111,66 @@ pub fn bar_x(weeks: u32, b: &Bar) -> (f64, f64) {
     (x0, x1)
 }
 
-const PHASE_INSIDE: Style<'static> = Style {
-    sizes: &[12.0, 11.0],
-    max_lines: 2,
-};
-const PHASE_BESIDE: Style<'static> = Style {
-    sizes: &[12.0, 11.0, 10.0],
-    max_lines: 1,
-};
+/// A phase's label inside its bar, and beside it.
+const PHASE_STYLES: (Style<'static>, Style<'static>) = (
+    Style {
+        sizes: &[12.0, 11.0],
+        max_lines: 2,
+    },
+    Style {
+        sizes: &[12.0, 11.0, 10.0],
+        max_lines: 2,
+    },
+);
 
 /// Phases in lanes: each goes in the first lane where it and its label (inside, else beside
-/// its bar) clear the lane's previous phase.
+/// its bar) clear the lane's previous phase. When that takes more than [`MAX_LANES`] lanes, the
+/// room kept for a label beside its bar shrinks ([`BESIDE_ROOM`]) and each label gets the room
+/// its lane leaves it (cut only then).
 fn place_phases(phases: &[Bar], weeks: u32) -> (Vec<PhaseAt>, usize, usize) {
+    let whole = lanes(phases, weeks, f64::INFINITY);
+    if whole.2 == 0 {
+        return whole;
+    }
+    let mut tries = BESIDE_ROOM.iter().map(|&cap| lanes(phases, weeks, cap));
+    let (mut out, count, hidden) = match tries.find(|t| t.2 == 0) {
+        Some(fits) => fits,
+        None => lanes(phases, weeks, 0.0),
+    };
+    // Each phase's neighbours in its lane (a lane's phases come in order of their start).
+    let mut left = vec![TIMELINE_X0; out.len()];
+    let mut right = vec![TIMELINE_X1; out.len()];
+    let mut last: Vec<Option<usize>> = vec![None; count];
+    for i in 0..out.len() {
+        if let Some(j) = last[out[i].lane].replace(i) {
+            left[i] = out[j].x.1;
+            right[j] = out[i].x.0;
+        }
+    }
+    for (i, p) in out.iter_mut().enumerate() {
+        let label = &phases[p.index].label;
+        p.label = place(label, p.x, LANE_H - 4.0, PHASE_STYLES, (left[i], right[i]));
+    }
+    (out, count, hidden)
+}
+
+/// The room kept beside a bar for its label when whole labels take too many lanes, in turn.
+const BESIDE_ROOM: [f64; 4] = [160.0, 100.0, 60.0, 0.0];
+
+/// Greedy lanes for the first [`MAX_PHASES`] phases, by their bars and their labels, of which
+/// at most `cap` pixels beside the bar count; returns the phases placed, the lanes used and how
+/// many phases found no room.
+fn lanes(phases: &[Bar], weeks: u32, cap: f64) -> (Vec<PhaseAt>, usize, usize) {
     let mut ends: Vec<f64> = Vec::new();
     let mut out = Vec::new();
-    let mut hidden = 0;
-    for (index, p) in phases.iter().enumerate() {
+    let mut hidden = phases.len().saturating_sub(MAX_PHASES);
+    for (index, p) in phases.iter().enumerate().take(MAX_PHASES) {
         let x = bar_x(weeks, p);
-        let label = place(&p.label, x, LANE_H - 4.0, PHASE_INSIDE, PHASE_BESIDE);
+        let room = (TIMELINE_X0, TIMELINE_X1);
+        let label = place(&p.label, x, LANE_H - 4.0, PHASE_STYLES, room);
         let (from, to) = label.as_ref().map_or(x, |l| {
-            (x.0.min(l.x - 1.0), x.1.max(l.x + l.text.width() + 1.0))
+            let (l0, l1) = (l.x - 1.0, l.x + l.text.width() + 1.0);
+            (x.0.min(l0.max(x.0 - cap)), x.1.max(l1.min(x.1 + cap)))
         });
         let lane = match ends.iter().position(|e| *e + BESIDE <= from) {
             Some(i) => i,
@@ -151,14 +194,27 @@ fn place_phases(phases: &[Bar], weeks: u32) -> (Vec<PhaseAt>, usize, usize) {
     (out, ends.len(), hidden)
 }
 
-/// Where the label of the bar `x` goes (boxes `h` high, centred on the bar): inside when it fits
-/// there whole, else beside it on the right, else on the left, within the timeline; when it fits
-/// nowhere whole, cut in the widest of those places.
-pub fn place(label: &str, x: (f64, f64), h: f64, inside: Style, beside: Style) -> Option<Placed> {
-    let (x0, x1) = x;
+/// Where the label of the bar `x` goes (boxes `h` high, centred on the bar; `styles` inside and
+/// beside): inside when it fits there whole, else beside it on the right, else on the left,
+/// within `room` (the timeline, or the gap between the bar's neighbours); when it fits nowhere
+/// whole, cut in the widest of those places.
+pub fn place(
+    label: &str,
+    x: (f64, f64),
+    h: f64,
+    styles: (Style, Style),
+    room: (f64, f64),
+) -> Option<Placed> {
+    let ((x0, x1), (inside, beside)) = (x, styles);
+    // A gap before a neighbour; none at the timeline's ends.
+    let gap = |edge: f64, end: f64| if edge == end { 0.0 } else { BESIDE };
+    let (room0, room1) = (
+        room.0 + gap(room.0, TIMELINE_X0),
+        room.1 - gap(room.1, TIMELINE_X1),
+    );
     let inner = (x0 + BESIDE, (x1 - x0 - 2.0 * BESIDE).max(0.0));
-    let right = (x1 + BESIDE, (TIMELINE_X1 - x1 - BESIDE).max(0.0));
-    let left_w = (x0 - BESIDE - TIMELINE_X0).max(0.0);
+    let right = (x1 + BESIDE, (room1 - x1 - BESIDE).max(0.0));
+    let left_w = (x0 - BESIDE - room0).max(0.0);
     let whole = |bx: (f64, f64), style| fit_box(label, bx.1, h, style).filter(|f| !f.cut);
     if let Some(text) = whole(inner, inside) {
         return Some(placed(inner, text, true));
@@ -166,14 +222,14 @@ pub fn place(label: &str, x: (f64, f64), h: f64, inside: Style, beside: Style) -
     if let Some(text) = whole(right, beside) {
         return Some(placed(right, text, false));
     }
-    if let Some(text) = whole((TIMELINE_X0, left_w), beside) {
+    if let Some(text) = whole((room0, left_w), beside) {
         let w = text.width();
         return Some(placed((x0 - BESIDE - w, w), text, false));
     }
     let (bx, style, is_inside) = match inner.1 >= right.1.max(left_w) {
         true => (inner, inside, true),
         false if right.1 >= left_w => (right, beside, false),
-        false => ((TIMELINE_X0, left_w), beside, false),
+        false => ((room0, left_w), beside, false),
     };
     fit_box(label, bx.1, h, style).map(|text| placed(bx, text, is_inside))
 }

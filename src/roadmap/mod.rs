@@ -1,8 +1,10 @@
 //! PURE. A track's roadmap picture: modules as bars over weeks (open-ended ones fade out), the
 //! plan phases above them, week ticks and, for a subscriber, a marker at their current week.
 //! [`svg`] builds the SVG text from a small [`RoadmapInput`] (decoupled from the curriculum
-//! model); [`from_track`] is the one adapter from a track of the site; [`png`] rasterises
-//! the SVG with resvg and the bundled font (CPU only, no I/O).
+//! model), placed by [`layout`] (bounded rows, lanes and ticks) with labels fitted by [`text`]
+//! and measured by [`font`] (the bundled font's cmap and advances); [`from_track`] is the one
+//! adapter from a track of the site; [`png`] rasterises the SVG with resvg and the bundled font
+//! (CPU only, no I/O).
 
 pub mod font;
 pub mod layout;

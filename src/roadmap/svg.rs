@@ -309,7 +309,8 @@ fn row(c: &mut Canvas, weeks: u32, m: &Bar, y: f64, colour: usize) {
         None => (base.to_string(), format!("from week {}", m.start_week)),
     };
     c.bar((x0, x1), y, ROW_H - 8.0, 5, &fill);
-    if let Some(p) = place(&note, (x0, x1), ROW_H - 8.0, NOTE_INSIDE, NOTE_BESIDE) {
+    let (styles, room) = ((NOTE_INSIDE, NOTE_BESIDE), (TIMELINE_X0, TIMELINE_X1));
+    if let Some(p) = place(&note, (x0, x1), ROW_H - 8.0, styles, room) {
         c.placed(&p, y, ROW_H - 8.0, "#ffffff", MUTED);
     }
 }
