@@ -113,10 +113,13 @@ fn main() {
             Some(o.rate_at_fake >= 0.95 * f64::from(o.pace)),
         );
         rep.summary(
-            &format!("reminder fan-out, {label}: 429s / requests per reminder"),
-            "none beyond the first / 1",
-            format!("{} / {:.3}", o.r429, o.requests_per_reminder),
-            Some(o.r429 <= 1 && o.requests_per_reminder <= 1.0 + 1e-9),
+            &format!("reminder fan-out, {label}: 429s (global) / requests per reminder"),
+            "0 (0) / 1",
+            format!(
+                "{} ({}) / {:.3}",
+                o.r429, o.global_429, o.requests_per_reminder
+            ),
+            Some(o.r429 == 0 && o.global_429 == 0 && o.requests_per_reminder <= 1.0 + 1e-9),
         );
     }
     rep.line(format!(

@@ -55,6 +55,11 @@ for b in "${benches[@]}"; do
   fi
 done
 total=$(( $(date +%s) - start ))
+# Benchmarks that print their own summary rows: a missed target fails the run too.
+if grep -h 'not met' "$out"/*.md "$out"/*.log; then
+  echo "bench.sh: a benchmark missed its target (above)" >&2
+  exit 1
+fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)

@@ -185,7 +185,8 @@ async fn the_loop_wakes_on_notify_and_stops_on_shutdown() {
     bot.app.wake_delivery();
     let dm = async {
         while fake.dm_channel(user).is_none() {
-            fake.wait_messages(0u64, 1, Duration::from_millis(100)).await;
+            fake.wait_messages(0u64, 1, Duration::from_millis(100))
+                .await;
         }
         fake.wait_messages(fake.dm_channel(user).unwrap(), 1, Duration::from_secs(30))
             .await

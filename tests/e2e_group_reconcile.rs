@@ -63,8 +63,8 @@ async fn due_group(fake: &FakeDiscord, bot: &harness::Bot) -> curriculum_bot::st
         .unwrap()
 }
 
-/// The bot's messages in `channel` that ping `role`.
-fn role_pings(fake: &FakeDiscord, channel: u64, role: u64) -> usize {
+/// The ids of the bot's messages in `channel` that ping `role`.
+fn role_pinging(fake: &FakeDiscord, channel: u64, role: u64) -> Vec<String> {
     let bot = fake.bot_user_id().to_string();
     fake.messages(channel)
         .iter()
@@ -74,7 +74,12 @@ fn role_pings(fake: &FakeDiscord, channel: u64, role: u64) -> usize {
                 .as_array()
                 .is_some_and(|r| r.contains(&Value::from(role.to_string())))
         })
-        .count()
+        .filter_map(|m| m["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn role_pings(fake: &FakeDiscord, channel: u64, role: u64) -> usize {
+    role_pinging(fake, channel, role).len()
 }
 
 /// Members' chatter and look-alikes: another bot's and a member's message with the reminder's
@@ -136,6 +141,17 @@ async fn a_lost_answer_in_a_busy_channel_is_one_reminder_and_one_ping() {
         .unwrap()
         .unwrap();
     assert_eq!(d.week, s.week + 1, "marked sent, the week advanced");
+    let key = curriculum_bot::store::DeliveryKey {
+        subscription_id: s.id,
+        due_at: s.next_due_at,
+    };
+    let marked = bot.app.store.delivery(key).await.unwrap().unwrap();
+    let real = role_pinging(&fake, ids.study, ids.study_role);
+    assert_eq!(
+        marked.message_id.map(|m| m.to_string()).as_slice(),
+        real.as_slice(),
+        "marked with the reminder's own id, not a look-alike's"
+    );
     fake.assert_no_violations();
 }
 

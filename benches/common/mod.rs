@@ -85,6 +85,19 @@ impl Report {
         std::fs::write(dir.join(format!("{}.summary.md", self.name)), rows)
             .expect("write the summary rows");
         eprintln!("wrote {}/{}.md", dir.display(), self.name);
+        // A missed target fails the benchmark (and so `scripts/bench.sh`), after its figures are
+        // written for a look.
+        let missed: Vec<&String> = self
+            .summary
+            .iter()
+            .filter(|r| r.contains("not met"))
+            .collect();
+        if !missed.is_empty() {
+            for r in &missed {
+                eprintln!("target not met: {r}");
+            }
+            std::process::exit(1);
+        }
     }
 }
 
