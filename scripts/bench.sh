@@ -17,7 +17,7 @@ export BENCH_OUT="$out"
 # The PostgreSQL half of the store benchmark (trust auth on the development machine).
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
-all=(search store handle load endpoint fanout rss check site reload roadmap pins checkins)
+all=(search devset store handle load endpoint fanout rss check site reload roadmap pins checkins)
 if [ $# -gt 0 ]; then benches=("$@"); else benches=("${all[@]}"); fi
 
 quick=${BENCH_QUICK:-}

@@ -95,6 +95,10 @@ fn autocomplete_answers_within_limits() {
             panic!("{r:?}")
         };
         assert!(choices.len() <= 25);
+        // Never two identical choices (issue 15).
+        let names: std::collections::HashSet<String> =
+            choices.iter().map(|c| c.name.to_lowercase()).collect();
+        assert_eq!(names.len(), choices.len(), "{choices:?}");
         for c in &choices {
             assert!(
                 (1..=100).contains(&c.name.chars().count())

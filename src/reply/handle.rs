@@ -286,10 +286,12 @@ fn complete(cat: &Catalog, t: Option<usize>, command: &str, option: &str, typed:
             .collect(),
         _ => Vec::new(),
     };
+    // Never two choices that submit or read the same.
     let mut seen = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::new();
     let choices = choices
         .into_iter()
-        .filter(|ch| seen.insert(ch.value.clone()))
+        .filter(|ch| seen.insert(ch.value.clone()) && names.insert(ch.name.to_lowercase()))
         .take(CHOICES_MAX)
         .collect();
     Response::Autocomplete { choices }

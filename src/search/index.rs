@@ -1,11 +1,12 @@
 //! PURE. [`SearchIndex`]: ranked, typo-tolerant queries, autocomplete and "did you mean" over a
 //! list of [`Doc`]s. See [`super::score`] for how a doc is scored.
 
+use super::query::{self, Stages};
 use super::rank::{self, Facts};
 use super::score::{self, DocFacts, KindMask, Mode, MAX_TERMS};
 use super::text::{is_stop_word, tokens, typo_budget};
 use super::vocab::{Field, Vocab, VocabBuilder, FIELDS};
-use super::{abbrev, query, Aliases, Doc, Hit, Kind};
+use super::{abbrev, Aliases, Doc, Hit, Kind};
 
 /// Only this many chars of a query are read: a 6000-char paste costs no more than a sentence.
 const MAX_QUERY_CHARS: usize = 256;
@@ -30,6 +31,7 @@ pub struct SearchIndex {
     avg_len: [f32; FIELDS],
     /// Abbreviations the site defines itself (`search::abbrev`).
     mined: Aliases,
+    stages: Stages,
 }
 
 impl SearchIndex {
@@ -85,7 +87,15 @@ impl SearchIndex {
             field_len,
             avg_len,
             mined,
+            stages: Stages::default(),
         }
+    }
+
+    /// The index with some ranking stages off, to measure what each adds.
+    #[doc(hidden)]
+    pub fn with_stages(mut self, stages: Stages) -> SearchIndex {
+        self.stages = stages;
+        self
     }
 
     pub fn docs(&self) -> &[Doc] {
@@ -135,16 +145,25 @@ impl SearchIndex {
             return Vec::new();
         }
         let allowed = kind_mask(kinds.unwrap_or(&[]));
+        let f = self.stages.fields;
         let facts = Facts {
+            fields: [true, f, true, f, f],
             len: &self.field_len,
             avg: self.avg_len,
             kinds: &self.kinds,
         };
         let mut scored: Vec<(u32, f32)> = Vec::new();
-        for reading in query::readings(&self.vocab, &words, &[&self.aliases, &self.mined]) {
+        let empty = Aliases::default();
+        let mined = if self.stages.mined {
+            &self.mined
+        } else {
+            &empty
+        };
+        let stages = self.stages;
+        for reading in query::readings(&self.vocab, &words, &[&self.aliases, mined], stages) {
             let terms: Vec<rank::Term> = reading
                 .iter()
-                .map(|w| query::term(&self.vocab, w))
+                .map(|w| query::term(&self.vocab, w, stages))
                 .collect();
             let n = terms.len() as f32;
             scored.extend(

@@ -4,9 +4,9 @@
 //! [`Curriculum`]. A [`Hit`] points back at its doc by position.
 
 mod abbrev;
-mod bullets;
 pub mod aliases;
 pub mod anchor;
+mod bullets;
 pub mod index;
 mod query;
 mod rank;
@@ -19,6 +19,7 @@ mod vocab;
 
 pub use aliases::Aliases;
 pub use index::SearchIndex;
+pub use query::Stages;
 
 use crate::curriculum::Curriculum;
 use serde::Serialize;
@@ -153,7 +154,10 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             .link
             .and_then(|r| c.resources[r].link.url().map(str::to_owned))
             .or_else(|| m.page.and_then(|p| c.pages[p].url.clone()));
-        let mut context = c.tracks.get(m.track).map_or(String::new(), |t| t.label.clone());
+        let mut context = c
+            .tracks
+            .get(m.track)
+            .map_or(String::new(), |t| t.label.clone());
         if let Some(p) = m.page {
             push_text(&mut context, &c.pages[p].title);
             for &s in &m.sections {
@@ -252,7 +256,9 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
             target: i,
             tracks: in_track(c, it.section),
             alt_titles: Vec::new(),
-            heading: it.topic.map_or(String::new(), |t| c.topics[t].title.clone()),
+            heading: it
+                .topic
+                .map_or(String::new(), |t| c.topics[t].title.clone()),
             context: place_words(c, it.section, false),
         });
     }

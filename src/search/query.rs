@@ -9,6 +9,32 @@ use super::text::{is_function_word, is_stop_word, typo_budget};
 use super::vocab::Vocab;
 use super::Aliases;
 
+/// Stages of the ranking that can be switched off, to measure what each adds (the devset
+/// benchmark); all on in the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stages {
+    /// Other titles, headings and place as fields (else the title and body only).
+    pub fields: bool,
+    pub stem: bool,
+    pub compounds: bool,
+    /// Abbreviations mined from the site.
+    pub mined: bool,
+    /// Prefixes and typos only for rare or absent words (else for every word).
+    pub bounded_fuzz: bool,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Stages {
+            fields: true,
+            stem: true,
+            compounds: true,
+            mined: true,
+            bounded_fuzz: true,
+        }
+    }
+}
+
 /// Readings of one query scored, at most.
 const MAX_READINGS: usize = 5;
 /// Caps that keep one query's work bounded.
@@ -49,7 +75,12 @@ pub fn content_words(words: &[String]) -> Vec<String> {
 }
 
 /// The readings of `words` (all of the query's words), the query as typed first.
-pub fn readings(vocab: &Vocab, words: &[String], aliases: &[&Aliases]) -> Vec<Vec<String>> {
+pub fn readings(
+    vocab: &Vocab,
+    words: &[String],
+    aliases: &[&Aliases],
+    stages: Stages,
+) -> Vec<Vec<String>> {
     let base = content_words(words);
     let mut out = vec![base.clone()];
     for a in aliases {
@@ -57,7 +88,7 @@ pub fn readings(vocab: &Vocab, words: &[String], aliases: &[&Aliases]) -> Vec<Ve
             out.push(content_words(&x));
         }
     }
-    if let Some(x) = compounds(vocab, words) {
+    if let Some(x) = compounds(vocab, words).filter(|_| stages.compounds) {
         out.push(content_words(&x));
     }
     let mut seen: Vec<Vec<String>> = Vec::new();
@@ -139,7 +170,7 @@ fn split(vocab: &Vocab, w: &str) -> Option<Vec<String>> {
 }
 
 /// The indexed words `w` matches, with their quality.
-pub fn term(vocab: &Vocab, w: &str) -> Term {
+pub fn term(vocab: &Vocab, w: &str, stages: Stages) -> Term {
     let mut alts: Vec<(u32, f32)> = Vec::new();
     let add = |alts: &mut Vec<(u32, f32)>, id: u32, q: f32| {
         if !alts.iter().any(|a| a.0 == id) {
@@ -149,7 +180,7 @@ pub fn term(vocab: &Vocab, w: &str) -> Term {
     if let Some(id) = vocab.find(w) {
         add(&mut alts, id, 1.0);
     }
-    for &id in vocab.same_stem(w) {
+    for &id in vocab.same_stem(w).iter().filter(|_| stages.stem) {
         add(&mut alts, id, SAME_STEM);
     }
     // `net+` -> network+, `sec+` -> security+: a symbol word matches longer ones with it.
@@ -158,7 +189,10 @@ pub fn term(vocab: &Vocab, w: &str) -> Term {
         if !base.is_empty() {
             for id in vocab.prefix_range(base) {
                 let cand = vocab.word(id);
-                if cand.ends_with(sym) && cand != w && !cand[base.len()..cand.len() - 1].contains(['+', '#']) {
+                if cand.ends_with(sym)
+                    && cand != w
+                    && !cand[base.len()..cand.len() - 1].contains(['+', '#'])
+                {
                     add(&mut alts, id, SYMBOL);
                 }
             }
@@ -166,7 +200,7 @@ pub fn term(vocab: &Vocab, w: &str) -> Term {
         return Term { alts };
     }
     let known: u32 = alts.iter().map(|a| vocab.df(a.0)).sum();
-    if known >= RARE_DF {
+    if known >= RARE_DF && stages.bounded_fuzz {
         return Term { alts };
     }
     let len = w.chars().count();

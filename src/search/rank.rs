@@ -25,6 +25,8 @@ pub struct Term {
 
 /// Per-doc facts: the number of words of each field, and the kinds.
 pub struct Facts<'a> {
+    /// Fields read (all but the title and body can be switched off to measure them).
+    pub fields: [bool; FIELDS],
     pub len: &'a [[u16; FIELDS]],
     pub avg: [f32; FIELDS],
     pub kinds: &'a [Kind],
@@ -98,6 +100,9 @@ fn run(
                     continue;
                 }
                 let f = p.field() as usize;
+                if !facts.fields[f] {
+                    continue;
+                }
                 let slot = &mut s.fq[d];
                 if slot.iter().all(|&x| x == 0.0) {
                     s.cur.push(d as u32);

@@ -193,7 +193,8 @@ mod tests {
             .iter()
             .map(|w| stem(w).into_owned())
             .collect();
-        expect![[r#"["monitor", "model", "engin", "az", "c++", "doc"]"#]].assert_eq(&format!("{st:?}"));
+        expect![[r#"["monitor", "model", "engin", "az", "c++", "doc"]"#]]
+            .assert_eq(&format!("{st:?}"));
     }
 
     #[test]

@@ -150,7 +150,9 @@ impl Vocab {
 
     /// Every word with the stem of `word` (the word itself included when indexed).
     pub fn same_stem(&self, word: &str) -> &[u32] {
-        self.stems.get(stem(word).as_ref()).map_or(&[], Vec::as_slice)
+        self.stems
+            .get(stem(word).as_ref())
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn find(&self, word: &str) -> Option<u32> {

@@ -49,6 +49,18 @@ pub fn site() -> (Curriculum, SearchIndex) {
     (c, idx)
 }
 
+/// Panics unless every acceptable URL of the dev set is a URL the site has (a page or a doc),
+/// so no query is graded against something that cannot be found.
+pub fn assert_urls_on_site(c: &Curriculum, idx: &SearchIndex, rows: &[Row]) {
+    let mut known: HashSet<String> = idx.docs().iter().filter_map(|d| d.url.clone()).collect();
+    known.extend(c.pages.iter().filter_map(|p| p.url.clone()));
+    for r in rows {
+        for u in &r.urls {
+            assert!(known.contains(u), "{:?}: {u} is not on the site", r.query);
+        }
+    }
+}
+
 /// Which ranking answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ranking {
@@ -59,10 +71,24 @@ pub enum Ranking {
 
 /// The top 3 URLs a member sees for `row`: the ranking's hits, the asked track's first, one
 /// per URL.
-pub fn top3(c: &Curriculum, idx: &SearchIndex, plain: &PlainBm25, how: Ranking, row: &Row) -> Vec<String> {
+pub fn top3(
+    c: &Curriculum,
+    idx: &SearchIndex,
+    plain: &PlainBm25,
+    how: Ranking,
+    row: &Row,
+) -> Vec<String> {
     let hits: Vec<usize> = match how {
-        Ranking::Bm25f => idx.query(&row.query, None, ASK).into_iter().map(|h| h.doc).collect(),
-        Ranking::Old => idx.query_legacy(&row.query, None, ASK).into_iter().map(|h| h.doc).collect(),
+        Ranking::Bm25f => idx
+            .query(&row.query, None, ASK)
+            .into_iter()
+            .map(|h| h.doc)
+            .collect(),
+        Ranking::Old => idx
+            .query_legacy(&row.query, None, ASK)
+            .into_iter()
+            .map(|h| h.doc)
+            .collect(),
         Ranking::PlainBm25 => plain.query(&row.query, ASK),
     };
     let docs = idx.docs();
@@ -88,7 +114,13 @@ pub fn good(row: &Row, got: &[String]) -> bool {
 }
 
 /// Top-3 hits per cause (and `all`): (good, total).
-pub fn score(c: &Curriculum, idx: &SearchIndex, plain: &PlainBm25, how: Ranking, rows: &[Row]) -> BTreeMap<String, (usize, usize)> {
+pub fn score(
+    c: &Curriculum,
+    idx: &SearchIndex,
+    plain: &PlainBm25,
+    how: Ranking,
+    rows: &[Row],
+) -> BTreeMap<String, (usize, usize)> {
     let mut out: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for r in rows {
         let ok = good(r, &top3(c, idx, plain, how, r));
