@@ -14,6 +14,8 @@ mod opening;
 mod pins;
 #[path = "store_contract/races.rs"]
 mod races;
+#[path = "store_contract/track_refs.rs"]
+mod track_refs;
 #[path = "store_contract/tracks.rs"]
 mod tracks;
 #[path = "store_contract/versions.rs"]
@@ -28,6 +30,7 @@ use fixture::*;
 use migration::*;
 use pins::*;
 use races::*;
+use track_refs::*;
 use tracks::*;
 use versions::*;
 
@@ -74,6 +77,7 @@ contract!(
     living_pins,
     pin_claims_are_leased,
     pin_claims_are_exclusive,
+    missing_tracks,
 );
 
 fn check(actual: String, expect: Expect) {
