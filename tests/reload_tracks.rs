@@ -391,3 +391,32 @@ async fn two_quick_reloads_leave_all_12_pins_current() {
     assert_eq!(pictures.len(), 1, "every card carries the newest timeline");
     w.fake.assert_no_violations();
 }
+
+/// Regression: a week-40 learner of a renamed track was sent another track's reminder (or
+/// "Congratulations on finishing the path!"). A replica that hasn't paused it yet (a `deliver`
+/// worker, a send racing the reload) pauses it at the send instead: nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_due_reminder_of_a_missing_track_is_paused_not_sent() {
+    let (w, _) = tracked_world().await;
+    let app = shared(&w);
+    rename_track_folder(&w, TRACK, "mlops");
+    app.replace_catalog(load(&w.data));
+    let s = dm(&w).await;
+    assert!(s.paused_reason.is_none(), "nobody paused it yet");
+    let dms = || w.fake.dm_messages(100000000000000005_u64).len();
+    let before = dms();
+    let cfg = curriculum_bot::delivery::DeliveryConfig {
+        clock: curriculum_bot::delivery::Clock::starting_at(s.next_due_at + 60),
+        ..Default::default()
+    };
+    let claimed = curriculum_bot::delivery::tick(&app, &cfg).await.unwrap();
+    assert_eq!(claimed, 1);
+    assert_eq!(dms(), before, "nothing sent");
+    let s = dm(&w).await;
+    assert_eq!((s.track.as_deref(), s.week), (Some(TRACK), 40));
+    assert!(s.paused_by_system);
+    assert!(s.paused_reason.as_deref().unwrap().contains(TRACK));
+    let told = run(&app, "/help", &member(&w)).await;
+    assert!(told.contains("not in the curriculum right now"), "{told}");
+    assert!(!told.contains("Congratulations"), "{told}");
+}

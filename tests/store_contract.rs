@@ -16,6 +16,8 @@ mod opening;
 mod pins;
 #[path = "store_contract/races.rs"]
 mod races;
+#[path = "store_contract/track_refs.rs"]
+mod track_refs;
 #[path = "store_contract/tracks.rs"]
 mod tracks;
 #[path = "store_contract/versions.rs"]
@@ -31,6 +33,7 @@ use fixture::*;
 use migration::*;
 use pins::*;
 use races::*;
+use track_refs::*;
 use tracks::*;
 use versions::*;
 
@@ -82,6 +85,7 @@ contract!(
     forgetting_checkins,
     progress_report_rows,
     checkins_migration_keeps_everything,
+    missing_tracks,
 );
 
 fn check(actual: String, expect: Expect) {
