@@ -160,7 +160,9 @@ impl SearchIndex {
             &empty
         };
         let stages = self.stages;
-        for reading in query::readings(&self.vocab, &words, &[&self.aliases, mined], stages) {
+        let readings = query::readings(&self.vocab, &words, &[&self.aliases, mined], stages);
+        let several = readings.len() > 1;
+        for reading in readings {
             let terms: Vec<rank::Term> = reading
                 .iter()
                 .map(|w| query::term(&self.vocab, w, stages))
@@ -172,8 +174,10 @@ impl SearchIndex {
                     .map(|(d, s, m)| (d, s * (0.6 + 0.4 * f32::from(m) / n))),
             );
         }
-        scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        scored.dedup_by_key(|s| s.0);
+        if several {
+            scored.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            scored.dedup_by_key(|s| s.0);
+        }
         let qnorm = words.join(" ");
         scored.retain(|&(d, _)| keep(&self.docs[d as usize]));
         for (d, s) in &mut scored {

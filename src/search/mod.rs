@@ -131,7 +131,14 @@ pub fn docs_from(c: &Curriculum) -> Vec<Doc> {
                 }
             }
             push_text(&mut heading, &c.sections[p.section].title);
-            push_text(&mut context, &place_words(c, p.section, false));
+            // The section title is read as a heading already.
+            let page = &c.pages[c.sections[p.section].page];
+            if page.module.is_none() {
+                push_text(&mut context, &page.title);
+            }
+            if let Some(t) = page.track {
+                push_text(&mut context, &c.tracks[t].label);
+            }
         }
         if let Some(d) = r.link.domain() {
             push_text(&mut body, d);

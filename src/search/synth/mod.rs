@@ -157,7 +157,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<Doc> {
             title,
             body,
             heading: section.clone(),
-            context: format!("{section} Module {}", 1 + i % 12),
+            context: format!("Module {}", 1 + i % 12),
             section,
             url,
             target: i,
