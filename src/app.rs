@@ -323,7 +323,20 @@ impl App {
                     .store
                     .set_member_track(guild, user, &track, unix_now())
                     .await;
-                saved.err().map(|e| store_failed(&e))
+                if let Err(e) = saved {
+                    return Some(store_failed(&e));
+                }
+                // The member's DM reminders follow their track.
+                let moved = match self.store.get_dm(user).await {
+                    Ok(Some(sub)) if sub.track.as_deref() != Some(track.as_str()) => self
+                        .store
+                        .set_subscription_track(sub.id, &track, unix_now())
+                        .await
+                        .map(|_| ()),
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(e),
+                };
+                moved.err().map(|e| store_failed(&e))
             }
             Effect::SetChannelTrack {
                 guild,

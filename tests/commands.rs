@@ -4,7 +4,7 @@
 
 mod commands_kit;
 
-use commands_kit::{app, ask_line, run};
+use commands_kit::{app, ask_line, catalog, run};
 use curriculum_bot::reply::interaction::{Interaction, InteractionData};
 use curriculum_bot::reply::{render, Response};
 use expect_test::{expect, Expect};
@@ -269,7 +269,9 @@ fn paging_buttons_carry_their_state() {
     let m = r.message().unwrap();
     assert_eq!(m.embeds.len(), 5);
     let next = m.components[0].components[1].custom_id.clone().unwrap();
-    assert_eq!(next, "res|1|ml");
+    // The page and the track the command answered from travel with the query.
+    let slug = &catalog().curriculum.tracks[0].slug;
+    assert_eq!(next, format!("res|1|{slug}|ml"));
     let click = Interaction {
         kind: 3,
         data: Some(InteractionData {

@@ -148,3 +148,61 @@ fn a_module_without_a_page_borrows_nothing() {
     "#]]
     .assert_eq(&ask(NONE, "/module 3 track:mlops-engineering"));
 }
+
+/// One URL listed in three tracks under three titles: each track sees its own listing (title,
+/// description, place), the others under "also in".
+#[test]
+fn a_shared_resource_shows_the_asked_tracks_listing() {
+    expect![[r#"
+        Resources for “tracking runs” — 1 match
+
+        ## Tracking Runs in CI
+           https://tracking.example.com/guide
+           Record pipeline runs next to deployments
+           *DevOps › Module 3 › Deployments › Rollouts* — also in: MLOps Engineering › Action Plan; MLOps Engineering › Module 1 › Tracking Runs; Data Science › Module 2 › Feature Engineering
+    "#]].assert_eq(&ask(member("devops"), "/resource tracking runs"));
+    expect![[r#"
+        Resources for “tracking runs” — 1 match
+
+        ## Tracking Your Experiments
+           https://tracking.example.com/guide
+           Compare models side by side
+           *Data Science › Module 2 › Feature Engineering › Features* — also in: MLOps Engineering › Action Plan; MLOps Engineering › Module 1 › Tracking Runs; DevOps › Module 3 › Deployments
+    "#]].assert_eq(&ask(
+        NONE,
+        "/resource tracking runs track:data-science",
+    ));
+}
+
+/// `track:` takes a unique prefix or a label; a track without modules or plan links its page
+/// and is refused for reminders; `start_week` past the track is refused with its length.
+#[test]
+fn tracks_by_prefix_and_tracks_without_a_path() {
+    expect![[r#"
+
+        ## Data Science — Action Plan
+           Weeks 1-4: Statistics First:
+             • Work through one statistics course
+           Weeks 5-12: First Models:
+             • Fit three models to one dataset
+    "#]]
+    .assert_eq(&ask(NONE, "/plan track:data"));
+    expect![[r#"
+        [failed] (only you can see this)
+        AI Research has no action plan. See its page: https://multi.example.net/learn/ai-research
+    "#]]
+    .assert_eq(&ask(NONE, "/plan track:ai"));
+    expect![[r#"
+        (only you can see this)
+        Your track is now **AI Research**. `/module`, `/path`, `/plan` and your DM reminders follow it. It has no modules or plan here; read its page: https://multi.example.net/learn/ai-research
+    "#]].assert_eq(&ask(NONE, "/track track:AI Research"));
+    expect![[r#"
+        [failed] (only you can see this)
+        **AI Research** has no modules or plan here, so there is nothing to remind you of week by week. Read its page instead: https://multi.example.net/learn/ai-research Nothing was saved.
+    "#]].assert_eq(&ask(NONE, "/remind subscribe track:ai-research"));
+    expect![[r#"
+        [failed] (only you can see this)
+        `start_week` must be from 1 to 14: **DevOps** is 14 weeks long. Nothing was saved.
+    "#]]
+    .assert_eq(&ask(NONE, "/remind subscribe track:devops start_week:30"));
+}

@@ -258,21 +258,21 @@ fn search_merges_duplicates_and_labels_tracks() {
         "/search git handbook",
         expect![[r#"
 
-        ## Search: git handbook
-           [Git Handbook](https://git.example.com/handbook) · resource · *How the tracks work › Choosing a track* — also in: Cloud Security › Module 1 › Principles; Data Engineering › Action Plan
-    "#]],
+            ## Search: git handbook
+               [Git Handbook](https://git.example.com/handbook) · resource · *Cloud Security › Module 1 › Principles › Least privilege* — also in: How the tracks work; Data Engineering › Action Plan
+        "#]],
     );
     check(
         cs,
         "/resource git handbook",
         expect![[r#"
-        Resources for “git handbook” — 1 match
+            Resources for “git handbook” — 1 match
 
-        ## Git Handbook
-           https://git.example.com/handbook
-           Version control for every track
-           *How the tracks work › Choosing a track* — also in: Cloud Security › Module 1 › Principles; Data Engineering › Action Plan
-    "#]],
+            ## Git Handbook
+               https://git.example.com/handbook
+               Version control for every track
+               *Cloud Security › Module 1 › Principles › Least privilege* — also in: How the tracks work; Data Engineering › Action Plan
+        "#]],
     );
 }
 

@@ -27,7 +27,7 @@ fn picking_and_tying_tracks() {
     let (r, failed) = run(NONE, &pick(&["cloud-security"]));
     expect![[r#"
         (only you can see this)
-        Your track is now **Cloud Security**. `/module`, `/path`, `/plan` and reminders follow it.
+        Your track is now **Cloud Security**. `/module`, `/path`, `/plan` and your DM reminders follow it.
     "#]]
     .assert_eq(&shown(&r, failed));
     let (r, failed) = run(NONE, &pick(&["nope"]));
@@ -40,9 +40,9 @@ fn picking_and_tying_tracks() {
         NONE,
         "/track track:community",
         expect![[r#"
-        (only you can see this)
-        Your track is now **Community Projects**. `/module`, `/path`, `/plan` and reminders follow it.
-    "#]],
+            (only you can see this)
+            Your track is now **Community Projects**. `/module`, `/path`, `/plan` and your DM reminders follow it. It has no modules or plan here; read its page: https://learn.example.org/academy/tracks/community/2021-11-meetup-notes
+        "#]],
     );
     // Members may not tie a channel; ask plays a member without Manage Channels.
     check(

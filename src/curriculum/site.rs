@@ -144,6 +144,8 @@ impl Curriculum {
             section: res.section,
             topic: res.topic,
             origin: res.origin.clone(),
+            title: res.title.clone(),
+            description: res.description.clone(),
         };
         std::iter::once(first)
             .chain(res.places.iter().cloned())
@@ -162,6 +164,24 @@ impl Curriculum {
             }
         }
         out
+    }
+
+    /// Resource `r` as listed in track `t`: its first place there (title, description, section),
+    /// else its first place. Without a description there, the resource's own is kept.
+    pub fn listing(&self, r: usize, t: Option<usize>) -> Place {
+        let places = self.resource_places(r);
+        let mut chosen = t
+            .and_then(|t| {
+                places
+                    .iter()
+                    .find(|p| self.track_of_section(p.section) == Some(t))
+            })
+            .unwrap_or(&places[0])
+            .clone();
+        if chosen.description.is_empty() {
+            chosen.description = self.resources[r].description.clone();
+        }
+        chosen
     }
 
     /// "Track › Module 2 › Section" for a place (the module when the page is a module's page;

@@ -21,23 +21,23 @@ fn escape_link_text(s: &str) -> String {
     s.replace(['[', ']'], "")
 }
 
-/// Where a resource is listed: its first place ("Track › Module 2 › Section › Topic" on a site
-/// with several tracks), then "also in: …" its other places.
-pub fn places_text(c: &Curriculum, r: usize) -> String {
-    let res = &c.resources[r];
+/// Where a resource is listed: its place in track `t` (else its first place; "Track › Module 2
+/// › Section › Topic" on a site with several tracks), then "also in: …" its other places.
+pub fn places_text(c: &Curriculum, r: usize, t: Option<usize>) -> String {
+    let here = c.listing(r, t);
     let first = if c.tracks.len() > 1 {
-        let mut s = c.place_label(res.section);
-        if let Some(t) = res.topic {
+        let mut s = c.place_label(here.section);
+        if let Some(t) = here.topic {
             s.push_str(&format!(" › {}", c.topics[t].title));
         }
         s
     } else {
-        c.place(res.section, res.topic)
+        c.place(here.section, here.topic)
     };
     let mut also: Vec<String> = Vec::new();
-    for p in &res.places {
+    for p in c.resource_places(r) {
         let label = c.place_label(p.section);
-        if label != c.place_label(res.section) && !also.contains(&label) {
+        if label != c.place_label(here.section) && !also.contains(&label) {
             also.push(label);
         }
     }
@@ -53,18 +53,20 @@ pub fn places_text(c: &Curriculum, r: usize) -> String {
     out
 }
 
-/// One resource: its title as a link, description, and where it sits (section › topic).
-pub fn resource_embed(c: &Curriculum, i: usize) -> Embed {
+/// One resource as listed in track `t`: its title there as a link, its description there, and
+/// where it sits.
+pub fn resource_embed(c: &Curriculum, i: usize, t: Option<usize>) -> Embed {
     let r = &c.resources[i];
+    let here = c.listing(i, t);
     let mut desc = String::new();
-    if !r.description.is_empty() {
-        desc.push_str(&r.description);
+    if !here.description.is_empty() {
+        desc.push_str(&here.description);
         desc.push('\n');
     }
     if r.link.url().is_none() {
         desc.push_str(&format!("Page: `{}`\n", r.link.display().replace('`', "'")));
     }
-    desc.push_str(&places_text(c, i));
+    desc.push_str(&places_text(c, i, t));
     let footer = (!r.duplicates.is_empty()).then(|| {
         let others: Vec<String> = r
             .duplicates
@@ -79,7 +81,7 @@ pub fn resource_embed(c: &Curriculum, i: usize) -> Embed {
         }
     });
     Embed {
-        title: Some(r.title.clone()),
+        title: Some(here.title),
         url: r.link.url().map(str::to_owned),
         description: Some(desc),
         footer,

@@ -122,12 +122,10 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
                 None => error("That button has expired. Run the command again."),
             }
         }
-        Command::Button { custom_id } => match parse_page_id(custom_id) {
-            Some((page, query)) => {
-                let t = tracks::pick(c, None, ctx).unwrap_or(None);
-                resources(cat, t, &query, page, true)
-            }
-            None => error("That button has expired. Run the command again."),
+        Command::Button { custom_id } => match parse_page_id(c, custom_id) {
+            // The track of the original command, whoever clicks.
+            Some((page, Ok(t), query)) => resources(cat, t, &query, page, true),
+            _ => error("That button has expired. Run the command again."),
         },
         Command::Search { topic } => match prefer() {
             Ok(t) => search(cat, i, t, topic),
@@ -297,8 +295,9 @@ fn complete(cat: &Catalog, t: Option<usize>, command: &str, option: &str, typed:
     Response::Autocomplete { choices }
 }
 
-/// The pathways of track `t` (of every track when none applies) matching `typed`.
-fn pathways(cat: &Catalog, t: Option<usize>, typed: &str) -> Vec<Choice> {
+/// The pathways of track `t` (of every track when none applies) matching `typed`, those
+/// starting with it first (`/path` and `/remind subscribe pathway:`).
+pub fn pathways(cat: &Catalog, t: Option<usize>, typed: &str) -> Vec<Choice> {
     let c = &cat.curriculum;
     let list: Vec<usize> = match t {
         Some(t) => c.tracks[t].pathways.clone(),

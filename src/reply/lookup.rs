@@ -5,7 +5,8 @@ use super::cards::{self, quoted};
 use super::handle::{error, public, Effect, Outcome};
 use super::interaction::Interaction;
 use super::message::{escape, Component, Embed, Message, Response, CUSTOM_ID_MAX};
-use super::Catalog;
+use super::{track_ids, Catalog};
+use crate::curriculum::Curriculum;
 use crate::search::Kind;
 
 /// Resources shown per page of `/resource`.
@@ -19,21 +20,35 @@ pub(super) fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit>
     hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
 }
 
-/// `custom_id` of a paging button: `res|<page>|<query>`, the query cleaned and cut so that the
-/// whole id fits Discord's 100 characters.
-pub fn page_id(page: usize, query: &str) -> String {
-    let head = format!("res|{page}|");
+/// `custom_id` of a paging button: `res|<page>|<track>|<query>` (the track the command answered
+/// from, `-` for none, see [`track_ids`]), the query cleaned and cut so that the whole id fits
+/// Discord's 100 characters. Whoever clicks gets the same pages.
+pub fn page_id(c: &Curriculum, t: Option<usize>, page: usize, query: &str) -> String {
+    let head = format!("res|{page}|{}|", track_ids::token_or_none(c, t));
     let room = CUSTOM_ID_MAX.saturating_sub(head.chars().count());
     let q: String = super::command::clean(query).chars().take(room).collect();
     format!("{head}{}", q.trim_end())
 }
 
-/// `(page, query)` of a paging button; the query gets the same cleaning and cap as a typed one
-/// (a custom_id comes from the client and can hold anything).
-pub(super) fn parse_page_id(id: &str) -> Option<(usize, String)> {
+/// `(page, track, query)` of a paging button; the query gets the same cleaning and cap as a
+/// typed one (a custom_id comes from the client and can hold anything). `Err` when the track is
+/// gone; an id without a track (older buttons) gives `Ok(None)` for it.
+pub(super) fn parse_page_id(
+    c: &Curriculum,
+    id: &str,
+) -> Option<(usize, Result<Option<usize>, ()>, String)> {
     let rest = id.strip_prefix("res|")?;
-    let (page, query) = rest.split_once('|')?;
-    Some((page.parse().ok()?, super::command::clean_query(query)?))
+    let (page, rest) = rest.split_once('|')?;
+    let page = page.parse().ok()?;
+    match rest.split_once('|') {
+        Some((tok, query))
+            if tok == "-" || tok.starts_with('~') || track_ids::by_token(c, tok).is_some() =>
+        {
+            let query = super::command::clean_query(query)?;
+            Some((page, track_ids::from_token_or_none(c, tok), query))
+        }
+        _ => Some((page, Ok(None), super::command::clean_query(rest)?)),
+    }
 }
 
 /// Hits in track `t` first, the rest after, each group in score order.
@@ -86,7 +101,7 @@ pub(super) fn resources(
         .iter()
         .skip(page * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(|&r| cards::resource_embed(c, r))
+        .map(|&r| cards::resource_embed(c, r, t))
         .collect();
     let mut m = Message {
         content: Some(format!(
@@ -108,10 +123,15 @@ pub(super) fn resources(
             Component::button(
                 2,
                 "Previous",
-                &page_id(page.saturating_sub(1), query),
+                &page_id(c, t, page.saturating_sub(1), query),
                 page == 0,
             ),
-            Component::button(2, "Next", &page_id(page + 1, query), page + 1 >= pages),
+            Component::button(
+                2,
+                "Next",
+                &page_id(c, t, page + 1, query),
+                page + 1 >= pages,
+            ),
         ])];
     }
     let m = m.within_limits();
@@ -145,13 +165,18 @@ pub(super) fn search(cat: &Catalog, i: &Interaction, t: Option<usize>, topic: &s
         .iter()
         .map(|h| {
             let d = &cat.index.docs()[h.doc];
+            // A resource shows its listing in the asked track.
+            let name = match d.kind {
+                Kind::Resource => c.listing(d.target, t).title,
+                _ => d.title.clone(),
+            };
             let title = match &d.url {
-                Some(u) => format!("[{}]({u})", d.title.replace(['[', ']'], "")),
-                None => format!("**{}**", d.title),
+                Some(u) => format!("[{}]({u})", name.replace(['[', ']'], "")),
+                None => format!("**{name}**"),
             };
             let kind = d.kind.as_str().replace('_', " ");
             if d.kind == Kind::Resource {
-                return format!("{title} · {kind} · {}", cards::places_text(c, d.target));
+                return format!("{title} · {kind} · {}", cards::places_text(c, d.target, t));
             }
             let track = match d.track() {
                 Some(t) if c.tracks.len() > 1 => format!("{} › ", c.tracks[t].label),

@@ -14,6 +14,7 @@ pub mod pincard;
 pub mod registry;
 pub mod render;
 pub mod roadmap;
+pub mod track_ids;
 pub mod tracks;
 
 pub use command::{Command, CommandError};

@@ -197,7 +197,8 @@ pub fn overview_line(m: &Module) -> String {
 
 /// The custom_id of a module card's paging button.
 pub fn page_id(c: &Curriculum, m: &Module, page: usize) -> String {
-    format!("mod|{}|{}|{page}", c.tracks[m.track].slug, m.number)
+    let t = super::track_ids::token(c, m.track);
+    format!("mod|{t}|{}|{page}", m.number)
 }
 
 /// `(module, page)` of a paging button, `None` when it no longer fits the curriculum.
@@ -205,7 +206,7 @@ pub fn parse_page_id(c: &Curriculum, id: &str) -> Option<(usize, usize)> {
     let mut parts = id.strip_prefix("mod|")?.rsplitn(3, '|');
     let page = parts.next()?.parse().ok()?;
     let number = parts.next()?.parse().ok()?;
-    let t = c.track_by_name(parts.next()?)?;
+    let t = super::track_ids::by_token(c, parts.next()?)?;
     Some((c.tracks[t].module(c, number)?, page))
 }
 
@@ -372,7 +373,12 @@ pub fn path(cat: &Catalog, t: usize, background: &str) -> Outcome {
 pub fn plan(c: &Curriculum, t: usize) -> Outcome {
     let track = &c.tracks[t];
     if track.plan.is_empty() {
-        return error(format!("{} has no action plan.", track.label));
+        let link = track
+            .url
+            .as_deref()
+            .map(|u| format!(" See its page: {u}"))
+            .unwrap_or_default();
+        return error(format!("{} has no action plan.{link}", track.label));
     }
     let mut e = cards::plan_embed(c, &track.plan);
     if c.tracks.len() > 1 {

@@ -141,6 +141,16 @@ macro_rules! impl_store {
                 self.update(sqlx::query(sql::SET_WEEK).bind(id).bind(week).bind(now))
                     .await
             }
+            async fn set_subscription_track(&self, id: i64, track: &str, now: i64) -> R<bool> {
+                let track = validate_track(track)?;
+                self.update(
+                    sqlx::query(sql::SET_SUBSCRIPTION_TRACK)
+                        .bind(id)
+                        .bind(track)
+                        .bind(now),
+                )
+                .await
+            }
             async fn skip(&self, id: i64, next_due_at: i64, now: i64) -> R<bool> {
                 self.update(sqlx::query(sql::SKIP).bind(id).bind(next_due_at).bind(now))
                     .await

@@ -134,6 +134,8 @@ pub trait Store: Send + Sync {
     /// Deletes the subscription and its deliveries.
     async fn unsubscribe(&self, id: i64) -> Result<bool>;
     async fn set_week(&self, id: i64, week: u32, now: i64) -> Result<bool>;
+    /// Moves a subscription to another track (a member's `/track`), keeping its week and time.
+    async fn set_subscription_track(&self, id: i64, track: &str, now: i64) -> Result<bool>;
     /// Skips a week: moves `next_due_at`, keeps the plan week.
     async fn skip(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
     /// Returns and clears the notices pending for the user's subscriptions.

@@ -44,6 +44,8 @@ pub(crate) const RESUME: &str = "UPDATE subscriptions SET paused_reason = NULL, 
 pub(crate) const UNSUBSCRIBE: &str = "DELETE FROM subscriptions WHERE id = $1";
 pub(crate) const SET_WEEK: &str =
     "UPDATE subscriptions SET week = $2, updated_at = $3 WHERE id = $1";
+pub(crate) const SET_SUBSCRIPTION_TRACK: &str =
+    "UPDATE subscriptions SET track = $2, updated_at = $3 WHERE id = $1";
 pub(crate) const SKIP: &str =
     "UPDATE subscriptions SET next_due_at = $2, updated_at = $3 WHERE id = $1";
 pub(crate) const PENDING_NOTICES: &str = "SELECT id, notice_pending FROM subscriptions \

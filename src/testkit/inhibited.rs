@@ -55,6 +55,7 @@ through! {
     fn resume(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
     fn unsubscribe(&self, id: i64) -> Result<bool>;
     fn set_week(&self, id: i64, week: u32, now: i64) -> Result<bool>;
+    fn set_subscription_track(&self, id: i64, track: &str, now: i64) -> Result<bool>;
     fn skip(&self, id: i64, next_due_at: i64, now: i64) -> Result<bool>;
     fn take_notices(&self, user_id: i64) -> Result<Vec<String>>;
     fn due(&self, now: i64, limit: u32) -> Result<Vec<Subscription>>;

@@ -55,7 +55,15 @@ fn describe(s: &Subscription, now: Timestamp) -> String {
             role_id.map(|r| format!(" for <@&{r}>")).unwrap_or_default()
         ),
     };
-    format!("Every **{slot}** {target}, plan week {}: {state}.", s.week)
+    let track = s
+        .track
+        .as_deref()
+        .map(|t| format!(" on track **{t}**"))
+        .unwrap_or_default();
+    format!(
+        "Every **{slot}** {target}{track}, plan week {}: {state}.",
+        s.week
+    )
 }
 
 const UNREADABLE: &str = "That subscription's schedule is unreadable; subscribe again.";

@@ -103,37 +103,38 @@ pub async fn handle(
 
 fn complete(ctx: &RemindCtx<'_>, options: &[CommandOption], option: &str, typed: &str) -> Outcome {
     let choices = match option {
-        "track" => tracks::complete(&ctx.catalog.curriculum, typed),
+        // Only tracks with modules or a plan have something to remind of.
+        "track" => {
+            let c = &ctx.catalog.curriculum;
+            tracks::complete(c, typed)
+                .into_iter()
+                .filter(|ch| {
+                    tracks::find(c, &ch.value).is_ok_and(|t| not_for_reminders(c, t).is_none())
+                })
+                .collect()
+        }
         "timezone" => schedule::tz_autocomplete(typed, 25)
             .into_iter()
             .map(|z| Choice::new(&z, &z))
             .collect(),
-        "pathway" => pathways_for(ctx, options)
-            .into_iter()
-            .filter(|p| p.background.to_lowercase().contains(&typed.to_lowercase()))
-            .take(25)
-            .map(|p| Choice::new(&p.background, &p.background))
-            .collect(),
+        "pathway" => {
+            crate::reply::handle::pathways(ctx.catalog, pathway_track(ctx, options), typed)
+                .into_iter()
+                .take(25)
+                .collect()
+        }
         _ => Vec::new(),
     };
     Response::Autocomplete { choices }.into()
 }
 
-/// The pathways of the track `/remind subscribe` would use (every pathway when none applies yet).
-fn pathways_for<'a>(
-    ctx: &RemindCtx<'a>,
-    options: &[CommandOption],
-) -> Vec<&'a crate::curriculum::Pathway> {
+/// The track `/remind subscribe` would use for its pathways (none: every pathway).
+fn pathway_track(ctx: &RemindCtx<'_>, options: &[CommandOption]) -> Option<usize> {
     let c = &ctx.catalog.curriculum;
     let chosen = tracks::option(options).ok().flatten();
-    match tracks::pick(c, chosen.as_deref(), ctx.tracks) {
-        Ok(Some(t)) => c.tracks[t]
-            .pathways
-            .iter()
-            .map(|&p| &c.pathways[p])
-            .collect(),
-        _ => c.pathways.iter().collect(),
-    }
+    tracks::pick(c, chosen.as_deref(), ctx.tracks)
+        .ok()
+        .flatten()
 }
 
 /// The validated options of `/remind subscribe`, or what is wrong with them (member input in
@@ -150,13 +151,21 @@ fn parse_subscribe(
         opt("timezone")?.as_deref(),
     )
     .map_err(|e| slot_error(&e))?;
-    let week = integer(o, "start_week", 1, MAX_WEEK)
-        .map_err(|_| format!("`start_week` must be a week number from 1 to {MAX_WEEK}"))?
+    let c = &ctx.catalog.curriculum;
+    let last = crate::reminders::content::last_week_of(c, Some(track));
+    let max = i64::from(last).min(MAX_WEEK);
+    let week = integer(o, "start_week", 1, max)
+        .map_err(|_| match last {
+            u32::MAX => format!("`start_week` must be a week number from 1 to {MAX_WEEK}"),
+            _ => format!(
+                "`start_week` must be from 1 to {max}: **{}** is {max} weeks long",
+                c.tracks[track].label
+            ),
+        })?
         .unwrap_or(1) as u32;
     let Some(p) = opt("pathway")? else {
         return Ok((slot, week, None));
     };
-    let c = &ctx.catalog.curriculum;
     let pathways: Vec<&crate::curriculum::Pathway> = c.tracks[track]
         .pathways
         .iter()
@@ -233,10 +242,25 @@ async fn subscribe(
         Ok(t) => t,
         Err(e) => return Ok(error(format!("{e} Nothing was saved."))),
     };
-    let track = match tracks::resolve(c, chosen.as_deref(), ctx.tracks) {
+    let target = match target_of(i, o) {
         Ok(t) => t,
-        Err(e) => return Ok(e.reply(c)),
+        Err(msg) => return Ok(error(format!("{msg} Nothing was saved."))),
     };
+    let track = match &target {
+        Target::Dm => match tracks::resolve(c, chosen.as_deref(), ctx.tracks) {
+            Ok(t) => t,
+            Err(e) => return Ok(e.reply(c)),
+        },
+        Target::Channel { channel_id, .. } => {
+            match group_track(ctx, chosen.as_deref(), *channel_id).await? {
+                Ok(t) => t,
+                Err(reply) => return Ok(reply),
+            }
+        }
+    };
+    if let Some(why) = not_for_reminders(c, track) {
+        return Ok(error(why));
+    }
     let (slot, week, pathway) = match parse_subscribe(ctx, o, track) {
         Ok(x) => x,
         Err(msg) => {
@@ -250,10 +274,6 @@ async fn subscribe(
     };
     let Some(user) = user_of(i) else {
         return Ok(error("I can't tell who you are."));
-    };
-    let target = match target_of(i, o) {
-        Ok(t) => t,
-        Err(msg) => return Ok(error(format!("{msg} Nothing was saved."))),
     };
     let next = schedule::next_after(&slot, now);
     let new = NewSubscription {
@@ -287,7 +307,8 @@ async fn subscribe(
         }
     }
     if target == Target::Dm {
-        if let Err(reply) = welcome(ctx, user, &slot, next).await? {
+        let label = &c.tracks[track].label;
+        if let Err(reply) = welcome(ctx, user, &slot, next, label).await? {
             return Ok(reply);
         }
     }
@@ -311,13 +332,57 @@ async fn subscribe(
         None => "",
     };
     Ok(ok(format!(
-        "Subscribed: I'll remind {whom} every **{slot}**, starting at plan week {week}{}.\n\
-         Next reminders: {}{replaced}",
+        "Subscribed: I'll remind {whom} every **{slot}** on track **{}**, starting at plan week \
+         {week}{}.\nNext reminders: {}{replaced}",
+        c.tracks[track].label,
         pathway
             .map(|p| format!(" on the {p} pathway"))
             .unwrap_or_default(),
         next_three(&slot, now)
     )))
+}
+
+/// The track of a study group's subscription: the option, else the channel's own track
+/// (`/track … channel:`), else the only track. Never the moderator's personal track.
+async fn group_track(
+    ctx: &RemindCtx<'_>,
+    chosen: Option<&str>,
+    channel: i64,
+) -> Result<Result<usize, Outcome>, StoreError> {
+    let c = &ctx.catalog.curriculum;
+    if let Some(name) = chosen {
+        return Ok(tracks::find(c, name).map_err(|e| e.reply(c)));
+    }
+    let stored = ctx.store.channel_track(channel).await?;
+    if let Some(t) = stored.as_deref().and_then(|s| c.track_by_name(s)) {
+        return Ok(Ok(t));
+    }
+    if c.tracks.len() == 1 {
+        return Ok(Ok(0));
+    }
+    Ok(Err(error(format!(
+        "Which track should <#{channel}>'s study group follow? Add `track:` (one of: {}), or tie \
+         the channel to a track with `/track track:… channel:…`. Nothing was saved.",
+        tracks::names(c)
+    ))))
+}
+
+/// Why track `t` can't have reminders (no modules and no plan: an overview pointing elsewhere).
+fn not_for_reminders(c: &crate::curriculum::Curriculum, t: usize) -> Option<String> {
+    let tr = &c.tracks[t];
+    if !tr.modules.is_empty() || !tr.plan.is_empty() {
+        return None;
+    }
+    let link = tr
+        .url
+        .as_deref()
+        .map(|u| format!(" Read its page instead: {u}"))
+        .unwrap_or_default();
+    Some(format!(
+        "**{}** has no modules or plan here, so there is nothing to remind you of week by week.\
+         {link} Nothing was saved.",
+        tr.label
+    ))
 }
 
 /// The welcome DM; `Err` is the reply when it could not be sent (nothing is stored then).
@@ -326,9 +391,11 @@ async fn welcome(
     user: i64,
     slot: &WeeklySlot,
     next: Timestamp,
+    track: &str,
 ) -> Result<Result<(), Outcome>, StoreError> {
     let text = Message::text(format!(
-        "👋 You're subscribed to weekly reminders: every {slot}. Your first one arrives {}.",
+        "👋 You're subscribed to weekly reminders on the **{track}** track: every {slot}. Your \
+         first one arrives {}.",
         discord_timestamp(next, TimestampStyle::Relative)
     ));
     let sent = match ctx.discord.create_dm(&user.to_string()).await {

@@ -184,16 +184,16 @@ fn subscribe_defaults_and_replacing() {
         expect![[r#"
             > member: /remind subscribe [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind you by DM every **Monday 09:00 (UTC)**, starting at plan week 1.
+            Subscribed: I'll remind you by DM every **Monday 09:00 (UTC)** on track **MLOps Engineering**, starting at plan week 1.
             Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
             > member: /remind subscribe day:fri time:18:30 timezone:asia/kathmandu start_week:3 pathway:devops engineers [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind you by DM every **Friday 18:30 (Asia/Kathmandu)**, starting at plan week 3 on the DevOps Engineers pathway.
+            Subscribed: I'll remind you by DM every **Friday 18:30 (Asia/Kathmandu)** on track **MLOps Engineering**, starting at plan week 3 on the DevOps Engineers pathway.
             Next reminders: <t:1772801100:F>, <t:1773405900:F>, <t:1774010700:F>
             This replaces your previous subscription.
             > member: /remind status [ephemeral]
             (only you can see this)
-            Every **Friday 18:30 (Asia/Kathmandu)** by DM, plan week 3: active; next <t:1772801100:F>.
+            Every **Friday 18:30 (Asia/Kathmandu)** by DM on track **mlops-engineering**, plan week 3: active; next <t:1772801100:F>.
             > dm: /remind preview [ephemeral]
             (only you can see this)
             Your weekly check-in is here.
@@ -237,10 +237,10 @@ fn bad_input_stores_nothing() {
             “25:99” is not a valid time: the hour must be 00–23. Nothing was saved.
             > member: /remind subscribe start_week:0 [ephemeral] [error]
             (only you can see this)
-            `start_week` must be a week number from 1 to 520. Nothing was saved.
+            `start_week` must be from 1 to 48: **MLOps Engineering** is 48 weeks long. Nothing was saved.
             > member: /remind subscribe start_week:10000 [ephemeral] [error]
             (only you can see this)
-            `start_week` must be a week number from 1 to 520. Nothing was saved.
+            `start_week` must be from 1 to 48: **MLOps Engineering** is 48 weeks long. Nothing was saved.
             > member: /remind subscribe day:someday [ephemeral] [error]
             (only you can see this)
             “someday” is not a weekday: use a name such as `monday` or `mon`. Nothing was saved.
@@ -281,7 +281,7 @@ fn managing_my_subscription() {
         expect![[r#"
             > member: /remind subscribe day:mon time:09:00 timezone:Europe/London [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind you by DM every **Monday 09:00 (Europe/London)**, starting at plan week 1.
+            Subscribed: I'll remind you by DM every **Monday 09:00 (Europe/London)** on track **MLOps Engineering**, starting at plan week 1.
             Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
             > member: /remind skip [ephemeral]
             (only you can see this)
@@ -297,7 +297,7 @@ fn managing_my_subscription() {
             Paused. `/remind resume` starts them again.
             > member: /remind status [ephemeral]
             (only you can see this)
-            Every **Monday 09:00 (Europe/London)** by DM, plan week 7: **paused** (paused by the member).
+            Every **Monday 09:00 (Europe/London)** by DM on track **mlops-engineering**, plan week 7: **paused** (paused by the member).
             > member: /remind resume [ephemeral]
             (only you can see this)
             Resumed. Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
@@ -343,11 +343,11 @@ fn study_groups_and_their_moderators() {
             Pick the study group's role, not @everyone. Nothing was saved.
             > mod: /remind subscribe channel:<#600> role:<@&700> day:thu time:17:00 [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Thursday 17:00 (UTC)**, starting at plan week 1.
+            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Thursday 17:00 (UTC)** on track **MLOps Engineering**, starting at plan week 1.
             Next reminders: <t:1772730000:F>, <t:1773334800:F>, <t:1773939600:F>
             > mod: /remind subscribe channel:<#600> role:<@&700> day:tue [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Tuesday 09:00 (UTC)**, starting at plan week 1.
+            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Tuesday 09:00 (UTC)** on track **MLOps Engineering**, starting at plan week 1.
             Next reminders: <t:1773133200:F>, <t:1773738000:F>, <t:1774342800:F>
             This replaces the channel's previous study-group reminder.
             > member: /remind pause channel:<#600> [ephemeral] [error]
@@ -358,7 +358,7 @@ fn study_groups_and_their_moderators() {
             Paused. `/remind resume` starts them again.
             > mod: /remind status [ephemeral]
             (only you can see this)
-            This channel: Every **Tuesday 09:00 (UTC)** in <#600> for <@&700>, plan week 1: **paused** (paused by the member).
+            This channel: Every **Tuesday 09:00 (UTC)** in <#600> for <@&700> on track **mlops-engineering**, plan week 1: **paused** (paused by the member).
             > member: /remind status [ephemeral] [error]
             (only you can see this)
             You have no reminder subscription. Start one with `/remind subscribe`.

@@ -35,11 +35,11 @@ fn buttons_act_for_the_subscriber_only() {
         expect![[r#"
             > member: /remind subscribe start_week:4 [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind you by DM every **Monday 09:00 (UTC)**, starting at plan week 4.
+            Subscribed: I'll remind you by DM every **Monday 09:00 (UTC)** on track **MLOps Engineering**, starting at plan week 4.
             Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
             > mod: /remind subscribe channel:<#600> role:<@&700> [ephemeral]
             (only you can see this)
-            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Monday 09:00 (UTC)**, starting at plan week 1.
+            Subscribed: I'll remind <#600>, mentioning <@&700>, every **Monday 09:00 (UTC)** on track **MLOps Engineering**, starting at plan week 1.
             Next reminders: <t:1773046800:F>, <t:1773651600:F>, <t:1774256400:F>
             > otherdm: button rem|done|dm [ephemeral] [error]
             (only you can see this)
