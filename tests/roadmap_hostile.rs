@@ -132,6 +132,7 @@ fn hostile_inputs_draw_bounded_pictures() {
                     end_week: Some(u32::MAX),
                 }],
                 marker_week: Some(u32::MAX),
+                checked_weeks: vec![0, 1, u32::MAX],
             },
         ),
         (
@@ -142,6 +143,7 @@ fn hostile_inputs_draw_bounded_pictures() {
                 modules: bars(10_000, 3),
                 phases: Vec::new(),
                 marker_week: Some(5_000),
+                checked_weeks: Vec::new(),
             },
         ),
         (
@@ -158,6 +160,7 @@ fn hostile_inputs_draw_bounded_pictures() {
                     })
                     .collect(),
                 marker_week: None,
+                checked_weeks: Vec::new(),
             },
         ),
         (
@@ -172,6 +175,7 @@ fn hostile_inputs_draw_bounded_pictures() {
                 }],
                 phases: Vec::new(),
                 marker_week: None,
+                checked_weeks: Vec::new(),
             },
         ),
     ];
@@ -194,6 +198,7 @@ fn hostile_inputs_draw_bounded_pictures() {
             modules: Vec::new(),
             phases: Vec::new(),
             marker_week: None,
+            checked_weeks: Vec::new(),
         }
     };
     let text = svg::build(&many);

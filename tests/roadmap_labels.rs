@@ -56,6 +56,7 @@ fn site() -> (Vec<SourcePage>, ParseOptions) {
         let dir = format!("{:02}-track-{t}", t + 1);
         categories.push(SourceCategory {
             dir: dir.clone(),
+            file: "_category_.json".into(),
             text: format!("{{\"label\": \"{label}\", \"position\": {}}}", t + 1),
         });
         let mut o = format!("# {label}\n\n## Learning Path\n- **Modules**\n");
@@ -149,6 +150,7 @@ fn input(modules: Vec<Bar>, phases: Vec<Bar>) -> RoadmapInput {
         modules,
         phases,
         marker_week: None,
+        checked_weeks: Vec::new(),
     }
 }
 

@@ -141,10 +141,6 @@ pub struct Place {
     pub section: usize,
     pub topic: Option<usize>,
     pub origin: Origin,
-    /// The title and description this place lists the resource under (a track may name a
-    /// shared URL its own way).
-    pub title: String,
-    pub description: String,
 }
 
 /// An inclusive range `min..=max` of weeks or months.

@@ -144,8 +144,6 @@ impl Curriculum {
             section: res.section,
             topic: res.topic,
             origin: res.origin.clone(),
-            title: res.title.clone(),
-            description: res.description.clone(),
         };
         std::iter::once(first)
             .chain(res.places.iter().cloned())

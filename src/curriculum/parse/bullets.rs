@@ -175,8 +175,6 @@ impl PageParser<'_> {
                         section,
                         topic,
                         origin,
-                        title: title.to_string(),
-                        description: description.to_string(),
                     });
                 }
                 if r.description.is_empty() && !description.is_empty() {
