@@ -237,16 +237,27 @@ fn lookups() {
         expect![[r#"
 
             ## Getting Started with MLOps Engineering — commands
-               `/resource query` — find a resource by name
-               `/search topic` — fuzzy search over everything
-               `/module [module]` — a module card, or all modules
-               `/path background` — the pathway for your background
-               `/plan` — the getting-started action plan
-               `/track [track]` — the learning tracks; pick yours
-               `/remind subscribe` — a weekly reminder of where you are in the plan
-               `/pin module` — moderators: post and pin a module card
-               `/report` — moderators: searches that found nothing
-               `/curriculum reload|validate` — moderators: reload or check the curriculum
+               `/resource query` — Find a learning resource
+               `/search topic` — Fuzzy search over the whole curriculum
+               `/module [module]` — A module card, or all modules
+               `/path background` — The learning pathway for your background
+               `/plan` — The getting-started action plan
+               `/track [channel]` — The learning tracks: pick yours (moderators: tie a channel to one)
+               `/help` — What this bot can do
+               `/roadmap` — The track's timeline as a picture, with your week marked
+               `/remind subscribe [day] [time] [timezone] [pathway] [start_week] [channel] [role]` — Get a weekly reminder of where you are in the plan
+               `/remind status [channel]` — Show your reminder subscription
+               `/remind pause [channel]` — Pause your reminders
+               `/remind resume [channel]` — Resume your reminders
+               `/remind unsubscribe [channel]` — Stop your reminders
+               `/remind skip [channel]` — Skip the next week's reminder
+               `/remind week number [channel]` — Set the plan week you are in
+               `/remind preview [channel]` — Show this week's reminder now
+               `/pin module module` — Post and pin a module card
+               `/pin list` — This server's pinned cards and whether each is current
+               `/report` — Searches that found nothing (moderators)
+               `/curriculum reload` — Reload the curriculum from disk
+               `/curriculum validate` — Check the curriculum for problems
 
                Tracks: MLOps Engineering
                Add `track:` to a command to use another track.

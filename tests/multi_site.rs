@@ -206,3 +206,21 @@ fn tracks_by_prefix_and_tracks_without_a_path() {
     "#]]
     .assert_eq(&ask(NONE, "/remind subscribe track:devops start_week:30"));
 }
+
+/// `/help` lists every registered command and subcommand (it is built from the registry).
+#[test]
+fn help_lists_every_command() {
+    let help = ask(NONE, "/help");
+    let defs = curriculum_bot::reply::registry::definitions(&catalog().curriculum);
+    for (usage, _) in curriculum_bot::reply::registry::usage(&defs) {
+        assert!(help.contains(&usage), "{usage} missing from:\n{help}");
+    }
+    for must in [
+        "/roadmap",
+        "/pin list",
+        "/remind subscribe",
+        "/remind preview",
+    ] {
+        assert!(help.contains(must), "{must}: {help}");
+    }
+}

@@ -320,24 +320,7 @@ pub fn pathways(cat: &Catalog, t: Option<usize>, typed: &str) -> Vec<Choice> {
 
 fn help(cat: &Catalog) -> Embed {
     let c = &cat.curriculum;
-    let cmds = [
-        ("/resource query", "find a resource by name"),
-        ("/search topic", "fuzzy search over everything"),
-        ("/module [module]", "a module card, or all modules"),
-        ("/path background", "the pathway for your background"),
-        ("/plan", "the getting-started action plan"),
-        ("/track [track]", "the learning tracks; pick yours"),
-        (
-            "/remind subscribe",
-            "a weekly reminder of where you are in the plan",
-        ),
-        ("/pin module", "moderators: post and pin a module card"),
-        ("/report", "moderators: searches that found nothing"),
-        (
-            "/curriculum reload|validate",
-            "moderators: reload or check the curriculum",
-        ),
-    ];
+    let cmds = super::registry::usage(&super::registry::definitions(c));
     let lines: Vec<String> = cmds.iter().map(|(n, d)| format!("`{n}` — {d}")).collect();
     Embed {
         title: Some(format!(

@@ -166,7 +166,7 @@ impl Component {
                     value: truncate(&value, CHOICE_MAX),
                     description: description
                         .filter(|d| !d.trim().is_empty())
-                        .map(|d| truncate(&d, CHOICE_MAX)),
+                        .map(|d| truncate_words(&d, CHOICE_MAX)),
                 })
                 .collect(),
             placeholder: Some(truncate(placeholder, 150)),
@@ -358,6 +358,24 @@ pub fn truncate(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Like [`truncate`], but cut after a whole word when there is one in the second half.
+pub fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = head
+        .char_indices()
+        .filter(|&(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .next_back()
+        .filter(|&i| head[..i].chars().count() * 2 >= max);
+    match cut {
+        Some(i) => format!("{}…", head[..i].trim_end()),
+        None => format!("{head}…"),
+    }
 }
 
 /// Makes member input safe to echo: no Markdown, no mass mentions, no control characters.

@@ -39,7 +39,7 @@ fn remind_subs() -> Vec<Value> {
             opt(STRING, "day", "Day of the week (default Monday)", false),
             opt(STRING, "time", "Local time, HH:MM (default 09:00)", false),
             auto("timezone", "IANA time zone, e.g. Europe/London (default UTC)", false),
-            opt(STRING, "pathway", "Your background pathway", false),
+            auto("pathway", "Your background pathway", false),
             opt(INTEGER, "start_week", "The plan week you are in now (default 1)", false),
             opt(CHANNEL, "channel", "Study group: post in this channel instead of a DM", false),
             opt(ROLE, "role", "Study group: the role to mention", false),
@@ -131,6 +131,42 @@ pub fn definitions(_c: &Curriculum) -> Vec<Value> {
                     { "type": SUB_COMMAND, "name": "validate", "description": "Check the curriculum for problems" }
                 ] }),
     ]
+}
+
+/// One line per command and subcommand, from the definitions (so `/help` lists whatever is
+/// registered): `("/remind subscribe [day] [time] …", "description")`.
+pub fn usage(defs: &[Value]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let args = |opts: &Value| -> String {
+        opts.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] != SUB_COMMAND && o["name"] != "track")
+            .map(|o| match o["required"].as_bool() {
+                Some(true) => format!(" {}", o["name"].as_str().unwrap_or("")),
+                _ => format!(" [{}]", o["name"].as_str().unwrap_or("")),
+            })
+            .collect()
+    };
+    for d in defs {
+        let name = d["name"].as_str().unwrap_or("");
+        let subs: Vec<&Value> = d["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|o| o["type"] == SUB_COMMAND)
+            .collect();
+        if subs.is_empty() {
+            let desc = d["description"].as_str().unwrap_or("").to_string();
+            out.push((format!("/{name}{}", args(&d["options"])), desc));
+        }
+        for s in subs {
+            let sub = s["name"].as_str().unwrap_or("");
+            let desc = s["description"].as_str().unwrap_or("").to_string();
+            out.push((format!("/{name} {sub}{}", args(&s["options"])), desc));
+        }
+    }
+    out
 }
 
 /// The definition of command `name`, if there is one.

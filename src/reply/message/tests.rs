@@ -37,3 +37,21 @@ fn limits_and_escaping() {
     assert_eq!(c.name.chars().count(), 100);
     assert_eq!(Response::Pong.to_json(), serde_json::json!({"type": 1}));
 }
+
+#[test]
+fn select_descriptions_are_cut_at_a_word_boundary() {
+    let long = "Ship and run machine learning systems in production with monitoring, \
+                retraining, rollbacks and everything that comes after";
+    let cut = super::truncate_words(long, 100);
+    assert!(cut.chars().count() <= 100, "{cut}");
+    assert!(
+        cut.ends_with("rollbacks…") || cut.ends_with("and…"),
+        "{cut}"
+    );
+    assert!(long.starts_with(cut.trim_end_matches('…')), "{cut}");
+    // One long word: cut inside it rather than return nothing.
+    assert_eq!(
+        super::truncate_words(&"x".repeat(120), 10).chars().count(),
+        10
+    );
+}
