@@ -273,7 +273,7 @@ fn a_link_on_several_pages_is_one_hit_with_all_its_places() {
         View::Search("Learning How to Learn", None),
         expect![[r#"
             "Learning How to Learn" | "https://study.example.com/learning-how-to-learn" | track="data-engineering" tracks=["data-engineering","community"]
-            "Learning Path" | null | track="data-engineering" tracks=null
+            "Learning Path" | "https://learn.example.org/academy/tracks/data-engineering/getting-started#learning-path" | track="data-engineering" tracks=null
             "Module 2: Network Defense" | "https://learn.example.org/academy/tracks/cloud-security/network" | track="cloud-security" tracks=null
             places: How the tracks work; Data Engineering › Module 1 › Querying; Community Projects › Where to go
         "#]],

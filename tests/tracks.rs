@@ -244,10 +244,11 @@ fn search_merges_duplicates_and_labels_tracks() {
         "/search learning how to learn",
         expect![[r#"
 
-        ## Search: learning how to learn
-           [Learning How to Learn](https://study.example.com/learning-how-to-learn) · resource · *How the tracks work › Choosing a track* — also in: Data Engineering › Module 1 › Querying; Community Projects › Where to go
-           **Learning Path** · section · *Data Engineering › Learning Path*
-    "#]],
+            ## Search: learning how to learn
+               [Learning How to Learn](https://study.example.com/learning-how-to-learn) · resource · *How the tracks work › Choosing a track* — also in: Data Engineering › Module 1 › Querying; Community Projects › Where to go
+               [Learning Path](https://learn.example.org/academy/tracks/data-engineering/getting-started#learning-path) · section · *Data Engineering › Getting Started with Data Engineering › Learning Path*
+               [Module 2: Network Defense](https://learn.example.org/academy/tracks/cloud-security/network) · resource · *Cloud Security › Modules*
+        "#]],
     );
     let cs = Stored {
         member: Some("cloud-security"),
