@@ -155,3 +155,77 @@ fn modules_now(c: &Curriculum, track: Option<usize>, weeks: &BTreeMap<u32, u64>)
     }
     parts.join(" · ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::rows::{CheckinCount, SubscriptionCount, UnsubscribeCount};
+
+    #[test]
+    fn a_track_section_counts_modules_rates_and_where_learners_stop() {
+        let c = crate::testkit::catalog().curriculum;
+        let slug = c.tracks[0].slug.clone();
+        let t = Some(slug.clone());
+        let sub = |group, week, paused, count| SubscriptionCount {
+            track: t.clone(),
+            group,
+            week,
+            paused,
+            count,
+        };
+        let rows = ProgressRows {
+            subscriptions: vec![
+                sub(false, 1, false, 3),
+                sub(false, 2, true, 1),
+                sub(true, 1, false, 1),
+            ],
+            checkins: vec![
+                CheckinCount {
+                    track: t.clone(),
+                    weeks_ago: 0,
+                    count: 3,
+                },
+                CheckinCount {
+                    track: t.clone(),
+                    weeks_ago: 2,
+                    count: 6,
+                },
+                CheckinCount {
+                    track: t.clone(),
+                    weeks_ago: 9,
+                    count: 99,
+                },
+            ],
+            group_learners: vec![(t.clone(), 2)],
+            unsubscribes: vec![
+                UnsubscribeCount {
+                    track: t.clone(),
+                    group: false,
+                    week: 3,
+                    count: 1,
+                },
+                UnsubscribeCount {
+                    track: t.clone(),
+                    group: false,
+                    week: 5,
+                    count: 2,
+                },
+            ],
+        };
+        let e = embeds(&c, &rows);
+        assert_eq!(e.len(), 1);
+        let d = e[0].description.as_deref().unwrap();
+        let first = c.modules[c.tracks[0].modules[0]].number;
+        assert!(
+            d.contains("**4** learners by DM, **1** study group · paused 1 · unsubscribed 3"),
+            "{d}"
+        );
+        assert!(d.contains(&format!("Now in: Module {first}: 5")), "{d}");
+        // 4 DM learners + 2 group members: 3 of 6 is 50 %, 6 of 6 is 100 %.
+        assert!(d.contains("of 6 learners"), "{d}");
+        assert!(d.contains(": 3 (50%) · 0 (0%) · 6 (100%) · 0 (0%)"), "{d}");
+        assert!(!d.contains("99"), "older than 8 weeks: {d}");
+        assert!(d.contains("plan week 5 (2 of 3 unsubscribes)"), "{d}");
+        assert!(embeds(&c, &ProgressRows::default()).is_empty());
+    }
+}
