@@ -224,3 +224,30 @@ fn help_lists_every_command() {
         assert!(help.contains(must), "{must}: {help}");
     }
 }
+
+/// A reminder links the module page and the section it names (with Docusaurus's anchor).
+#[test]
+fn reminders_link_the_module_page_and_section() {
+    use curriculum_bot::reminders::content::{reminder, Audience};
+    let c = catalog().curriculum;
+    let r = reminder(
+        &c,
+        Some("mlops-engineering"),
+        15,
+        None,
+        0,
+        false,
+        Audience::Learner,
+    );
+    let text = serde_json::to_string(&r.message).unwrap();
+    assert!(
+        text.contains("(https://multi.example.net/learn/mlops-engineering/model-watch)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "https://multi.example.net/learn/mlops-engineering/model-watch#drift-detection"
+        ),
+        "{text}"
+    );
+}
