@@ -170,10 +170,7 @@ async fn run_gateway(
     settings: &Settings,
     cat: curriculum_bot::reply::Catalog,
 ) -> anyhow::Result<()> {
-    let token = settings
-        .discord_token
-        .clone()
-        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let token = settings.discord_token.clone().with_context(token_missing)?;
     let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
         base_url: settings.discord_api_url.clone(),
         token: token.clone(),
@@ -352,11 +349,17 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bo
     .with_context(|| "opening DATABASE_URL".to_string())
 }
 
+/// The error for a missing token: where to put it (".env exists" or "copy .env.example").
+fn token_missing() -> String {
+    if std::path::Path::new(".env").exists() {
+        "DISCORD_TOKEN is not set: add `DISCORD_TOKEN=…` to .env (or the environment)".to_string()
+    } else {
+        "DISCORD_TOKEN is not set: copy .env.example to .env and fill it in".to_string()
+    }
+}
+
 fn rest_client(settings: &Settings) -> anyhow::Result<discord::rest::Rest> {
-    let token = settings
-        .discord_token
-        .clone()
-        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let token = settings.discord_token.clone().with_context(token_missing)?;
     Ok(discord::rest::Rest::new(&discord::rest::RestConfig {
         base_url: settings.discord_api_url.clone(),
         token,
