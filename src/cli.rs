@@ -35,6 +35,8 @@ pub fn check_as(
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    let docs = site_docs(path);
+    let path = docs.as_deref().unwrap_or(path);
     let parsed = match crate::load::load(path, settings.curriculum_base_url.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -84,6 +86,16 @@ pub fn check_as(
         n_warn
     )?;
     Ok(code)
+}
+
+/// The docs folder of a Docusaurus site's root (a folder holding `docusaurus.config.*` and
+/// `docs/`), so `check` on the root reads the docs rather than one track named "docs".
+pub fn site_docs(path: &Path) -> Option<std::path::PathBuf> {
+    let config = ["js", "ts", "mjs", "cjs", "mts"]
+        .iter()
+        .any(|e| path.join(format!("docusaurus.config.{e}")).is_file());
+    let docs = path.join("docs");
+    (config && docs.is_dir()).then_some(docs)
 }
 
 /// One line per track (and one for the site's root pages): what `check` found in it.

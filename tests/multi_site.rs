@@ -251,3 +251,22 @@ fn reminders_link_the_module_page_and_section() {
         "{text}"
     );
 }
+
+/// `check` on the site's root (the folder with docusaurus.config.js) reads its docs/ folder.
+#[test]
+fn check_on_the_site_root_reads_its_docs() {
+    let run = |p: &std::path::Path| {
+        let mut out = Vec::new();
+        let code = cli::check_as(p, &settings(), CheckFormat::Text, &mut out).unwrap();
+        (code, String::from_utf8(out).unwrap())
+    };
+    let (code, root) = run(docs().parent().unwrap());
+    let (_, direct) = run(&docs());
+    assert_eq!(code, 0, "{root}");
+    assert!(root.contains("track mlops-engineering"), "{root}");
+    assert!(!root.contains("track docs "), "{root}");
+    assert_eq!(
+        root.lines().filter(|l| l.starts_with("track ")).count(),
+        direct.lines().filter(|l| l.starts_with("track ")).count()
+    );
+}
