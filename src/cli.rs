@@ -35,6 +35,18 @@ pub fn check_as(
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    check_verbose(path, settings, format, false, out)
+}
+
+/// [`check_as`]; notes (a title naming several URLs…) only when `verbose`, and never as GitHub
+/// annotations.
+pub fn check_verbose(
+    path: &Path,
+    settings: &Settings,
+    format: CheckFormat,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
     let docs = site_docs(path);
     let path = docs.as_deref().unwrap_or(path);
     let parsed = match crate::load::load(path, settings.curriculum_base_url.as_deref()) {
@@ -51,7 +63,9 @@ pub fn check_as(
             return Ok(EXIT_ERRORS);
         }
     };
-    let diags = parsed.check();
+    let mut diags = parsed.check();
+    let github = format == CheckFormat::Github;
+    diags.retain(|d| d.severity != Severity::Note || (verbose && !github));
     let c = &parsed.curriculum;
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (n_err, n_warn) = (count(Severity::Error), count(Severity::Warning));

@@ -36,6 +36,9 @@ enum Cmd {
         /// `text` for people, `github` for GitHub Actions annotations, `json` for tools.
         #[arg(long, value_enum, default_value_t = cli::CheckFormat::Text)]
         format: cli::CheckFormat,
+        /// Also print notes (e.g. a title that names several URLs), each once with its places.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Search the curriculum.
     Search {
@@ -89,9 +92,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         .context("starting the async runtime")?;
     let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Check { path, format } => {
+        Cmd::Check {
+            path,
+            format,
+            verbose,
+        } => {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
-            Ok(cli::check_as(&path, &settings, format, &mut out)?)
+            Ok(cli::check_verbose(
+                &path, &settings, format, verbose, &mut out,
+            )?)
         }
         Cmd::Search {
             query,

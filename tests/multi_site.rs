@@ -270,3 +270,21 @@ fn check_on_the_site_root_reads_its_docs() {
         direct.lines().filter(|l| l.starts_with("track ")).count()
     );
 }
+
+/// Notes ("a title names two URLs") only with `--verbose`, once per title, never as annotations.
+#[test]
+fn notes_only_when_verbose() {
+    let run = |format, verbose| {
+        let mut out = Vec::new();
+        cli::check_verbose(&docs(), &settings(), format, verbose, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(!run(CheckFormat::Text, false).contains("note:"));
+    assert!(!run(CheckFormat::Github, true).contains("::notice"));
+    let verbose = run(CheckFormat::Text, true);
+    assert_eq!(
+        verbose.matches("title `Official Documentation`").count(),
+        1,
+        "{verbose}"
+    );
+}
