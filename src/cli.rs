@@ -35,6 +35,20 @@ pub fn check_as(
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> std::io::Result<u8> {
+    check_verbose(path, settings, format, false, out)
+}
+
+/// [`check_as`]; notes (a title naming several URLs…) only when `verbose`, and never as GitHub
+/// annotations.
+pub fn check_verbose(
+    path: &Path,
+    settings: &Settings,
+    format: CheckFormat,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<u8> {
+    let docs = site_docs(path);
+    let path = docs.as_deref().unwrap_or(path);
     let parsed = match crate::load::load(path, settings.curriculum_base_url.as_deref()) {
         Ok(p) => p,
         Err(e) => {
@@ -49,7 +63,9 @@ pub fn check_as(
             return Ok(EXIT_ERRORS);
         }
     };
-    let diags = parsed.check();
+    let mut diags = parsed.check();
+    let github = format == CheckFormat::Github;
+    diags.retain(|d| d.severity != Severity::Note || (verbose && !github));
     let c = &parsed.curriculum;
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (n_err, n_warn) = (count(Severity::Error), count(Severity::Warning));
@@ -95,6 +111,16 @@ pub fn check_as(
         n_warn
     )?;
     Ok(code)
+}
+
+/// The docs folder of a Docusaurus site's root (a folder holding `docusaurus.config.*` and
+/// `docs/`), so `check` on the root reads the docs rather than one track named "docs".
+pub fn site_docs(path: &Path) -> Option<std::path::PathBuf> {
+    let config = ["js", "ts", "mjs", "cjs", "mts"]
+        .iter()
+        .any(|e| path.join(format!("docusaurus.config.{e}")).is_file());
+    let docs = path.join("docs");
+    (config && docs.is_dir()).then_some(docs)
 }
 
 /// One line per track (and one for the site's root pages): what `check` found in it.

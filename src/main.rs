@@ -36,6 +36,9 @@ enum Cmd {
         /// `text` for people, `github` for GitHub Actions annotations, `json` for tools.
         #[arg(long, value_enum, default_value_t = cli::CheckFormat::Text)]
         format: cli::CheckFormat,
+        /// Also print notes (e.g. a title that names several URLs), each once with its places.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Search the curriculum.
     Search {
@@ -89,9 +92,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         .context("starting the async runtime")?;
     let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Cmd::Run) {
-        Cmd::Check { path, format } => {
+        Cmd::Check {
+            path,
+            format,
+            verbose,
+        } => {
             let path = path.unwrap_or_else(|| settings.curriculum_path.clone());
-            Ok(cli::check_as(&path, &settings, format, &mut out)?)
+            Ok(cli::check_verbose(
+                &path, &settings, format, verbose, &mut out,
+            )?)
         }
         Cmd::Search {
             query,
@@ -174,10 +183,7 @@ async fn run_gateway(
     settings: &Settings,
     cat: curriculum_bot::reply::Catalog,
 ) -> anyhow::Result<()> {
-    let token = settings
-        .discord_token
-        .clone()
-        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let token = settings.discord_token.clone().with_context(token_missing)?;
     let rest = Arc::new(discord::rest::Rest::new(&discord::rest::RestConfig {
         base_url: settings.discord_api_url.clone(),
         token: token.clone(),
@@ -368,11 +374,17 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn curriculum_bo
     .with_context(|| "opening DATABASE_URL".to_string())
 }
 
+/// The error for a missing token: where to put it (".env exists" or "copy .env.example").
+fn token_missing() -> String {
+    if std::path::Path::new(".env").exists() {
+        "DISCORD_TOKEN is not set: add `DISCORD_TOKEN=…` to .env (or the environment)".to_string()
+    } else {
+        "DISCORD_TOKEN is not set: copy .env.example to .env and fill it in".to_string()
+    }
+}
+
 fn rest_client(settings: &Settings) -> anyhow::Result<discord::rest::Rest> {
-    let token = settings
-        .discord_token
-        .clone()
-        .context("DISCORD_TOKEN is not set: copy .env.example to .env and fill it in")?;
+    let token = settings.discord_token.clone().with_context(token_missing)?;
     Ok(discord::rest::Rest::new(&discord::rest::RestConfig {
         base_url: settings.discord_api_url.clone(),
         token,

@@ -187,15 +187,15 @@ fn lookups() {
         "/path DevOps Engineers",
         expect![[r#"
 
-        ## Pathway for DevOps Engineers
-           **8-12 months**, learning ML lifecycle and model deployment
-           Modules, in order:
-             1. MLOps Fundamentals (6-8 weeks)
-             2. ML Pipelines (8-10 weeks)
-             3. Model Deployment (8-10 weeks)
-             4. Monitoring and Observability (6-8 weeks)
-             5. Infrastructure Automation (10-12 weeks)
-    "#]],
+            ## Pathway for DevOps Engineers
+               **8-12 months**, learning ML lifecycle and model deployment
+               Modules, in order:
+                 1. [MLOps Fundamentals](https://chasingcloudcareers.com/docs/mlops-engineering/mlops-fundamentals) (6-8 weeks)
+                 2. [ML Pipelines](https://chasingcloudcareers.com/docs/mlops-engineering/ml-pipelines) (8-10 weeks)
+                 3. [Model Deployment](https://chasingcloudcareers.com/docs/mlops-engineering/model-deployment) (8-10 weeks)
+                 4. [Monitoring and Observability](https://chasingcloudcareers.com/docs/mlops-engineering/getting-started) (6-8 weeks)
+                 5. [Infrastructure Automation](https://chasingcloudcareers.com/docs/mlops-engineering/getting-started) (10-12 weeks)
+        "#]],
     );
     check(
         "/path Astronauts",

@@ -224,3 +224,67 @@ fn help_lists_every_command() {
         assert!(help.contains(must), "{must}: {help}");
     }
 }
+
+/// A reminder links the module page and the section it names (with Docusaurus's anchor).
+#[test]
+fn reminders_link_the_module_page_and_section() {
+    use curriculum_bot::reminders::content::{reminder, Audience};
+    let c = catalog().curriculum;
+    let r = reminder(
+        &c,
+        Some("mlops-engineering"),
+        15,
+        None,
+        0,
+        false,
+        Audience::Learner,
+    );
+    let text = serde_json::to_string(&r.message).unwrap();
+    assert!(
+        text.contains("(https://multi.example.net/learn/mlops-engineering/model-watch)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "https://multi.example.net/learn/mlops-engineering/model-watch#drift-detection"
+        ),
+        "{text}"
+    );
+}
+
+/// `check` on the site's root (the folder with docusaurus.config.js) reads its docs/ folder.
+#[test]
+fn check_on_the_site_root_reads_its_docs() {
+    let run = |p: &std::path::Path| {
+        let mut out = Vec::new();
+        let code = cli::check_as(p, &settings(), CheckFormat::Text, &mut out).unwrap();
+        (code, String::from_utf8(out).unwrap())
+    };
+    let (code, root) = run(docs().parent().unwrap());
+    let (_, direct) = run(&docs());
+    assert_eq!(code, 0, "{root}");
+    assert!(root.contains("track mlops-engineering"), "{root}");
+    assert!(!root.contains("track docs "), "{root}");
+    assert_eq!(
+        root.lines().filter(|l| l.starts_with("track ")).count(),
+        direct.lines().filter(|l| l.starts_with("track ")).count()
+    );
+}
+
+/// Notes ("a title names two URLs") only with `--verbose`, once per title, never as annotations.
+#[test]
+fn notes_only_when_verbose() {
+    let run = |format, verbose| {
+        let mut out = Vec::new();
+        cli::check_verbose(&docs(), &settings(), format, verbose, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(!run(CheckFormat::Text, false).contains("note:"));
+    assert!(!run(CheckFormat::Github, true).contains("::notice"));
+    let verbose = run(CheckFormat::Text, true);
+    assert_eq!(
+        verbose.matches("title `Official Documentation`").count(),
+        1,
+        "{verbose}"
+    );
+}

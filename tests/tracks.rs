@@ -181,14 +181,14 @@ fn path_and_plan_are_the_tracks() {
         "/path Analysts",
         expect![[r#"
 
-        ## Data Engineering: pathway for Analysts
-           **6-9 months**, focused on pipelines and modelling
-           Modules, in order:
-             1. SQL Basics (4-6 weeks)
-             2. Batch Pipelines (9 weeks)
-             3. Streaming (6-8 weeks)
-             4. Career Growth (ongoing)
-    "#]],
+            ## Data Engineering: pathway for Analysts
+               **6-9 months**, focused on pipelines and modelling
+               Modules, in order:
+                 1. [SQL Basics](https://learn.example.org/academy/tracks/data-engineering/sql-basics) (4-6 weeks)
+                 2. [Batch Pipelines](https://learn.example.org/academy/tracks/data-engineering/batch-pipelines) (9 weeks)
+                 3. [Streaming](https://learn.example.org/academy/tracks/data-engineering/streaming-systems) (6-8 weeks)
+                 4. [Career Growth](https://learn.example.org/academy/tracks/data-engineering/getting-started) (ongoing)
+        "#]],
     );
     check(
         de,

@@ -209,10 +209,14 @@ pub fn reminder(
     match c.module_at_week_in(&modules, week) {
         Some(mi) => {
             let m = &c.modules[mi];
+            let name = format!("Module {}: {}", m.number, m.title);
+            // Linked to the module's page (or, without one, its track's overview).
+            let name = match crate::reply::modules::read_url(c, m) {
+                Some(u) => format!("[{}]({u})", name.replace(['[', ']'], "")),
+                None => name,
+            };
             lines.push(format!(
-                "The timeline puts you in **Module {}: {}**{}.",
-                m.number,
-                m.title,
+                "The timeline puts you in **{name}**{}.",
                 if m.focus.is_empty() {
                     String::new()
                 } else {
@@ -274,7 +278,12 @@ pub fn reminder(
 
 /// This week's part of the module page: the section, and a few of its resources.
 fn section_field(c: &Curriculum, m: &crate::curriculum::Module, s: usize) -> EmbedField {
-    let mut lines = vec![format!("**{}**", c.sections[s].title)];
+    // The section's heading, linked with its anchor on the module's page.
+    let title = &c.sections[s].title;
+    let mut lines = vec![match c.section_url(s) {
+        Some(u) => format!("**[{}]({u})**", title.replace(['[', ']'], "")),
+        None => format!("**{title}**"),
+    }];
     for r in c.resources_in(&[s]).into_iter().take(3) {
         lines.push(format!(
             "↳ {}",

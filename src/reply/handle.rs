@@ -124,7 +124,7 @@ pub fn answer(cat: &Catalog, i: &Interaction, cmd: &Command, ctx: &TrackContext)
         }
         Command::Button { custom_id } => match parse_page_id(c, custom_id) {
             // The track of the original command, whoever clicks.
-            Some((page, Ok(t), query)) => resources(cat, t, &query, page, true),
+            Some((page, Some(t), query)) => resources(cat, t, &query, page, true),
             _ => error("That button has expired. Run the command again."),
         },
         Command::Search { topic } => match prefer() {

@@ -31,12 +31,12 @@ pub fn page_id(c: &Curriculum, t: Option<usize>, page: usize, query: &str) -> St
 }
 
 /// `(page, track, query)` of a paging button; the query gets the same cleaning and cap as a
-/// typed one (a custom_id comes from the client and can hold anything). `Err` when the track is
-/// gone; an id without a track (older buttons) gives `Ok(None)` for it.
+/// typed one (a custom_id comes from the client and can hold anything). The track is `None`
+/// when it is gone; an id without a track (older buttons) gives `Some(None)` for it.
 pub(super) fn parse_page_id(
     c: &Curriculum,
     id: &str,
-) -> Option<(usize, Result<Option<usize>, ()>, String)> {
+) -> Option<(usize, Option<Option<usize>>, String)> {
     let rest = id.strip_prefix("res|")?;
     let (page, rest) = rest.split_once('|')?;
     let page = page.parse().ok()?;
@@ -47,7 +47,7 @@ pub(super) fn parse_page_id(
             let query = super::command::clean_query(query)?;
             Some((page, track_ids::from_token_or_none(c, tok), query))
         }
-        _ => Some((page, Ok(None), super::command::clean_query(rest)?)),
+        _ => Some((page, Some(None), super::command::clean_query(rest)?)),
     }
 }
 

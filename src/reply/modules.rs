@@ -343,7 +343,11 @@ pub fn path(cat: &Catalog, t: usize, background: &str) -> Outcome {
         .iter()
         .map(|&m| {
             let m = &c.modules[m];
-            format!("{}. {} ({})", m.number, m.title, weeks_text(m))
+            let title = match read_url(c, m) {
+                Some(u) => format!("[{}]({u})", m.title.replace(['[', ']'], "")),
+                None => m.title.clone(),
+            };
+            format!("{}. {title} ({})", m.number, weeks_text(m))
         })
         .collect();
     let title = if c.tracks.len() == 1 {

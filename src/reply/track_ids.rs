@@ -48,10 +48,10 @@ pub fn token_or_none(c: &Curriculum, t: Option<usize>) -> String {
     t.map_or_else(|| "-".to_string(), |t| token(c, t))
 }
 
-/// The optional track of a token made by [`token_or_none`]; `Err` when it names no track.
-pub fn from_token_or_none(c: &Curriculum, tok: &str) -> Result<Option<usize>, ()> {
+/// The optional track of a token made by [`token_or_none`]; `None` when it names no track.
+pub fn from_token_or_none(c: &Curriculum, tok: &str) -> Option<Option<usize>> {
     match tok {
-        "-" => Ok(None),
-        tok => by_token(c, tok).map(Some).ok_or(()),
+        "-" => Some(None),
+        tok => by_token(c, tok).map(Some),
     }
 }

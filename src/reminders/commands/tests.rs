@@ -199,7 +199,7 @@ fn subscribe_defaults_and_replacing() {
             Your weekly check-in is here.
 
             ## Week 3 of your learning plan
-               The timeline puts you in **Module 1: MLOps Fundamentals** — Core concepts and lifecycle.
+               The timeline puts you in **[Module 1: MLOps Fundamentals](https://chasingcloudcareers.com/docs/mlops-engineering/mlops-fundamentals)** — Core concepts and lifecycle.
                Pathway: **DevOps Engineers** (8-12 months, learning ML lifecycle and model deployment).
                Weeks 2-4: Core Skills Development:
                  • Build automated ML training pipelines
