@@ -95,6 +95,9 @@ pub async fn curriculum(
         if reload { "reload" } else { "validate" },
         report.headline()
     );
+    if let Some(line) = report.tracks_line() {
+        tracing::warn!("  {line}");
+    }
     if let Report::Failed(e) = &report {
         return reply::handle::error(format!(
             "Not reloaded: {e}. Still serving the old curriculum."

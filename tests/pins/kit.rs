@@ -274,3 +274,12 @@ pub async fn tracked(w: &World) -> Vec<curriculum_bot::store::Pin> {
         .await
         .expect("the store answers")
 }
+
+/// Waits (at most [`T`]) until `done` holds.
+pub async fn until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done().await {
+        assert!(start.elapsed() < T, "timed out waiting until {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
