@@ -179,13 +179,23 @@ async fn settle(
         tracing::warn!(subscription = sub.id, %reason, "reminder target gone; subscription paused");
         return Ok(None);
     }
-    // A create that could not start in time goes back at once, for a claim with a fresh lease.
-    let retry = match e {
-        RestError::Late => now,
-        _ => now + retry_backoff_secs(d.attempts),
+    // A create that could not start in time goes back at once, for a claim with a fresh lease,
+    // as it came: an unknown outcome stays unknown (the next claim reads again).
+    let (retry, keep_unknown) = match e {
+        RestError::Late => {
+            tracing::info!(
+                subscription = sub.id,
+                "could not start the send within the lease; given back unsent"
+            );
+            (now, d.unknown_since.is_some())
+        }
+        _ => {
+            let retry = now + retry_backoff_secs(d.attempts);
+            tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
+            (retry, e.outcome_unknown() || !decided)
+        }
     };
-    tracing::warn!(error = %e, subscription = sub.id, retry, "send failed; retrying later");
-    if e.outcome_unknown() || !decided {
+    if keep_unknown {
         app.store.release_unknown(d.key, retry).await?;
     } else {
         app.store.release(d.key, retry).await?;
