@@ -13,7 +13,6 @@ mod devset_kit;
 use common::Report;
 use curriculum_bot::search::Stages;
 use devset_kit::{PlainBm25, Ranking};
-use std::collections::BTreeMap;
 
 /// The target share of queries with an acceptable URL in the top 3.
 const TARGET: f64 = 0.95;
@@ -30,7 +29,7 @@ fn main() {
     let rows = devset_kit::rows();
     devset_kit::assert_urls_on_site(&c, &idx, &rows);
     let plain = PlainBm25::new(idx.docs());
-    let runs: Vec<(&str, BTreeMap<String, (usize, usize)>)> = [
+    let runs: Vec<(&str, devset_kit::Scores)> = [
         ("plain BM25 (baseline)", Ranking::PlainBm25),
         ("old ranking", Ranking::Old),
         ("BM25F (this ranking)", Ranking::Bm25f),

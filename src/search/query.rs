@@ -140,7 +140,7 @@ fn compounds(vocab: &Vocab, words: &[String]) -> Option<Vec<String>> {
 fn split(vocab: &Vocab, w: &str) -> Option<Vec<String>> {
     let cs: Vec<char> = w.chars().collect();
     let n = cs.len();
-    if n < 4 || n > 32 || !cs.iter().all(|c| c.is_alphanumeric()) {
+    if !(4..=32).contains(&n) || !cs.iter().all(|c| c.is_alphanumeric()) {
         return None;
     }
     let known = |a: usize, b: usize| {

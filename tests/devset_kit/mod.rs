@@ -113,15 +113,18 @@ pub fn good(row: &Row, got: &[String]) -> bool {
     })
 }
 
-/// Top-3 hits per cause (and `all`): (good, total).
+/// Per cause (and `all`): (queries with an acceptable URL in the top 3, queries).
+pub type Scores = BTreeMap<String, (usize, usize)>;
+
+/// Top-3 hits per cause (and `all`).
 pub fn score(
     c: &Curriculum,
     idx: &SearchIndex,
     plain: &PlainBm25,
     how: Ranking,
     rows: &[Row],
-) -> BTreeMap<String, (usize, usize)> {
-    let mut out: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+) -> Scores {
+    let mut out = Scores::new();
     for r in rows {
         let ok = good(r, &top3(c, idx, plain, how, r));
         for key in [r.cause.as_str(), "all"] {
