@@ -1,6 +1,6 @@
 // Where the pages in data/curriculum are published. curriculum-bot reads these literal values
 // (url, baseUrl, the docs routeBasePath and trailingSlash) to link the real pages when
-// CURRICULUM_BASE_URL is not set; data/curriculum plays the site's docs/ folder.
+// CURRICULUM_BASE_URL is not set; data/curriculum is the site's docs folder (`path`).
 module.exports = {
   title: 'Chasing Cloud Careers',
   url: 'https://chasingcloudcareers.com',
@@ -10,6 +10,7 @@ module.exports = {
       'classic',
       {
         docs: {
+          path: 'curriculum',
           routeBasePath: 'docs',
         },
       },

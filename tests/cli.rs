@@ -258,6 +258,9 @@ fn ask_moderator_validates_and_reloads_offline() {
         let s = stdout(&o);
         assert_eq!(o.status.code(), Some(0), "{s}");
         assert_eq!(s.matches("no changes").count(), 1, "{s}");
-        assert!(s.contains("Warnings:\n• `data/curriculum/"), "{s}");
+        assert!(
+            s.contains("Warnings:\n• `mlops-engineering/getting-started.md:"),
+            "{s}"
+        );
     }
 }
