@@ -88,7 +88,7 @@ fn lookups() {
     check(
         "/resource production ml systems",
         expect![[r#"
-            Resources for “production ml systems” — 11 matches, page 1 of 3
+            Resources for “production ml systems” — 4 matches
 
             ## Production ML Systems
                https://github.com/eugeneyan/applied-ml
@@ -111,13 +111,6 @@ fn lookups() {
                https://eng.uber.com/michelangelo-machine-learning-platform/
                Production ML platform
                *Industry Applications and Use Cases › MLOps in Different Industries*
-
-            ## Azure Machine Learning Documentation
-               https://docs.microsoft.com/en-us/azure/machine-learning/
-               Azure ML services
-               *Professional Development Resources › Cloud ML Platforms*
-
-            (Previous) [Next]
         "#]],
     );
     check(
@@ -253,10 +246,14 @@ fn lookups() {
                `/remind skip [channel]` — Skip the next week's reminder
                `/remind week number [channel]` — Set the plan week you are in
                `/remind preview [channel]` — Show this week's reminder now
+               `/progress me` — Your weeks checked in, streak and roadmap
+               `/progress group [channel]` — A study group's check-ins per week
+               `/progress done` — Check in for this week without a reminder
+               `/progress forget` — Delete all your check-ins
                `/pin module module` — Post and pin a module card
                `/pin list` — This server's pinned cards and whether each is current
                `/report` — Searches that found nothing (moderators)
-               `/curriculum reload` — Reload the curriculum from disk
+               `/curriculum reload [force] [rename]` — Reload the curriculum from disk
                `/curriculum validate` — Check the curriculum for problems
 
                Tracks: MLOps Engineering

@@ -159,6 +159,6 @@ fn one_query_per_cause() {
     "#]].assert_eq(&show("helm"));
     expect![[r#"
         resource Join our Discord · Community <https://discord.gg/learnexample>
-        item Questions? Join the Learn Example Discord and ask in the help channel · Welcome to Learn Example › Community <https://learn.example.dev/docs#community>
+        item Questions? Join the Learn Example Discord and ask in the help channel · Welcome to Learn Example › Community <https://learn.example.dev/docs/#community>
     "#]].assert_eq(&show("discord"));
 }

@@ -154,20 +154,42 @@ fn a_module_without_a_page_borrows_nothing() {
 #[test]
 fn a_shared_resource_shows_the_asked_tracks_listing() {
     expect![[r#"
-        Resources for “tracking runs” — 1 match
+        Resources for “tracking runs” — 3 matches
 
         ## Tracking Runs in CI
            https://tracking.example.com/guide
            Record pipeline runs next to deployments
            *DevOps › Module 3 › Deployments › Rollouts* — also in: MLOps Engineering › Action Plan; MLOps Engineering › Module 1 › Tracking Runs; Data Science › Module 2 › Feature Engineering
+
+        ## Official Documentation
+           https://registry.example.com/docs
+           The model registry's manual
+           *MLOps Engineering › Module 1 › Tracking Runs › Metrics and parameters*
+           — Also listed: Official Documentation (Deployments)
+
+        ## AI Research Track
+           https://research.example.org/track
+           The track's own site
+           *AI Research › Where to go*
     "#]].assert_eq(&ask(member("devops"), "/resource tracking runs"));
     expect![[r#"
-        Resources for “tracking runs” — 1 match
+        Resources for “tracking runs” — 3 matches
 
         ## Tracking Your Experiments
            https://tracking.example.com/guide
            Compare models side by side
            *Data Science › Module 2 › Feature Engineering › Features* — also in: MLOps Engineering › Action Plan; MLOps Engineering › Module 1 › Tracking Runs; DevOps › Module 3 › Deployments
+
+        ## Official Documentation
+           https://registry.example.com/docs
+           The model registry's manual
+           *MLOps Engineering › Module 1 › Tracking Runs › Metrics and parameters*
+           — Also listed: Official Documentation (Deployments)
+
+        ## AI Research Track
+           https://research.example.org/track
+           The track's own site
+           *AI Research › Where to go*
     "#]].assert_eq(&ask(
         NONE,
         "/resource tracking runs track:data-science",
@@ -189,16 +211,16 @@ fn tracks_by_prefix_and_tracks_without_a_path() {
     .assert_eq(&ask(NONE, "/plan track:data"));
     expect![[r#"
         [failed] (only you can see this)
-        AI Research has no action plan. See its page: https://multi.example.net/learn/ai-research
+        AI Research has no action plan. See its page: https://multi.example.net/learn/ai-research/
     "#]]
     .assert_eq(&ask(NONE, "/plan track:ai"));
     expect![[r#"
         (only you can see this)
-        Your track is now **AI Research**. `/module`, `/path`, `/plan` and your DM reminders follow it. It has no modules or plan here; read its page: https://multi.example.net/learn/ai-research
+        Your track is now **AI Research**. `/module`, `/path`, `/plan` and your DM reminders follow it. It has no modules or plan here; read its page: https://multi.example.net/learn/ai-research/
     "#]].assert_eq(&ask(NONE, "/track track:AI Research"));
     expect![[r#"
         [failed] (only you can see this)
-        **AI Research** has no modules or plan here, so there is nothing to remind you of week by week. Read its page instead: https://multi.example.net/learn/ai-research Nothing was saved.
+        **AI Research** has no modules or plan here, so there is nothing to remind you of week by week. Read its page instead: https://multi.example.net/learn/ai-research/ Nothing was saved.
     "#]].assert_eq(&ask(NONE, "/remind subscribe track:ai-research"));
     expect![[r#"
         [failed] (only you can see this)

@@ -247,7 +247,6 @@ fn search_merges_duplicates_and_labels_tracks() {
             ## Search: learning how to learn
                [Learning How to Learn](https://study.example.com/learning-how-to-learn) · resource · *How the tracks work › Choosing a track* — also in: Data Engineering › Module 1 › Querying; Community Projects › Where to go
                [Learning Path](https://learn.example.org/academy/tracks/data-engineering/getting-started#learning-path) · section · *Data Engineering › Getting Started with Data Engineering › Learning Path*
-               [Module 2: Network Defense](https://learn.example.org/academy/tracks/cloud-security/network) · resource · *Cloud Security › Modules*
         "#]],
     );
     let cs = Stored {

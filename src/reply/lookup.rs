@@ -13,11 +13,11 @@ use crate::search::Kind;
 pub const PAGE_SIZE: usize = 5;
 const MAX_RESULTS: usize = 50;
 
-/// Drops the long tail: hits scoring under a fifth of the best one are noise to a member
+/// Drops the long tail: hits scoring under about a third of the best one are noise to a member
 /// (`production ml systems` should not list every resource that mentions "ML").
 pub(super) fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
     let best = hits.first().map_or(0.0, |h| h.score);
-    hits.into_iter().filter(|h| h.score >= best * 0.2).collect()
+    hits.into_iter().filter(|h| h.score >= best * 0.35).collect()
 }
 
 /// `custom_id` of a paging button: `res|<page>|<track>|<query>` (the track the command answered

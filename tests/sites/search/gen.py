@@ -190,7 +190,7 @@ def main():
             ov.append(bullet(1, f"Module {m['n']}: [{m['title']}](./{f}) ({m['weeks']}) - {m['focus']}"))
             pages[f"m:{tr['slug']}:{m['n']}"] = f"{BASE}/{tr['slug']}/{slug(m['title'])}"
             write(os.path.join(folder, f), module_page(tr, m, urls, tools_at))
-        pages[f"o:{tr['slug']}"] = f"{BASE}/{tr['slug']}"
+        pages[f"o:{tr['slug']}"] = f"{BASE}/{tr['slug']}/"
         if tr["prereq"]:
             ov += ["", "Before Module 1, read the [prerequisites](./00-prerequisites.md)."]
             pl = ["---", f"title: {tr['label']} Prerequisites", "sidebar_position: 1", "---", "",
