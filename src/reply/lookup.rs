@@ -17,7 +17,9 @@ const MAX_RESULTS: usize = 50;
 /// (`production ml systems` should not list every resource that mentions "ML").
 pub(super) fn relevant(hits: Vec<crate::search::Hit>) -> Vec<crate::search::Hit> {
     let best = hits.first().map_or(0.0, |h| h.score);
-    hits.into_iter().filter(|h| h.score >= best * 0.35).collect()
+    hits.into_iter()
+        .filter(|h| h.score >= best * 0.35)
+        .collect()
 }
 
 /// `custom_id` of a paging button: `res|<page>|<track>|<query>` (the track the command answered
