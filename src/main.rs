@@ -67,12 +67,24 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The tools (`check`, `search`, `ask`) answer on stdout; stderr carries only warnings and
+    // errors, and colour only when it is a terminal.
+    let tool = matches!(
+        cli.command,
+        Some(Cmd::Check { .. } | Cmd::Search { .. } | Cmd::Ask { .. })
+    );
+    let default_filter = if tool {
+        "warn"
+    } else {
+        "curriculum_bot=info,warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "curriculum_bot=info,warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -264,3 +264,32 @@ fn ask_moderator_validates_and_reloads_offline() {
         );
     }
 }
+
+/// Issue 15 §4: the tools answer on stdout; stderr holds only warnings and errors, without colour
+/// codes when it is not a terminal (here a pipe).
+#[test]
+fn tools_answer_on_stdout_and_keep_stderr_quiet() {
+    for args in [
+        &["ask", "/resource mlflow"][..],
+        &["search", "kubeflw"][..],
+        &["check", "data/curriculum"][..],
+    ] {
+        let o = bot(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(
+            !stdout(&o).trim().is_empty(),
+            "{args:?}: no answer on stdout"
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains('\u{1b}'),
+            "{args:?}: colour codes on a pipe: {err}"
+        );
+        for line in err.lines() {
+            assert!(
+                line.contains("WARN") || line.contains("ERROR"),
+                "{args:?}: stderr has more than warnings and errors: {line}"
+            );
+        }
+    }
+}

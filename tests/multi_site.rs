@@ -309,4 +309,29 @@ fn notes_only_when_verbose() {
         1,
         "{verbose}"
     );
+    // …with every place it names, each as file:line.
+    let note = verbose
+        .lines()
+        .find(|l| l.contains("title `Official Documentation`"))
+        .unwrap();
+    let n: usize = note
+        .split("names ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the note says how many");
+    let places = note.split('(').nth(1).unwrap_or_default();
+    assert_eq!(places.matches(".md:").count(), n.min(8), "{note}");
+}
+
+/// Issue 16: when no link fits, the module that does is the answer to `/resource`, from the
+/// asked track, with its page.
+#[test]
+fn resource_falls_back_to_the_module_that_fits() {
+    expect![[r#"
+        No resource matches “kubernetes module”, but these modules do:
+        • **Module 3: Cluster Operations** — <https://multi.example.net/learn/devops/kubernetes>
+        • **Module 2: Containers** — <https://multi.example.net/learn/devops/docker>
+    "#]]
+    .assert_eq(&ask(NONE, "/resource kubernetes module track:devops"));
 }

@@ -84,21 +84,34 @@ impl Parsed {
                 message,
             });
         }
-        let mut by_title: HashMap<String, (usize, usize)> = HashMap::new();
+        // One note per title that names several URLs, with all its places (the first few, then
+        // how many more).
+        let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in c.resources.iter().enumerate() {
-            by_title
-                .entry(r.title.to_lowercase())
-                .and_modify(|e| e.1 += 1)
-                .or_insert((i, 1));
+            by_title.entry(r.title.to_lowercase()).or_default().push(i);
         }
-        for (first, n) in by_title.into_values().filter(|e| e.1 > 1) {
-            let r = &c.resources[first];
+        for same in by_title.into_values().filter(|v| v.len() > 1) {
+            const SHOWN: usize = 8;
+            let r = &c.resources[same[0]];
+            let mut places: Vec<String> = same
+                .iter()
+                .take(SHOWN)
+                .map(|&i| {
+                    let o = &c.resources[i].origin;
+                    format!("{}:{}", o.file, o.line)
+                })
+                .collect();
+            if same.len() > SHOWN {
+                places.push(format!("and {} more", same.len() - SHOWN));
+            }
             out.push(Diagnostic {
                 origin: r.origin.clone(),
                 severity: Severity::Note,
                 message: format!(
-                    "title `{}` names {n} resources with different URLs; they are kept apart",
-                    r.title
+                    "title `{}` names {} resources with different URLs ({}); they are kept apart",
+                    r.title,
+                    same.len(),
+                    places.join(", ")
                 ),
             });
         }

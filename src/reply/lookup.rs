@@ -90,6 +90,39 @@ pub(super) fn resources(
         }
     }
     if hits.is_empty() {
+        // No link fits: a module (or the prerequisites) that does is the answer instead.
+        let mut modules = relevant(cat.index.query(query, Some(&[Kind::Module]), PAGE_SIZE));
+        let in_track =
+            |h: &crate::search::Hit| t.is_some_and(|t| cat.index.docs()[h.doc].tracks.contains(&t));
+        if modules.iter().any(in_track) {
+            modules.retain(in_track);
+        }
+        let lines: Vec<String> = modules
+            .iter()
+            .map(|h| {
+                let d = &cat.index.docs()[h.doc];
+                match &d.url {
+                    Some(u) => format!("• **{}** — <{u}>", escape(&d.title)),
+                    None => format!("• **{}**", escape(&d.title)),
+                }
+            })
+            .collect();
+        if !lines.is_empty() {
+            let m = Message {
+                content: Some(format!(
+                    "No resource matches {}, but {}:\n{}",
+                    quoted(query),
+                    if lines.len() == 1 {
+                        "this module does"
+                    } else {
+                        "these modules do"
+                    },
+                    lines.join("\n")
+                )),
+                ..Message::default()
+            };
+            return public(m).into();
+        }
         let hint = cat
             .index
             .did_you_mean(query)
