@@ -257,6 +257,12 @@ fn original(
     method: &str,
 ) -> (Reply, Vec<String>) {
     let Some(id) = rec.original else {
+        // Over HTTP the edit can overtake our own handling of the interaction's response: Discord
+        // then answers 404 and the bot tries again, which is no fault. An edit after a response
+        // that made no original is one.
+        if rec.callback.is_none() {
+            return (Reply::error(404, 10008, "Unknown Message"), Vec::new());
+        }
         let v = format!("{method} @original before an original response exists");
         return (Reply::error(404, 10008, "Unknown Message"), vec![v]);
     };
