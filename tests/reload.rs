@@ -22,7 +22,7 @@ async fn reload_reports_the_diff_and_swaps_in_the_new_version() {
     );
     let validated = bot.ask("/curriculum validate").await;
     assert!(
-        text(&validated).starts_with("Checked (1 warning): data-engineering: ~1 module."),
+        text(&validated).starts_with("Checked (3 warnings): data-engineering: ~1 module."),
         "{}",
         text(&validated)
     );
