@@ -32,6 +32,26 @@ pub struct App {
 }
 
 impl App {
+    /// Moves a learner's DM subscription to `track`. A week past the new track's end starts it
+    /// from week 1 rather than ending the subscription as finished.
+    async fn move_dm(
+        &self,
+        sub: &crate::store::Subscription,
+        track: &str,
+    ) -> Result<(), crate::store::StoreError> {
+        let now = unix_now();
+        self.store
+            .set_subscription_track(sub.id, track, now)
+            .await?;
+        let cat = self.catalog();
+        let c = &cat.curriculum;
+        let t = c.tracks.iter().position(|t| t.slug == track);
+        if t.is_some() && sub.week > crate::reminders::content::last_week_of(c, t) {
+            self.store.set_week(sub.id, 1, now).await?;
+        }
+        Ok(())
+    }
+
     pub fn new(catalog: Catalog, discord: Arc<dyn Discord>, store: Arc<dyn Store>) -> App {
         let reload = crate::reload::ReloadState::new(&catalog, unix_now());
         let metrics = Metrics::default();
@@ -328,11 +348,9 @@ impl App {
                 }
                 // The member's DM reminders follow their track.
                 let moved = match self.store.get_dm(user).await {
-                    Ok(Some(sub)) if sub.track.as_deref() != Some(track.as_str()) => self
-                        .store
-                        .set_subscription_track(sub.id, &track, unix_now())
-                        .await
-                        .map(|_| ()),
+                    Ok(Some(sub)) if sub.track.as_deref() != Some(track.as_str()) => {
+                        self.move_dm(&sub, &track).await
+                    }
                     Ok(_) => Ok(()),
                     Err(e) => Err(e),
                 };

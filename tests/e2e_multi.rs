@@ -95,6 +95,33 @@ async fn changing_track_moves_the_dm_reminders_and_preview_follows() {
     );
     let cb = remind(&fake, sub("status", json!([])), &member).await;
     assert!(content(&cb).contains("data-science"), "{}", content(&cb));
+    // A week past the new track's end starts the new track from week 1, never "finished".
+    let id = fake
+        .send_command_as("track", track("mlops-engineering"), &member)
+        .await;
+    fake.wait_callback(id, T).await.expect("answered");
+    let cb = remind(
+        &fake,
+        sub(
+            "week",
+            json!([{ "name": "number", "type": 4, "value": 18 }]),
+        ),
+        &member,
+    )
+    .await;
+    assert!(content(&cb).contains("18"), "{}", content(&cb));
+    let id = fake
+        .send_command_as("track", track("devops"), &member)
+        .await;
+    fake.wait_callback(id, T).await.expect("answered");
+    let stored = bot
+        .app
+        .store
+        .get_dm(member.user as i64)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.track.as_deref(), stored.week), (Some("devops"), 1));
     fake.assert_no_violations();
 }
 

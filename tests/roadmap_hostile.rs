@@ -5,16 +5,17 @@
 //! modules, 10,000 overlapping phases, weeks at `u32::MAX`) stay within their ceiling and
 //! Discord's upload limit.
 
+mod reload_kit;
+
 use curriculum_bot::app::App;
 use curriculum_bot::config::Settings;
 use curriculum_bot::curriculum::{parse, ParseOptions, Severity, SourcePage};
 use curriculum_bot::load::load_catalog;
-use curriculum_bot::ports::{Discord, PostedMessage, RestError};
 use curriculum_bot::reply::{self, ask, pincard, roadmap as reply_roadmap, Catalog, Response};
 use curriculum_bot::roadmap::{from_track, png, svg, Bar, RoadmapInput};
 use curriculum_bot::search::Aliases;
+use reload_kit::{Posts, Scratch};
 use resvg::tiny_skia::Pixmap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// An overview page with `modules` lines and `phases` headings.
@@ -230,49 +231,6 @@ fn the_adapter_never_overflows() {
     assert!(f64::from(svg::size(&input).1) <= svg::MAX_HEIGHT.ceil());
 }
 
-/// A Discord that accepts everything (reload and `/roadmap` post nothing through it).
-struct Quiet;
-
-#[async_trait::async_trait]
-impl Discord for Quiet {
-    async fn create_message(
-        &self,
-        _: &str,
-        _: &reply::Message,
-        _: Option<&str>,
-    ) -> Result<String, RestError> {
-        Ok("1".into())
-    }
-    async fn pin(&self, _: &str, _: &str) -> Result<(), RestError> {
-        Ok(())
-    }
-    async fn create_dm(&self, _: &str) -> Result<String, RestError> {
-        Ok("2".into())
-    }
-    async fn messages_after(
-        &self,
-        _: &str,
-        _: u64,
-        _: u8,
-    ) -> Result<Vec<PostedMessage>, RestError> {
-        Ok(Vec::new())
-    }
-    async fn own_user_id(&self) -> Result<String, RestError> {
-        Ok("100000000000000097".into())
-    }
-    async fn edit_message(&self, _: &str, _: &str, _: &reply::Message) -> Result<(), RestError> {
-        Ok(())
-    }
-}
-
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The bot over a one-track folder whose overview is `text`, reloadable from it.
 async fn bot(name: &str, text: &str) -> (App, Scratch) {
     let dir = std::env::temp_dir().join(format!("roadmap-hostile-{name}-{}", std::process::id()));
@@ -290,7 +248,7 @@ async fn bot(name: &str, text: &str) -> (App, Scratch) {
     let store = curriculum_bot::store::open(&url, &Default::default())
         .await
         .unwrap();
-    let app = App::new(cat, Arc::new(Quiet), store).with_source(docs, settings);
+    let app = App::new(cat, Arc::new(Posts::default()), store).with_source(docs, settings);
     (app, Scratch(dir))
 }
 

@@ -10,7 +10,7 @@ use curriculum_bot::reply::{self, ask, Interaction, Response};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub struct Scratch(PathBuf);
+pub struct Scratch(pub PathBuf);
 
 impl Drop for Scratch {
     fn drop(&mut self) {
