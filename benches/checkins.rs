@@ -13,7 +13,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use common::{ms, pick, ratio, stats, thousands, Report};
@@ -179,19 +178,8 @@ async fn sqlite(n: i64) -> Figures {
 }
 
 async fn postgres(base: &str, n: i64) -> Figures {
-    let schema = format!(
-        "checkins_bench_{:x}",
-        RandomState::new().hash_one(std::process::id())
-    );
-    let mut admin = sqlx::PgConnection::connect(base).await.expect("connect");
-    admin
-        .execute(format!("CREATE SCHEMA {schema}").as_str())
-        .await
-        .expect("schema");
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let store = open(&url, &OpenOptions::default()).await.expect("open");
-    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let (pg, mut conn) = common::PgScratch::new(base, "checkins_bench").await;
+    let store = pg.store.clone();
     let t = Instant::now();
     let xs = format!("generate_series(1::bigint, {n}) AS x");
     let ws = format!("generate_series(1, {WEEKS}) AS w");
@@ -220,11 +208,8 @@ async fn postgres(base: &str, n: i64) -> Figures {
     .await
     .expect("set");
     let scan = time_scan!(conn, SCAN_PG, n, scans);
-    store.close().await;
-    admin
-        .execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
-        .await
-        .expect("drop");
+    drop(store);
+    pg.drop().await;
     Figures {
         me,
         line,

@@ -14,7 +14,6 @@
 mod common;
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant};
 
 use common::{ms, pick, ratio, stats, thousands, Report};
@@ -193,19 +192,8 @@ async fn sqlite(n: u64) -> Figures {
 }
 
 async fn postgres(base: &str, n: u64) -> Figures {
-    let schema = format!(
-        "store_bench_{:x}",
-        RandomState::new().hash_one(std::process::id())
-    );
-    let mut admin = sqlx::PgConnection::connect(base).await.expect("connect");
-    admin
-        .execute(format!("CREATE SCHEMA {schema}").as_str())
-        .await
-        .expect("schema");
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let store = open(&url, &OpenOptions::default()).await.expect("open");
-    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let (pg, mut conn) = common::PgScratch::new(base, "store_bench").await;
+    let store = pg.store.clone();
     let t = Instant::now();
     let series = format!("generate_series(1::bigint, {n}) AS x");
     conn.execute(bulk_insert(&series).as_str())
@@ -227,7 +215,7 @@ async fn postgres(base: &str, n: u64) -> Figures {
     let due = time_due(&*store, runs).await;
     let raw = time_raw!(conn, QUERY, runs);
     let claim = time_claims(&*store, claims, || {
-        let url = url.clone();
+        let url = pg.url.clone();
         async move {
             let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
             c.execute(UNDO_CLAIMS).await.expect("undo");
@@ -240,11 +228,8 @@ async fn postgres(base: &str, n: u64) -> Figures {
     .await
     .expect("set");
     let scan = time_raw!(conn, SCAN_PG, scans);
-    store.close().await;
-    admin
-        .execute(format!("DROP SCHEMA {schema} CASCADE").as_str())
-        .await
-        .expect("drop");
+    drop(store);
+    pg.drop().await;
     Figures {
         due,
         raw,

@@ -367,3 +367,55 @@ fn wait_child(cmd: &mut Command, limit: Duration, max_memory: Option<u64>) -> Ch
         stdout_tail: String::new(),
     }
 }
+
+/// A PostgreSQL schema of one benchmark run's own (named `<prefix>_<hash of the pid>`): the store
+/// opened in it, and (from [`PgScratch::new`]) a raw connection to it for bulk loading;
+/// [`PgScratch::drop`] removes it.
+pub struct PgScratch {
+    schema: String,
+    admin: sqlx::PgConnection,
+    /// The URL that reaches the schema, for further connections.
+    pub url: String,
+    pub store: std::sync::Arc<dyn curriculum_bot::store::Store>,
+}
+
+impl PgScratch {
+    pub async fn new(base: &str, prefix: &str) -> (PgScratch, sqlx::PgConnection) {
+        use sqlx::{Connection, Executor};
+        use std::hash::{BuildHasher, RandomState};
+        let schema = format!(
+            "{prefix}_{:x}",
+            RandomState::new().hash_one(std::process::id())
+        );
+        let mut admin = sqlx::PgConnection::connect(base).await.expect("connect");
+        admin
+            .execute(format!("CREATE SCHEMA {schema}").as_str())
+            .await
+            .expect("schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        let store = curriculum_bot::store::open(&url, &Default::default())
+            .await
+            .expect("open");
+        let conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+        (
+            PgScratch {
+                schema,
+                admin,
+                url,
+                store,
+            },
+            conn,
+        )
+    }
+
+    /// Closes the store and drops the schema with everything in it.
+    pub async fn drop(mut self) {
+        use sqlx::Executor;
+        self.store.close().await;
+        self.admin
+            .execute(format!("DROP SCHEMA {} CASCADE", self.schema).as_str())
+            .await
+            .expect("drop");
+    }
+}
